@@ -1,0 +1,242 @@
+// Package models holds counterlens's domain types. It is standard library only
+// and does no I/O: every other package speaks in these types.
+package models
+
+import "time"
+
+// Money is an amount in a currency (ISO 4217 code, upper case).
+type Money struct {
+	Amount   float64 `json:"amount"`
+	Currency string  `json:"currency"`
+}
+
+// Brand is a registered brand and its rights holder's policy.
+type Brand struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Aliases []string `json:"aliases"`
+	// MinPrice is the lowest plausible price of a genuine product; an offer
+	// below it (in the same currency) is a signal.
+	MinPrice *Money `json:"min_price,omitempty"`
+	// AuthorizedSellers are seller names whose listings are not suspicious.
+	AuthorizedSellers []string `json:"authorized_sellers"`
+	// OfficialDomains are the brand's own web domains.
+	OfficialDomains []string  `json:"official_domains"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// Logo is a reference image of a registered brand mark.
+type Logo struct {
+	ID      string `json:"id"`
+	BrandID string `json:"brand_id"`
+	// SHA256 is the hex digest of the uploaded bytes.
+	SHA256 string `json:"sha256"`
+	// PHash is the perceptual hash of the normalised mark, 16 hex digits.
+	PHash       string    `json:"phash"`
+	ContentType string    `json:"content_type"`
+	Width       int       `json:"width"`
+	Height      int       `json:"height"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// BBox is a box in pixels of the original image, top-left origin.
+type BBox struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// SignalType names a kind of finding.
+type SignalType string
+
+// The signal types of API.md. More may be added.
+const (
+	SignalLogo             SignalType = "logo"
+	SignalImageTextBrand   SignalType = "image_text_brand"
+	SignalListingTextBrand SignalType = "listing_text_brand"
+	SignalRiskTerm         SignalType = "risk_term"
+	SignalContact          SignalType = "contact"
+	SignalPriceBelowFloor  SignalType = "price_below_floor"
+	SignalPictureOnly      SignalType = "picture_only"
+	SignalImageReuse       SignalType = "image_reuse"
+	SignalAuthorizedSeller SignalType = "authorized_seller"
+)
+
+// Sources of text findings.
+const (
+	SourceImageText   = "image_text"
+	SourceListingText = "listing_text"
+)
+
+// Contact kinds.
+const (
+	ContactPhone    = "phone"
+	ContactWhatsApp = "whatsapp"
+	ContactWeChat   = "wechat"
+	ContactTelegram = "telegram"
+	ContactEmail    = "email"
+	ContactURL      = "url"
+)
+
+// Signal is one finding about a listing. It is reported only when it is a
+// finding: a logo signal means the mark is in the picture.
+type Signal struct {
+	Type       SignalType `json:"type"`
+	BrandID    string     `json:"brand_id,omitempty"`
+	LogoID     string     `json:"logo_id,omitempty"`
+	Confidence float64    `json:"confidence"`
+	// ImageIndex is the index of the image the signal was found in; nil for
+	// listing-level signals.
+	ImageIndex *int   `json:"image_index,omitempty"`
+	BBox       *BBox  `json:"bbox,omitempty"`
+	Method     string `json:"method,omitempty"`
+	Value      string `json:"value,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	// Reason says in plain words what was found, for the officer.
+	Reason string `json:"reason,omitempty"`
+	// Weight is the signal's contribution to the score, set by the scorer.
+	Weight float64 `json:"weight,omitempty"`
+}
+
+// Word is one word recognised in an image.
+type Word struct {
+	Text       string  `json:"text"`
+	Confidence float64 `json:"confidence"`
+	BBox       BBox    `json:"bbox"`
+}
+
+// ImageReport is what vision found in one image.
+type ImageReport struct {
+	Index  int    `json:"index"`
+	SHA256 string `json:"sha256"`
+	PHash  string `json:"phash"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Format string `json:"format,omitempty"`
+	// Text is the full text recognised in the image.
+	Text  string `json:"text"`
+	Words []Word `json:"words,omitempty"`
+	// Signals are the findings in this image (logos and image text); the
+	// listing analysis lifts them into [Analysis.Signals].
+	Signals []Signal `json:"signals,omitempty"`
+}
+
+// BrandHit is a brand found in a listing, with the strongest confidence.
+type BrandHit struct {
+	BrandID    string  `json:"brand_id"`
+	Name       string  `json:"name"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Analysis is the verdict on one listing.
+type Analysis struct {
+	// Score is in [0, 1]; higher is a stronger suspicion of a counterfeit.
+	Score float64 `json:"score"`
+	// Reasons explain the score, strongest first.
+	Reasons    []string      `json:"reasons"`
+	Brands     []BrandHit    `json:"brands"`
+	Signals    []Signal      `json:"signals"`
+	Images     []ImageReport `json:"images"`
+	AnalyzedAt time.Time     `json:"analyzed_at"`
+}
+
+// Listing is an offer on a platform.
+type Listing struct {
+	ID         string   `json:"id"`
+	Platform   string   `json:"platform"`
+	ExternalID string   `json:"external_id"`
+	URL        string   `json:"url"`
+	Title      string   `json:"title"`
+	Desc       string   `json:"description"`
+	Price      float64  `json:"price"`
+	Currency   string   `json:"currency"`
+	Seller     string   `json:"seller"`
+	ImageURLs  []string `json:"image_urls"`
+	SourceID   string   `json:"source_id,omitempty"`
+	// Status is queued, analyzed or failed.
+	Status    string     `json:"status"`
+	Error     string     `json:"error,omitempty"`
+	Analysis  *Analysis  `json:"analysis"`
+	Evidence  []Evidence `json:"evidence"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Listing statuses.
+const (
+	StatusQueued   = "queued"
+	StatusAnalyzed = "analyzed"
+	StatusFailed   = "failed"
+)
+
+// Evidence is the record of one captured response.
+type Evidence struct {
+	SHA256      string    `json:"sha256"`
+	URL         string    `json:"url"`
+	CapturedAt  time.Time `json:"captured_at"`
+	HTTPStatus  int       `json:"http_status"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	// Error is set when the capture failed; then SHA256 is empty.
+	Error string `json:"error,omitempty"`
+}
+
+// Suspicion is a ranked entry of the suspicion list.
+type Suspicion struct {
+	ListingID  string     `json:"listing_id"`
+	Score      float64    `json:"score"`
+	Brands     []BrandHit `json:"brands"`
+	Platform   string     `json:"platform"`
+	URL        string     `json:"url"`
+	Title      string     `json:"title"`
+	Seller     string     `json:"seller"`
+	Reasons    []string   `json:"reasons"`
+	AnalyzedAt time.Time  `json:"analyzed_at"`
+}
+
+// Job asks a worker to fetch and analyse a listing.
+type Job struct {
+	ID        string    `json:"id"`
+	ListingID string    `json:"listing_id"`
+	Attempt   int       `json:"attempt"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Role of an API key.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin        Role = "admin"
+	RoleRightsHolder Role = "rights_holder"
+	RoleMonitor      Role = "monitor"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleRightsHolder || r == RoleMonitor
+}
+
+// APIKey is an API key; the secret itself is never stored, only its hash.
+type APIKey struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	BrandIDs  []string  `json:"brand_ids"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Source is a platform to crawl.
+type Source struct {
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+	Query    string `json:"query"`
+	Interval string `json:"interval"`
+	// State is the connector's incremental crawl state (cursor, since id).
+	State     string    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	LastRunAt time.Time `json:"last_run_at,omitzero"`
+}

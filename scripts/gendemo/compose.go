@@ -14,11 +14,11 @@ import (
 
 	"github.com/srwiley/oksvg"
 	"github.com/srwiley/rasterx"
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
-	xdraw "golang.org/x/image/draw"
 )
 
 const (
@@ -368,10 +368,10 @@ func bezier(p0, p1, p2, p3 pt, n int) []pt {
 // shoeUpper is the side view of a low sneaker's upper, toe to the right.
 func shoeUpper() []pt {
 	var out []pt
-	out = append(out, bezier(pt{0.02, 0.88}, pt{0.0, 0.5}, pt{0.02, 0.2}, pt{0.08, 0.12}, 10)...) // heel
-	out = append(out, bezier(pt{0.08, 0.12}, pt{0.2, 0.02}, pt{0.3, 0.3}, pt{0.42, 0.3}, 12)...)  // collar
+	out = append(out, bezier(pt{0.02, 0.88}, pt{0.0, 0.5}, pt{0.02, 0.2}, pt{0.08, 0.12}, 10)...)  // heel
+	out = append(out, bezier(pt{0.08, 0.12}, pt{0.2, 0.02}, pt{0.3, 0.3}, pt{0.42, 0.3}, 12)...)   // collar
 	out = append(out, bezier(pt{0.42, 0.3}, pt{0.6, 0.32}, pt{0.75, 0.42}, pt{0.88, 0.52}, 12)...) // laces
-	out = append(out, bezier(pt{0.88, 0.52}, pt{1.0, 0.6}, pt{1.02, 0.8}, pt{0.98, 0.88}, 10)...) // toe
+	out = append(out, bezier(pt{0.88, 0.52}, pt{1.0, 0.6}, pt{1.02, 0.8}, pt{0.98, 0.88}, 10)...)  // toe
 	return out
 }
 

@@ -199,8 +199,8 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 
 type pageData struct {
 	Title, Desc, Price, Seller, Platform, Posted, URL, Term string
-	Images                                                 []string
-	Items                                                  []pageData
+	Images                                                  []string
+	Items                                                   []pageData
 }
 
 func (m *Market) page(r *http.Request, l Listing) pageData {

@@ -1,0 +1,454 @@
+// Package logo finds registered brand marks inside listing photos.
+//
+// Two routes verify a reference against a scene:
+//
+//   - "shape", for flat marks (one colour on transparency or a plain
+//     background, which is what most registered marks are). The scene is cut
+//     into candidate regions once per photo: connected components of a
+//     grey-level threshold ladder in both polarities, raw and grouped, on an
+//     image pyramid. Each region and each reference is normalised by its own
+//     moments into a 64x64 bit raster (translation, scale, colour and polarity
+//     drop out); references are pre-rendered at every angle in ±36°. A pair
+//     is scored by the IoU of the silhouettes and the IoU of their
+//     concavities (hull minus mark), which is what separates a swoosh from any
+//     other curved blob. Eccentricity, principal-axis angle and an 8x8 hash
+//     shortlist references before the bitwise IoU, so a thousand references
+//     cost little per region.
+//   - "features", for textured references (packaging, multi-tone emblems):
+//     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
+//     the projected outline.
+//
+// Confidence is a logistic of the route's score whose midpoint sits at the
+// score where true and false matches were equally likely on the dev set, so a
+// threshold on it means the same for every reference and route.
+package logo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"math/bits"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"gocv.io/x/gocv"
+)
+
+// Reference is a registered brand mark.
+type Reference struct {
+	LogoID, BrandID string
+	// Image is the rights holder's upload, decoded. It may have alpha; flat
+	// marks are typically one colour on transparent or white.
+	Image image.Image
+}
+
+// Detection is one mark found in a scene.
+type Detection struct {
+	LogoID, BrandID string
+	// Confidence is calibrated in [0,1]; see [Config.MinConfidence].
+	Confidence float64
+	// Box is in pixels of the scene image passed to [Detector.Detect]
+	// (the image's own coordinate space, so it includes Bounds().Min).
+	Box image.Rectangle
+	// Method is the route that verified it: "shape" or "features".
+	Method string
+}
+
+// Method names.
+const (
+	MethodShape    = "shape"
+	MethodFeatures = "features"
+)
+
+// ErrClosed is returned by a [Detector] used after [Detector.Close].
+var ErrClosed = errors.New("logo: detector closed")
+
+// ErrInvalidConfig is wrapped by [Config.Validate].
+var ErrInvalidConfig = errors.New("logo: invalid config")
+
+// Config tunes a [Detector]. Start from [DefaultConfig].
+type Config struct {
+	// MaxSide is the longer side scenes are downscaled to before analysis.
+	MaxSide int
+	// Pyramid lists the scales (1 first, decreasing) candidate regions are
+	// searched at; a coarser level only takes regions too big for the one
+	// before.
+	Pyramid []float64
+	// LevelStep is the spacing of the grey-level threshold ladder.
+	LevelStep int
+	// LevelMaxSide is the longest region side, in a level's pixels, accepted
+	// below the coarsest level.
+	LevelMaxSide int
+	// MinSide and MinArea bound the smallest candidate region (working pixels).
+	MinSide, MinArea int
+	// GroupGap is the largest gap, in a level's pixels, between parts of one
+	// mark (letters of a wordmark).
+	GroupGap int
+	// MaxLogEcc is how far apart, in log, the eccentricities of a region
+	// and a reference may be.
+	MaxLogEcc float64
+	// HashMaxDist is the largest 8x8 hash distance worth an exact IoU.
+	HashMaxDist int
+	// CoarseMin is the silhouette IoU a pair needs before refinement.
+	CoarseMin float64
+	// ShapeMid and ShapeWidth map the shape score to confidence:
+	// sigmoid((score-ShapeMid)/ShapeWidth).
+	ShapeMid, ShapeWidth float64
+	// MinDistinct is the least concavity share (hull minus mark, over hull)
+	// a flat reference needs; plain discs and bars match any blob.
+	MinDistinct float64
+	// FlatMaxStdDev is the grey standard deviation inside a transparent
+	// reference's mask under which it counts as flat.
+	FlatMaxStdDev float64
+	// RatioTest is Lowe's ratio for feature matches.
+	RatioTest float64
+	// MinInliers is the least RANSAC inlier count for a feature detection.
+	MinInliers int
+	// MinConfidence drops weaker detections.
+	MinConfidence float64
+	// MaxDetections caps the detections returned for one scene.
+	MaxDetections int
+}
+
+// DefaultConfig returns the settings the dev-set figures were measured with.
+func DefaultConfig() Config {
+	return Config{
+		MaxSide:       1000,
+		Pyramid:       []float64{1, 0.5, 0.25},
+		LevelStep:     24,
+		LevelMaxSide:  180,
+		MinSide:       14,
+		MinArea:       40,
+		GroupGap:      4,
+		MaxLogEcc:     0.7,
+		HashMaxDist:   18,
+		CoarseMin:     0.45,
+		ShapeMid:      0.66,
+		ShapeWidth:    0.03,
+		MinDistinct:   0.06,
+		FlatMaxStdDev: 30,
+		RatioTest:     0.75,
+		MinInliers:    12,
+		MinConfidence: 0.5,
+		MaxDetections: 20,
+	}
+}
+
+// Validate reports the first unusable setting.
+func (c Config) Validate() error {
+	bad := func(f string, v any) error { return fmt.Errorf("%w: %s = %v", ErrInvalidConfig, f, v) }
+	switch {
+	case c.MaxSide < 64 || c.MaxSide > 8000:
+		return bad("MaxSide", c.MaxSide)
+	case len(c.Pyramid) == 0 || c.Pyramid[0] != 1:
+		return bad("Pyramid", c.Pyramid)
+	case c.LevelStep < 4 || c.LevelStep > 128:
+		return bad("LevelStep", c.LevelStep)
+	case c.LevelMaxSide < 2*c.MinSide:
+		return bad("LevelMaxSide", c.LevelMaxSide)
+	case c.MinSide < 4:
+		return bad("MinSide", c.MinSide)
+	case c.MinArea < 4:
+		return bad("MinArea", c.MinArea)
+	case c.GroupGap < 0 || c.GroupGap > 32:
+		return bad("GroupGap", c.GroupGap)
+	case c.MaxLogEcc <= 0:
+		return bad("MaxLogEcc", c.MaxLogEcc)
+	case c.HashMaxDist < 0 || c.HashMaxDist > 64:
+		return bad("HashMaxDist", c.HashMaxDist)
+	case c.CoarseMin < 0 || c.CoarseMin > 1:
+		return bad("CoarseMin", c.CoarseMin)
+	case c.ShapeMid <= 0 || c.ShapeMid >= 1 || c.ShapeWidth <= 0:
+		return bad("ShapeMid/ShapeWidth", [2]float64{c.ShapeMid, c.ShapeWidth})
+	case c.MinDistinct < 0 || c.MinDistinct >= 1:
+		return bad("MinDistinct", c.MinDistinct)
+	case c.FlatMaxStdDev <= 0:
+		return bad("FlatMaxStdDev", c.FlatMaxStdDev)
+	case c.RatioTest <= 0 || c.RatioTest >= 1:
+		return bad("RatioTest", c.RatioTest)
+	case c.MinInliers < 6:
+		return bad("MinInliers", c.MinInliers)
+	case c.MinConfidence < 0 || c.MinConfidence > 1:
+		return bad("MinConfidence", c.MinConfidence)
+	case c.MaxDetections < 1:
+		return bad("MaxDetections", c.MaxDetections)
+	}
+	for i := 1; i < len(c.Pyramid); i++ {
+		if c.Pyramid[i] <= 0 || c.Pyramid[i] >= c.Pyramid[i-1] {
+			return bad("Pyramid", c.Pyramid)
+		}
+	}
+	return nil
+}
+
+// refSet is an immutable prepared reference set, swapped atomically.
+type refSet struct {
+	all      []*prepared
+	flat     []*prepared
+	textured []*prepared
+	byID     map[string]*prepared
+}
+
+// Detector finds registered marks in scenes. It is safe for concurrent use.
+type Detector struct {
+	cfg    Config
+	refs   atomic.Pointer[refSet]
+	mu     sync.Mutex // serialises SetReferences
+	closed atomic.Bool
+}
+
+// New returns a Detector with no references.
+func New(cfg Config) (*Detector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Detector{cfg: cfg}
+	d.refs.Store(&refSet{byID: map[string]*prepared{}})
+	return d, nil
+}
+
+// SetReferences replaces the reference set. References whose LogoID was
+// already prepared are reused, not recomputed. Detect calls running
+// meanwhile finish with the set they started with.
+//
+// A reference without a usable mark (blank image, see [ErrNoMark]) is left
+// out and reported in the returned error, joined with any others; all the
+// other references are installed all the same, so one bad upload cannot
+// disable detection. Empty or duplicate LogoIDs are rejected outright and
+// leave the current set in place.
+func (d *Detector) SetReferences(refs []Reference) error {
+	if d.closed.Load() {
+		return ErrClosed
+	}
+	ids := make(map[string]bool, len(refs))
+	for _, r := range refs {
+		if r.LogoID == "" {
+			return errors.New("logo: reference without LogoID")
+		}
+		if ids[r.LogoID] {
+			return fmt.Errorf("logo: duplicate LogoID %q", r.LogoID)
+		}
+		ids[r.LogoID] = true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	old := d.refs.Load()
+	next := &refSet{byID: make(map[string]*prepared, len(refs))}
+	var errs []error
+	for _, r := range refs {
+		p, ok := old.byID[r.LogoID]
+		if !ok || p.brandID != r.BrandID {
+			var err error
+			p, err = safePrepare(r, d.cfg)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+		}
+		next.byID[r.LogoID] = p
+		next.all = append(next.all, p)
+		if p.feat != nil {
+			next.textured = append(next.textured, p)
+		} else if p.distinct >= d.cfg.MinDistinct {
+			next.flat = append(next.flat, p)
+		}
+	}
+	d.refs.Store(next)
+	return errors.Join(errs...)
+}
+
+func safePrepare(r Reference, cfg Config) (p *prepared, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, fmt.Errorf("logo: %s: preparing reference panicked: %v", r.LogoID, v)
+		}
+	}()
+	return prepare(r, cfg)
+}
+
+// Close releases the detector. It holds no C memory between calls (every
+// Mat lives within one Detect), so Close only makes later calls fail.
+func (d *Detector) Close() error {
+	d.closed.Store(true)
+	d.refs.Store(&refSet{byID: map[string]*prepared{}})
+	return nil
+}
+
+// Detect returns the registered marks found in scene, strongest first.
+func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detection, err error) {
+	if d.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	set := d.refs.Load()
+	if scene == nil || len(set.all) == 0 {
+		return nil, nil
+	}
+	b := scene.Bounds()
+	if b.Dx() < d.cfg.MinSide || b.Dy() < d.cfg.MinSide {
+		return nil, nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			dets, err = nil, fmt.Errorf("logo: detect panicked: %v", v)
+		}
+	}()
+	g, scale := toGray(scene, d.cfg.MaxSide, false)
+	var found []Detection
+	toScene := func(r image.Rectangle) image.Rectangle {
+		r = image.Rect(int(math.Floor(float64(r.Min.X)/scale)), int(math.Floor(float64(r.Min.Y)/scale)),
+			int(math.Ceil(float64(r.Max.X)/scale)), int(math.Ceil(float64(r.Max.Y)/scale)))
+		return r.Add(b.Min).Intersect(b)
+	}
+	if len(set.flat) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cands, err := sceneCandidates(ctx, g, d.cfg)
+		if err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for _, m := range matchShapes(cands, set.flat, d.cfg) {
+			conf := sigmoid((m.score - d.cfg.ShapeMid) / d.cfg.ShapeWidth)
+			if conf < d.cfg.MinConfidence {
+				continue
+			}
+			found = append(found, Detection{
+				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
+				Box: toScene(m.cand.box), Method: MethodShape,
+			})
+		}
+	}
+	if len(set.textured) > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		fg := g
+		fscale := scale
+		if max(g.w, g.h) > featMaxSide {
+			fg, fscale = toGray(scene, featMaxSide, false)
+		}
+		sf, err := computeSceneFeatures(fg, fscale)
+		if err != nil {
+			return nil, err
+		}
+		defer sf.Close()
+		matcher := gocv.NewBFMatcher()
+		defer matcher.Close()
+		for _, r := range set.textured {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			box, conf, ok := matchFeatures(r, sf, &matcher, d.cfg)
+			if !ok || conf < d.cfg.MinConfidence {
+				continue
+			}
+			box = image.Rect(int(float64(box.Min.X)/fscale), int(float64(box.Min.Y)/fscale),
+				int(math.Ceil(float64(box.Max.X)/fscale)), int(math.Ceil(float64(box.Max.Y)/fscale)))
+			box = box.Add(b.Min).Intersect(b)
+			if box.Empty() {
+				continue
+			}
+			found = append(found, Detection{LogoID: r.logoID, BrandID: r.brandID, Confidence: conf, Box: box, Method: MethodFeatures})
+		}
+	}
+	return suppress(found, d.cfg.MaxDetections), nil
+}
+
+// shapeMatch is the best reference for one candidate region.
+type shapeMatch struct {
+	cand  *candidate
+	ref   *prepared
+	score float64
+}
+
+// matchShapes scores every candidate against the flat references and keeps,
+// per candidate, the best reference whose refined score is worth reporting.
+func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
+	var out []shapeMatch
+	floor := cfg.ShapeMid - 4*cfg.ShapeWidth // conf ~0.02
+	for _, c := range cands {
+		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
+		best := shapeMatch{cand: c, score: floor}
+		for _, r := range refs {
+			if math.Abs(cEcc-math.Log(math.Max(r.mo.ecc, 1e-3))) > cfg.MaxLogEcc {
+				continue
+			}
+			lo, hi := 0, numAngles-1
+			if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
+				// The principal axes fix the rotation up to the step.
+				th := wrap90(c.mo.theta - r.mo.theta)
+				if math.Abs(th) > maxAngle+angleStep {
+					continue
+				}
+				i := int(math.Round((th + maxAngle) / angleStep))
+				lo, hi = max(0, i-1), min(numAngles-1, i+1)
+			}
+			bi, bs := -1, cfg.CoarseMin
+			for i := lo; i <= hi; i++ {
+				v := &r.views[i]
+				if bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
+					continue
+				}
+				if s := iou(&c.view.mask, &v.mask); s > bs {
+					bi, bs = i, s
+				}
+			}
+			if bi < 0 {
+				continue
+			}
+			// Refine: neighbouring angles and small shifts, full score.
+			for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
+				v := &r.views[i]
+				for _, sv := range c.shifted() {
+					if s := shapeScore(&sv, v); s > best.score {
+						best.ref, best.score = r, s
+					}
+				}
+			}
+		}
+		if best.ref != nil {
+			out = append(out, best)
+		}
+	}
+	return out
+}
+
+// suppress keeps the strongest of overlapping detections (one region is one
+// mark) and a smaller detection of a brand inside a bigger one of the same
+// brand, strongest first, at most max.
+func suppress(ds []Detection, maxN int) []Detection {
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Confidence > ds[j].Confidence })
+	var out []Detection
+	for _, d := range ds {
+		keep := true
+		for _, k := range out {
+			inter := d.Box.Intersect(k.Box)
+			ia := float64(inter.Dx() * inter.Dy())
+			if ia == 0 {
+				continue
+			}
+			da := float64(d.Box.Dx() * d.Box.Dy())
+			ka := float64(k.Box.Dx() * k.Box.Dy())
+			if ia/(da+ka-ia) > 0.4 || (k.BrandID == d.BrandID && ia/math.Min(da, ka) > 0.6) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, d)
+			if len(out) == maxN {
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package logo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// ErrNoMark is returned (wrapped) for a reference image in which no mark can
+// be separated from its background: blank, or nearly so.
+var ErrNoMark = errors.New("logo: no mark found in reference image")
+
+// refMaxSide bounds the raster a reference is analysed at.
+const refMaxSide = 400
+
+// prepared is everything Detect needs about one reference. It holds no C
+// memory, so a reference set can be dropped by the garbage collector while
+// an older Detect still reads it.
+type prepared struct {
+	logoID, brandID string
+	// shape route
+	flat   bool
+	mo     moments
+	views  [numAngles]shapeView
+	aspect float64 // trimmed mask width/height, for the box
+	// distinct is the concavity share of the hull; near 0 for discs and bars.
+	distinct float64
+	// feature route (textured references)
+	feat *refFeatures
+}
+
+// prepare normalises a reference: grey, trimmed to the mark, its silhouette
+// mask (from alpha when the upload has transparency, otherwise the Otsu side
+// that does not touch the border), and the shape views at every search angle.
+// Textured references (photos of packaging, multi-tone emblems) also get
+// local features.
+func prepare(ref Reference, cfg Config) (*prepared, error) {
+	if ref.Image == nil || ref.Image.Bounds().Empty() {
+		return nil, fmt.Errorf("%w: %s: empty image", ErrNoMark, ref.LogoID)
+	}
+	g, _ := toGray(ref.Image, refMaxSide, true)
+	mask := make([]bool, g.w*g.h)
+	useAlpha := false
+	if g.alpha != nil {
+		var clear, solid int
+		for _, a := range g.alpha {
+			if a < 128 {
+				clear++
+			} else {
+				solid++
+			}
+		}
+		n := len(g.alpha)
+		useAlpha = clear*50 >= n && solid*100 >= n
+	}
+	if useAlpha {
+		for i, a := range g.alpha {
+			mask[i] = a >= 128
+		}
+		// A mark drawn as a light shape on an opaque dark plate inside a
+		// transparent margin: the plate is the silhouette; that is fine.
+	} else {
+		t := otsu(g.pix, nil)
+		// The background is the side most border pixels are on.
+		var dark, light int
+		border := func(i int) {
+			if int(g.pix[i]) <= t {
+				dark++
+			} else {
+				light++
+			}
+		}
+		for x := range g.w {
+			border(x)
+			border((g.h-1)*g.w + x)
+		}
+		for y := range g.h {
+			border(y * g.w)
+			border(y*g.w + g.w - 1)
+		}
+		bgDark := dark > light
+		for i, v := range g.pix {
+			mask[i] = (int(v) <= t) != bgDark
+		}
+	}
+	// Trim to the mark.
+	x0, y0, x1, y1 := g.w, g.h, -1, -1
+	area := 0
+	for y := range g.h {
+		for x := range g.w {
+			if mask[y*g.w+x] {
+				area++
+				x0, y0 = min(x0, x), min(y0, y)
+				x1, y1 = max(x1, x), max(y1, y)
+			}
+		}
+	}
+	if area < 30 || x1-x0 < 4 || y1-y0 < 4 {
+		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
+	}
+	src := maskSource{x0: x0, y0: y0, w: x1 - x0 + 1, h: y1 - y0 + 1, in: func(x, y int) bool { return mask[y*g.w+x] }}
+	mo, ok := measure(src)
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
+	}
+	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, mo: mo, aspect: float64(src.w) / float64(src.h)}
+	for i := range numAngles {
+		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
+	}
+	mid := numAngles / 2
+	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
+		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
+	}
+	// Flat or textured? A flat mark is (nearly) one tone inside its mask.
+	var s, ss, n float64
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			i := y*g.w + x
+			if mask[i] {
+				v := float64(g.pix[i])
+				s += v
+				ss += v * v
+				n++
+			}
+		}
+	}
+	std := math.Sqrt(math.Max(ss/n-(s/n)*(s/n), 0))
+	p.flat = useAlpha && std < cfg.FlatMaxStdDev || !useAlpha && isTwoTone(g.pix)
+	if !p.flat {
+		f, err := prepareFeatures(ref.Image, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("logo: %s: %w", ref.LogoID, err)
+		}
+		p.feat = f
+	}
+	return p, nil
+}
+
+// isTwoTone reports whether nearly all pixels sit close to one of the two
+// Otsu class means, as in a flat mark on a plain background.
+func isTwoTone(pix []uint8) bool {
+	t := otsu(pix, nil)
+	var s0, n0, s1, n1 float64
+	for _, v := range pix {
+		if int(v) <= t {
+			s0 += float64(v)
+			n0++
+		} else {
+			s1 += float64(v)
+			n1++
+		}
+	}
+	if n0 == 0 || n1 == 0 {
+		return true
+	}
+	m0, m1 := s0/n0, s1/n1
+	near := 0
+	for _, v := range pix {
+		f := float64(v)
+		if math.Abs(f-m0) < 40 || math.Abs(f-m1) < 40 {
+			near++
+		}
+	}
+	return float64(near) >= 0.9*float64(len(pix))
+}

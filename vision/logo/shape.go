@@ -1,0 +1,321 @@
+package logo
+
+import (
+	"math"
+	"math/bits"
+)
+
+// This file holds the pure-Go half of the shape route: a binary mark (one or
+// more connected components) is normalised into a 64x64 bit raster in a frame
+// fixed by its own moments (origin at the centroid, unit = the RMS radius),
+// which makes it invariant to translation, scale, colour and polarity. The
+// remaining rotation is searched on the reference side, whose rasters are
+// precomputed for every angle in [-maxAngle, maxAngle].
+
+const (
+	gridN = 64
+	// gridExtent is the half-width of the raster in RMS radii. A 7:1
+	// wordmark reaches 1.75 radii, a disc 1.41, a swoosh's tips about 2.
+	gridExtent = 2.4
+	cellSize   = 2 * gridExtent / gridN
+	angleStep  = 3.0
+	maxAngle   = 36.0
+	numAngles  = int(2*maxAngle/angleStep) + 1
+	// maxShift is the translation search, in cells, during refinement.
+	maxShift = 2
+)
+
+// bitgrid is a gridN x gridN binary raster, one uint64 per row, bit x = column x.
+type bitgrid [gridN]uint64
+
+func (g *bitgrid) count() int {
+	n := 0
+	for _, w := range g {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// iou returns |a∧b|/|a∨b| and 0 when both are empty.
+func iou(a, b *bitgrid) float64 {
+	var in, un int
+	for i := range a {
+		in += bits.OnesCount64(a[i] & b[i])
+		un += bits.OnesCount64(a[i] | b[i])
+	}
+	if un == 0 {
+		return 0
+	}
+	return float64(in) / float64(un)
+}
+
+// shifted returns g moved by dx columns and dy rows, bits falling off dropped.
+func (g *bitgrid) shifted(dx, dy int) bitgrid {
+	var out bitgrid
+	for y := range gridN {
+		sy := y - dy
+		if sy < 0 || sy >= gridN {
+			continue
+		}
+		w := g[sy]
+		if dx > 0 {
+			w <<= uint(dx)
+		} else if dx < 0 {
+			w >>= uint(-dx)
+		}
+		out[y] = w
+	}
+	return out
+}
+
+// hash8 is an 8x8 summary of g (a block is on when at least a quarter of it
+// is), used to discard hopeless pairs with one popcount.
+func (g *bitgrid) hash8() uint64 {
+	var h uint64
+	for by := range 8 {
+		for bx := range 8 {
+			n := 0
+			for y := by * 8; y < by*8+8; y++ {
+				n += bits.OnesCount64((g[y] >> uint(bx*8)) & 0xff)
+			}
+			if n >= 16 {
+				h |= 1 << uint(by*8+bx)
+			}
+		}
+	}
+	return h
+}
+
+// concavity returns hull(g) minus g: the holes and bays that make a mark
+// distinctive. A disc or a plain rectangle has almost none, a swoosh or a
+// wordmark a lot.
+func (g *bitgrid) concavity() bitgrid {
+	// Convex hull of the row extremes (Andrew's monotone chain).
+	pts := make([][2]float64, 0, 2*gridN)
+	for y := range gridN {
+		w := g[y]
+		if w == 0 {
+			continue
+		}
+		lo := bits.TrailingZeros64(w)
+		hi := 63 - bits.LeadingZeros64(w)
+		pts = append(pts, [2]float64{float64(lo), float64(y)}, [2]float64{float64(hi), float64(y)})
+	}
+	var out bitgrid
+	if len(pts) == 0 {
+		return out
+	}
+	hull := convexHull(pts)
+	for y := range gridN {
+		fy := float64(y)
+		lo, hi := math.Inf(1), math.Inf(-1)
+		n := len(hull)
+		for i := range n {
+			a, b := hull[i], hull[(i+1)%n]
+			if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
+				var x0, x1 float64
+				if a[1] == b[1] {
+					x0, x1 = a[0], b[0]
+				} else {
+					t := (fy - a[1]) / (b[1] - a[1])
+					x0 = a[0] + t*(b[0]-a[0])
+					x1 = x0
+				}
+				lo = math.Min(lo, math.Min(x0, x1))
+				hi = math.Max(hi, math.Max(x0, x1))
+			}
+		}
+		if len(hull) == 1 && hull[0][1] == fy {
+			lo, hi = hull[0][0], hull[0][0]
+		}
+		if lo > hi {
+			continue
+		}
+		l := int(math.Ceil(lo - 1e-9))
+		h := int(math.Floor(hi + 1e-9))
+		var row uint64
+		for x := max(l, 0); x <= min(h, gridN-1); x++ {
+			row |= 1 << uint(x)
+		}
+		out[y] = row &^ g[y]
+	}
+	return out
+}
+
+func convexHull(pts [][2]float64) [][2]float64 {
+	// pts come sorted by y then x in pairs; sort by x then y for the chain.
+	sortPoints(pts)
+	cross := func(o, a, b [2]float64) float64 {
+		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
+	}
+	h := make([][2]float64, 0, 2*len(pts))
+	for _, p := range pts {
+		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	lower := len(h) + 1
+	for i := len(pts) - 2; i >= 0; i-- {
+		p := pts[i]
+		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
+			h = h[:len(h)-1]
+		}
+		h = append(h, p)
+	}
+	if len(h) > 1 {
+		h = h[:len(h)-1]
+	}
+	return h
+}
+
+func sortPoints(p [][2]float64) {
+	// insertion sort is fine for <= 128 points
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0 && (p[j][0] < p[j-1][0] || (p[j][0] == p[j-1][0] && p[j][1] < p[j-1][1])); j-- {
+			p[j], p[j-1] = p[j-1], p[j]
+		}
+	}
+}
+
+// moments are the shape statistics of a binary mask, in its pixel frame.
+type moments struct {
+	area   float64
+	cx, cy float64
+	// radius is the RMS distance of the mask's pixels from the centroid.
+	radius float64
+	// ecc is λmin/λmax of the covariance, 1 for isotropic shapes.
+	ecc float64
+	// theta is the principal-axis angle in degrees, (-90, 90].
+	theta float64
+}
+
+// maskSource is a binary mask over a rectangle of a larger raster.
+type maskSource struct {
+	x0, y0, w, h int
+	in           func(x, y int) bool // absolute coordinates
+}
+
+func measure(m maskSource) (moments, bool) {
+	var n, sx, sy, sxx, syy, sxy float64
+	for y := m.y0; y < m.y0+m.h; y++ {
+		for x := m.x0; x < m.x0+m.w; x++ {
+			if m.in(x, y) {
+				fx, fy := float64(x-m.x0), float64(y-m.y0)
+				n++
+				sx += fx
+				sy += fy
+				sxx += fx * fx
+				syy += fy * fy
+				sxy += fx * fy
+			}
+		}
+	}
+	if n < 4 {
+		return moments{}, false
+	}
+	cx, cy := sx/n, sy/n
+	mu20 := sxx/n - cx*cx + 1.0/12 // + pixel's own extent
+	mu02 := syy/n - cy*cy + 1.0/12
+	mu11 := sxy/n - cx*cy
+	tr := mu20 + mu02
+	det := mu20*mu02 - mu11*mu11
+	disc := math.Sqrt(math.Max(tr*tr/4-det, 0))
+	l1, l2 := tr/2+disc, tr/2-disc
+	if l1 <= 0 {
+		return moments{}, false
+	}
+	return moments{
+		area:   n,
+		cx:     cx + float64(m.x0) + 0.5,
+		cy:     cy + float64(m.y0) + 0.5,
+		radius: math.Sqrt(tr),
+		ecc:    math.Max(l2, 0) / l1,
+		theta:  0.5 * math.Atan2(2*mu11, mu20-mu02) * 180 / math.Pi,
+	}, true
+}
+
+// rasterize renders mask m, rotated by angle degrees about its centroid, into
+// the canonical grid. A cell is on when at least half of the source pixels
+// falling into it are on; cells smaller than a pixel sample the pixel under
+// their centre, so large and tiny masks are rendered alike.
+func rasterize(m maskSource, mo moments, angle float64) bitgrid {
+	var on, tot [gridN * gridN]uint16
+	a := angle * math.Pi / 180
+	cos, sin := math.Cos(a), math.Sin(a)
+	inv := 1 / (mo.radius * cellSize)
+	half := float64(gridN) / 2
+	// Source pixels → cells (only worth it when a cell spans > 1 pixel).
+	if mo.radius*cellSize > 1 {
+		for y := m.y0; y < m.y0+m.h; y++ {
+			dy := float64(y) + 0.5 - mo.cy
+			for x := m.x0; x < m.x0+m.w; x++ {
+				dx := float64(x) + 0.5 - mo.cx
+				u := (cos*dx-sin*dy)*inv + half
+				v := (sin*dx+cos*dy)*inv + half
+				if u < 0 || v < 0 || u >= gridN || v >= gridN {
+					continue
+				}
+				i := int(v)*gridN + int(u)
+				tot[i]++
+				if m.in(x, y) {
+					on[i]++
+				}
+			}
+		}
+	}
+	var g bitgrid
+	for cy := range gridN {
+		for cx := range gridN {
+			i := cy*gridN + cx
+			if tot[i] > 0 {
+				if 2*on[i] >= tot[i] && on[i] > 0 {
+					g[cy] |= 1 << uint(cx)
+				}
+				continue
+			}
+			// Cell centre → source pixel (inverse rotation).
+			u := (float64(cx) + 0.5 - half) / inv
+			v := (float64(cy) + 0.5 - half) / inv
+			sx := cos*u + sin*v + mo.cx
+			sy := -sin*u + cos*v + mo.cy
+			px, py := int(math.Floor(sx)), int(math.Floor(sy))
+			if px >= m.x0 && py >= m.y0 && px < m.x0+m.w && py < m.y0+m.h && m.in(px, py) {
+				g[cy] |= 1 << uint(cx)
+			}
+		}
+	}
+	return g
+}
+
+// shapeView is a mask seen at one angle: its raster, concavities and hash.
+type shapeView struct {
+	mask, conc bitgrid
+	hash       uint64
+	maskN      int
+}
+
+func newShapeView(g bitgrid) shapeView {
+	return shapeView{mask: g, conc: g.concavity(), hash: g.hash8(), maskN: g.count()}
+}
+
+// shapeScore compares a candidate with a reference view: the mean of the
+// IoU of the masks and the IoU of their concavities. The second term is what
+// tells a swoosh from a banana or a wordmark from a bar: plain convex blobs
+// score at most 0.5 against anything.
+func shapeScore(c, r *shapeView) float64 {
+	return 0.5*iou(&c.mask, &r.mask) + 0.5*iou(&c.conc, &r.conc)
+}
+
+// wrap90 maps an angle difference in degrees to (-90, 90].
+func wrap90(a float64) float64 {
+	for a <= -90 {
+		a += 180
+	}
+	for a > 90 {
+		a -= 180
+	}
+	return a
+}
+
+func angleAt(i int) float64 { return -maxAngle + float64(i)*angleStep }

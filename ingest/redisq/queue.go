@@ -170,3 +170,13 @@ func (s *Store) QueueStats(ctx context.Context) (QueueStats, error) {
 	st.Dead, err = s.rdb.XLen(ctx, keyJobsDead).Result()
 	return st, wrap(err)
 }
+
+// Ack drops a job without a result (e.g. its listing was deleted).
+func (s *Store) Ack(ctx context.Context, d *Delivery) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.XAck(ctx, keyJobs, group, d.MsgID)
+		p.XDel(ctx, keyJobs, d.MsgID)
+		return nil
+	})
+	return wrap(err)
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"counterlens/models"
 )
 
@@ -49,4 +51,21 @@ func (s *Store) SourceCrawled(ctx context.Context, src models.Source, state stri
 		return wrap(err)
 	}
 	return wrap(s.rdb.HSet(ctx, keySourceState, src.ID, state).Err())
+}
+
+var unlockScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0`)
+
+// LockSource takes the crawl lock of a source for ttl, so that two processes
+// never crawl one source at once. It returns false when another holds it.
+// The returned release frees the lock if it is still ours.
+func (s *Store) LockSource(ctx context.Context, id, owner string, ttl time.Duration) (bool, func(context.Context), error) {
+	key := prefix + "lock:source:" + id
+	ok, err := s.rdb.SetNX(ctx, key, owner, ttl).Result()
+	if err != nil || !ok {
+		return false, nil, wrap(err)
+	}
+	release := func(ctx context.Context) { _ = unlockScript.Run(ctx, s.rdb, []string{key}, owner).Err() }
+	return true, release, nil
 }

@@ -1,0 +1,240 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"counterlens/models"
+	"counterlens/vision/decode"
+	"counterlens/vision/phash"
+)
+
+type brandRequest struct {
+	Name              string        `json:"name"`
+	Aliases           []string      `json:"aliases"`
+	MinPrice          *models.Money `json:"min_price"`
+	AuthorizedSellers []string      `json:"authorized_sellers"`
+	OfficialDomains   []string      `json:"official_domains"`
+}
+
+func (r brandRequest) validate() error {
+	if strings.TrimSpace(r.Name) == "" || len(r.Name) > 200 {
+		return badData("name is required (at most 200 characters)", nil)
+	}
+	for what, list := range map[string][]string{"aliases": r.Aliases, "authorized_sellers": r.AuthorizedSellers, "official_domains": r.OfficialDomains} {
+		if len(list) > 500 {
+			return badData(what+" may hold at most 500 entries", nil)
+		}
+		for _, v := range list {
+			if strings.TrimSpace(v) == "" || len(v) > 200 {
+				return badData(what+" entries must be non-empty and at most 200 characters", nil)
+			}
+		}
+	}
+	if m := r.MinPrice; m != nil {
+		if m.Amount <= 0 || math.IsInf(m.Amount, 0) || len(m.Currency) != 3 {
+			return badData("min_price needs a positive amount and a 3-letter currency code", nil)
+		}
+	}
+	return nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// createBrand handles POST /v1/brands.
+func (s *Server) createBrand(c *gin.Context) {
+	var req brandRequest
+	if !s.bindJSON(c, &req) {
+		return
+	}
+	if err := req.validate(); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.MinPrice != nil {
+		req.MinPrice.Currency = strings.ToUpper(req.MinPrice.Currency)
+	}
+	b, err := s.Brands.CreateBrand(c.Request.Context(), models.Brand{
+		Name: strings.TrimSpace(req.Name), Aliases: orEmpty(req.Aliases), MinPrice: req.MinPrice,
+		AuthorizedSellers: orEmpty(req.AuthorizedSellers), OfficialDomains: orEmpty(req.OfficialDomains),
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, b)
+}
+
+// listBrands handles GET /v1/brands; a rights holder sees its own brands.
+func (s *Server) listBrands(c *gin.Context) {
+	all, err := s.Brands.Brands(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	p := who(c)
+	items := make([]models.Brand, 0, len(all))
+	for _, b := range all {
+		if p.mayBrand(b.ID) {
+			items = append(items, b)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// brandInScope loads the brand of the :id parameter if the caller may see it.
+// A brand outside a rights holder's scope is reported as not found, so keys
+// cannot probe which brands exist.
+func (s *Server) brandInScope(c *gin.Context) (models.Brand, bool) {
+	id := c.Param("id")
+	if !who(c).mayBrand(id) {
+		fail(c, notFound("brand"))
+		return models.Brand{}, false
+	}
+	b, err := s.Brands.Brand(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return b, false
+	}
+	return b, true
+}
+
+// getBrand handles GET /v1/brands/{id}.
+func (s *Server) getBrand(c *gin.Context) {
+	if b, ok := s.brandInScope(c); ok {
+		c.JSON(http.StatusOK, b)
+	}
+}
+
+// listLogos handles GET /v1/brands/{id}/logos.
+func (s *Server) listLogos(c *gin.Context) {
+	b, ok := s.brandInScope(c)
+	if !ok {
+		return
+	}
+	all, err := s.Brands.Logos(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := []models.Logo{}
+	for _, l := range all {
+		if l.BrandID == b.ID {
+			items = append(items, l)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// uploadLogo handles POST /v1/brands/{id}/logos: multipart field "image".
+// From the moment the answer is sent, analyses find the logo.
+func (s *Server) uploadLogo(c *gin.Context) {
+	b, ok := s.brandInScope(c)
+	if !ok {
+		return
+	}
+	data, err := s.formFile(c, "image")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	img, format, err := decode.Logo(data, decode.DefaultLimits())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	h, err := phash.Hash(img)
+	if err != nil {
+		fail(c, fmt.Errorf("%w: %v", decode.ErrUndecodable, err))
+		return
+	}
+	l, err := s.Brands.AddLogo(c.Request.Context(), models.Logo{
+		BrandID: b.ID, SHA256: sha256Hex(data), PHash: phash.Hex(h), ContentType: contentType(format),
+		Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
+	}, data)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, l)
+}
+
+// deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.
+func (s *Server) deleteLogo(c *gin.Context) {
+	b, ok := s.brandInScope(c)
+	if !ok {
+		return
+	}
+	all, err := s.Brands.Logos(c.Request.Context())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	for _, l := range all {
+		if l.ID == c.Param("logo") && l.BrandID == b.ID {
+			if err := s.Brands.DeleteLogo(c.Request.Context(), l.ID); err != nil {
+				fail(c, err)
+				return
+			}
+			c.Status(http.StatusNoContent)
+			return
+		}
+	}
+	fail(c, notFound("logo"))
+}
+
+func contentType(format string) string {
+	if format == "svg" {
+		return "image/svg+xml"
+	}
+	return "image/" + format
+}
+
+// formFile reads one uploaded file under the image size limit.
+func (s *Server) formFile(c *gin.Context, field string) ([]byte, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.Cfg.MaxImageBytes+1<<20)
+	fh, err := c.FormFile(field)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, badData(fmt.Sprintf("multipart form with a file field %q is required", field), err)
+	}
+	return s.readPart(fh.Size, func() (io.ReadCloser, error) { return fh.Open() })
+}
+
+func (s *Server) readPart(size int64, open func() (io.ReadCloser, error)) ([]byte, error) {
+	if size > s.Cfg.MaxImageBytes {
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Type: typeTooLarge,
+			Message: fmt.Sprintf("image is over the limit of %d bytes", s.Cfg.MaxImageBytes)}
+	}
+	f, err := open()
+	if err != nil {
+		return nil, badData("cannot read uploaded file", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, s.Cfg.MaxImageBytes+1))
+	if err != nil {
+		return nil, badData("cannot read uploaded file", err)
+	}
+	if int64(len(data)) > s.Cfg.MaxImageBytes {
+		return nil, &Error{Status: http.StatusRequestEntityTooLarge, Type: typeTooLarge,
+			Message: fmt.Sprintf("image is over the limit of %d bytes", s.Cfg.MaxImageBytes)}
+	}
+	if len(data) == 0 {
+		return nil, badData("uploaded file is empty", nil)
+	}
+	return data, nil
+}

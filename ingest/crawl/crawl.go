@@ -1,0 +1,183 @@
+// Package crawl runs sources: it asks a platform connector for the listings
+// that are new since the last crawl and queues each for analysis. A
+// scheduler runs every source at its interval; several processes may run
+// schedulers, a lock in the store keeps one crawl per source at a time.
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"counterlens/ingest/redisq"
+	"counterlens/models"
+)
+
+// Store holds the sources and takes the listings.
+type Store interface {
+	Source(ctx context.Context, id string) (models.Source, error)
+	Sources(ctx context.Context) ([]models.Source, error)
+	SourceCrawled(ctx context.Context, src models.Source, state string, at time.Time) error
+	SubmitListing(ctx context.Context, l models.Listing) (redisq.Submitted, error)
+	LockSource(ctx context.Context, id, owner string, ttl time.Duration) (bool, func(context.Context), error)
+}
+
+// CrawlFunc asks the connector of src.Type for the listings newer than state
+// and returns them with the new state.
+type CrawlFunc func(ctx context.Context, src models.Source, state string) ([]models.Listing, string, error)
+
+// Config configures the crawler.
+type Config struct {
+	// Timeout bounds one crawl of one source.
+	Timeout time.Duration
+	// Tick is how often the scheduler looks for sources that are due.
+	Tick time.Duration
+	// DefaultInterval applies to sources without an interval.
+	DefaultInterval time.Duration
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{Timeout: 10 * time.Minute, Tick: 15 * time.Second, DefaultInterval: time.Hour}
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	if c.Timeout <= 0 || c.Tick <= 0 || c.DefaultInterval <= 0 {
+		return errors.New("crawl: timeout, tick and default interval must be positive")
+	}
+	return nil
+}
+
+// ErrBusy means the source is being crawled already.
+var ErrBusy = errors.New("source is being crawled")
+
+// Stats counts what one crawl did.
+type Stats struct {
+	Found  int `json:"found"`
+	Queued int `json:"queued"`
+}
+
+// Crawler runs sources.
+type Crawler struct {
+	Cfg   Config
+	Store Store
+	Crawl CrawlFunc
+	Log   *slog.Logger
+}
+
+// Start crawls source id in the background and returns the run's id at once.
+func (c *Crawler) Start(ctx context.Context, id string) (string, error) {
+	src, err := c.Store.Source(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	runID := redisq.NewID()
+	ok, release, err := c.Store.LockSource(ctx, src.ID, runID, c.Cfg.Timeout)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", ErrBusy
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.Cfg.Timeout)
+		defer cancel()
+		defer release(ctx)
+		c.run(ctx, src, runID)
+	}()
+	return runID, nil
+}
+
+// RunOnce crawls a source now, in the caller's goroutine.
+func (c *Crawler) RunOnce(ctx context.Context, id string) (Stats, error) {
+	src, err := c.Store.Source(ctx, id)
+	if err != nil {
+		return Stats{}, err
+	}
+	runID := redisq.NewID()
+	ok, release, err := c.Store.LockSource(ctx, src.ID, runID, c.Cfg.Timeout)
+	if err != nil {
+		return Stats{}, err
+	}
+	if !ok {
+		return Stats{}, ErrBusy
+	}
+	defer release(context.WithoutCancel(ctx))
+	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
+	defer cancel()
+	return c.crawl(ctx, src)
+}
+
+func (c *Crawler) run(ctx context.Context, src models.Source, runID string) {
+	log := c.Log.With("source_id", src.ID, "type", src.Type, "run_id", runID)
+	st, err := c.crawl(ctx, src)
+	if err != nil {
+		log.Warn("crawl failed", "found", st.Found, "queued", st.Queued, "err", err)
+		return
+	}
+	log.Info("crawl done", "found", st.Found, "queued", st.Queued)
+}
+
+func (c *Crawler) crawl(ctx context.Context, src models.Source) (Stats, error) {
+	var st Stats
+	listings, state, err := c.Crawl(ctx, src, src.State)
+	if err != nil {
+		return st, fmt.Errorf("crawl %s source %s: %w", src.Type, src.ID, err)
+	}
+	st.Found = len(listings)
+	for _, l := range listings {
+		l.Platform, l.SourceID = src.Type, src.ID
+		sub, err := c.Store.SubmitListing(ctx, l)
+		if err != nil {
+			// The state is not advanced: the next crawl finds these again.
+			return st, fmt.Errorf("queue listing %s: %w", l.ExternalID, err)
+		}
+		if sub.Queued {
+			st.Queued++
+		}
+	}
+	return st, c.Store.SourceCrawled(ctx, src, state, time.Now())
+}
+
+// Schedule runs every source at its interval until ctx is done.
+func (c *Crawler) Schedule(ctx context.Context) error {
+	t := time.NewTicker(c.Cfg.Tick)
+	defer t.Stop()
+	for {
+		c.runDue(ctx)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Crawler) runDue(ctx context.Context) {
+	srcs, err := c.Store.Sources(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			c.Log.Warn("cannot list sources", "err", err)
+		}
+		return
+	}
+	now := time.Now()
+	for _, src := range srcs {
+		every := c.Cfg.DefaultInterval
+		if d, err := time.ParseDuration(src.Interval); err == nil && d > 0 {
+			every = d
+		}
+		if now.Sub(src.LastRunAt) < every {
+			continue
+		}
+		_, err := c.RunOnce(ctx, src.ID)
+		switch {
+		case errors.Is(err, ErrBusy):
+		case err != nil:
+			c.Log.Warn("scheduled crawl failed", "source_id", src.ID, "err", err)
+		}
+	}
+}

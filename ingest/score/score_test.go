@@ -1,0 +1,73 @@
+package score
+
+import (
+	"testing"
+
+	"counterlens/models"
+)
+
+func TestScoreOrdersListingsAsAnOfficerWould(t *testing.T) {
+	logo := models.Signal{Type: models.SignalLogo, BrandID: "nike", Confidence: 0.95, Reason: "logo"}
+	risk := models.Signal{Type: models.SignalRiskTerm, Value: "replica", Confidence: 0.9, Reason: "replica"}
+	contact := models.Signal{Type: models.SignalContact, Kind: "whatsapp", Confidence: 0.9, Reason: "whatsapp"}
+	picOnly := models.Signal{Type: models.SignalPictureOnly, BrandID: "nike", Confidence: 0.95, Reason: "picture only"}
+	text := models.Signal{Type: models.SignalListingTextBrand, BrandID: "nike", Confidence: 1, Reason: "text"}
+	auth := models.Signal{Type: models.SignalAuthorizedSeller, BrandID: "nike", Confidence: 1, Reason: "authorised"}
+
+	cases := map[string][]models.Signal{
+		"clean":                   nil,
+		"brand in title only":     {text},
+		"logo in picture":         {logo, text},
+		"picture-only logo":       {logo, picOnly},
+		"picture-only with risk":  {logo, picOnly, risk, contact},
+		"authorised seller, logo": {logo, text, auth},
+	}
+	score := map[string]float64{}
+	for name, sigs := range cases {
+		s, reasons := Score(DefaultWeights(), append([]models.Signal(nil), sigs...))
+		if s < 0 || s > 1 {
+			t.Fatalf("%s: score %v out of [0,1]", name, s)
+		}
+		if len(sigs) > 0 && len(reasons) == 0 {
+			t.Fatalf("%s: no reasons", name)
+		}
+		score[name] = s
+	}
+	order := []string{"picture-only with risk", "picture-only logo", "logo in picture", "brand in title only", "clean"}
+	for i := 1; i < len(order); i++ {
+		if score[order[i-1]] <= score[order[i]] {
+			t.Errorf("%q (%.3f) should rank above %q (%.3f)", order[i-1], score[order[i-1]], order[i], score[order[i]])
+		}
+	}
+	if score["clean"] != 0 {
+		t.Errorf("clean listing scored %v", score["clean"])
+	}
+	if score["authorised seller, logo"] >= score["brand in title only"] {
+		t.Errorf("authorised seller not suppressed: %v", score["authorised seller, logo"])
+	}
+}
+
+func TestScoreCountsEachKindOnlySoOften(t *testing.T) {
+	var many []models.Signal
+	for range 20 {
+		many = append(many, models.Signal{Type: models.SignalRiskTerm, Confidence: 0.9})
+	}
+	two, _ := Score(DefaultWeights(), many[:2])
+	twenty, _ := Score(DefaultWeights(), many)
+	if two != twenty {
+		t.Fatalf("twenty risk terms scored %v, two %v: repetition must not inflate", twenty, two)
+	}
+	// The same brand seen as a logo and in the picture's text counts once.
+	sigs := []models.Signal{
+		{Type: models.SignalLogo, BrandID: "b", Confidence: 0.9},
+		{Type: models.SignalImageTextBrand, BrandID: "b", Confidence: 0.9},
+	}
+	both, _ := Score(DefaultWeights(), sigs)
+	one, _ := Score(DefaultWeights(), sigs[:1])
+	if both != one {
+		t.Fatalf("one brand counted twice: %v vs %v", both, one)
+	}
+	if sigs[0].Weight == 0 || sigs[1].Weight != 0 {
+		t.Fatalf("weights %v %v: the strongest sighting should carry the weight", sigs[0].Weight, sigs[1].Weight)
+	}
+}

@@ -176,6 +176,10 @@ func legacyID(itemID string) string {
 func mastodonHTML(base string, l Listing) string {
 	var b strings.Builder
 	b.WriteString("<p>" + html.EscapeString(l.Title) + "</p><p>" + html.EscapeString(l.Desc))
+	// A seller writes the price in the text, once.
+	if p := strconv.FormatFloat(l.Price, 'f', -1, 64); l.Price > 0 && !strings.Contains(l.Title+" "+l.Desc, p) {
+		b.WriteString("<br />" + html.EscapeString(p+" "+l.Currency))
+	}
 	for _, t := range l.Tags {
 		fmt.Fprintf(&b, ` <a href="%s/tags/%s" class="mention hashtag" rel="tag">#<span>%s</span></a>`,
 			base, url.PathEscape(t), html.EscapeString(t))

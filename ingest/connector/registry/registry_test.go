@@ -1,0 +1,61 @@
+package registry
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"testing"
+
+	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/ebay"
+	"counterlens/ingest/connector/mastodon"
+)
+
+func TestNew(t *testing.T) {
+	cfg := connector.DefaultConfig()
+	cases := map[string]struct {
+		typ  string
+		doer connector.Doer
+		cfg  connector.Config
+		want any
+		err  error
+	}{
+		"ebay":          {typ: "ebay", doer: http.DefaultClient, cfg: cfg, want: (*ebay.Connector)(nil)},
+		"mastodon":      {typ: "mastodon", doer: http.DefaultClient, cfg: cfg, want: (*mastodon.Connector)(nil)},
+		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
+		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
+		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
+		"half the keys": {typ: "ebay", doer: http.DefaultClient, cfg: func() connector.Config { c := cfg; c.EbayClientID = "x"; return c }()},
+		"nil doer":      {typ: "ebay", cfg: cfg},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := New(c.typ, c.doer, c.cfg)
+			if c.want == nil {
+				if err == nil {
+					t.Fatalf("New(%q) = %T, want an error", c.typ, got)
+				}
+				if c.err != nil && !errors.Is(err, c.err) {
+					t.Fatalf("error %v, want %v", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch c.want.(type) {
+			case *ebay.Connector:
+				if _, ok := got.(*ebay.Connector); !ok {
+					t.Errorf("got %T", got)
+				}
+			case *mastodon.Connector:
+				if _, ok := got.(*mastodon.Connector); !ok {
+					t.Errorf("got %T", got)
+				}
+			}
+		})
+	}
+	if !slices.Equal(Types(), []string{"ebay", "mastodon"}) {
+		t.Errorf("Types() = %v", Types())
+	}
+}

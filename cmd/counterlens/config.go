@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"counterlens/api"
+	"counterlens/ingest/connector"
+	"counterlens/ingest/crawl"
+	"counterlens/ingest/fetch"
+	"counterlens/ingest/pipeline"
+	"counterlens/ingest/redisq"
+	"counterlens/ingest/worker"
+	"counterlens/vision"
+)
+
+// config is every package's Config, filled from COUNTERLENS_* variables and
+// then from flags.
+type config struct {
+	Addr     string
+	DataDir  string
+	LogLevel slog.Level
+	Region   string
+
+	Redis    redisq.Config
+	API      api.Config
+	Vision   vision.Config
+	Fetch    fetch.Config
+	Pipeline pipeline.Config
+	Worker   worker.Config
+	Crawl    crawl.Config
+	Connect  connector.Config
+}
+
+func defaultConfig() config {
+	c := config{
+		Addr:     "127.0.0.1:8080",
+		DataDir:  "./var",
+		Redis:    redisq.DefaultConfig(),
+		API:      api.DefaultConfig(),
+		Vision:   vision.DefaultConfig(),
+		Fetch:    fetch.DefaultConfig(),
+		Pipeline: pipeline.DefaultConfig(),
+		Worker:   worker.DefaultConfig(),
+		Crawl:    crawl.DefaultConfig(),
+		Connect:  connector.DefaultConfig(),
+	}
+	return c
+}
+
+// env reads COUNTERLENS_<name>, or the file named by COUNTERLENS_<name>_FILE
+// (Docker secrets).
+func env(name string) (string, bool, error) {
+	if v, ok := os.LookupEnv("COUNTERLENS_" + name); ok {
+		return v, true, nil
+	}
+	if p, ok := os.LookupEnv("COUNTERLENS_" + name + "_FILE"); ok {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "", false, fmt.Errorf("COUNTERLENS_%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), true, nil
+	}
+	return "", false, nil
+}
+
+// loadConfig applies the environment, then the flags of fs (already
+// registered by bindFlags) from args.
+func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
+	c := defaultConfig()
+	var errs []error
+	str := func(name string, dst *string) {
+		v, ok, err := env(name)
+		errs = append(errs, err)
+		if ok {
+			*dst = v
+		}
+	}
+	boolean := func(name string, dst *bool) {
+		v, ok, err := env(name)
+		errs = append(errs, err)
+		if ok {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("COUNTERLENS_%s: %w", name, err))
+			}
+			*dst = b
+		}
+	}
+	integer := func(name string, dst *int) {
+		v, ok, err := env(name)
+		errs = append(errs, err)
+		if ok {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("COUNTERLENS_%s: %w", name, err))
+			}
+			*dst = n
+		}
+	}
+	var langs, level string
+	str("ADDR", &c.Addr)
+	str("REDIS_URL", &c.Redis.URL)
+	str("ADMIN_KEY", &c.API.AdminKey)
+	str("DATA_DIR", &c.DataDir)
+	str("USER_AGENT", &c.Fetch.UserAgent)
+	str("PROXY", &c.Fetch.Proxy)
+	str("PHONE_REGION", &c.Region)
+	str("OCR_LANGUAGES", &langs)
+	str("LOG_LEVEL", &level)
+	str("EBAY_CLIENT_ID", &c.Connect.EbayClientID)
+	str("EBAY_CLIENT_SECRET", &c.Connect.EbayClientSecret)
+	boolean("ALLOW_PRIVATE_FETCH", &c.Fetch.AllowPrivate)
+	boolean("RESPECT_ROBOTS", &c.Fetch.RespectRobots)
+	boolean("DISABLE_OCR", &c.Vision.DisableOCR)
+	integer("WORKERS", &c.Worker.Concurrency)
+	integer("VISION_WORKERS", &c.Vision.Workers)
+	if err := errors.Join(errs...); err != nil {
+		return c, err
+	}
+
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (COUNTERLENS_ADDR)")
+	fs.StringVar(&c.Redis.URL, "redis", c.Redis.URL, "Redis URL (COUNTERLENS_REDIS_URL)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "data folder for evidence (COUNTERLENS_DATA_DIR)")
+	fs.BoolVar(&c.Fetch.AllowPrivate, "allow-private-fetch", c.Fetch.AllowPrivate, "fetch from loopback and private addresses (COUNTERLENS_ALLOW_PRIVATE_FETCH)")
+	fs.IntVar(&c.Worker.Concurrency, "workers", c.Worker.Concurrency, "jobs processed at once (COUNTERLENS_WORKERS)")
+	fs.StringVar(&langs, "ocr-languages", langs, "tesseract languages, e.g. eng+deu (COUNTERLENS_OCR_LANGUAGES)")
+	fs.StringVar(&level, "log-level", level, "debug, info, warn or error (COUNTERLENS_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if langs != "" {
+		c.Vision.OCR.Languages = strings.FieldsFunc(langs, func(r rune) bool { return r == '+' || r == ',' })
+	}
+	if level != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+			return c, fmt.Errorf("log level: %w", err)
+		}
+	}
+	if c.Vision.Workers < 1 {
+		c.Vision.Workers = 1
+	}
+	c.Vision.OCR.Workers = c.Vision.Workers
+	if abs, err := filepath.Abs(c.DataDir); err == nil {
+		c.DataDir = abs
+	}
+	return c, c.validate()
+}
+
+func (c config) validate() error {
+	errs := []error{c.Redis.Validate(), c.API.Validate(), c.Fetch.Validate(), c.Pipeline.Validate(),
+		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate()}
+	if c.Addr == "" {
+		errs = append(errs, errors.New("listen address is empty"))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,169 @@
+// Package pipeline is the listing path: fetch the pictures, keep them as
+// evidence, analyse them with the listing's text, score, and store.
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"counterlens/ingest/score"
+	"counterlens/models"
+	"counterlens/vision"
+	textmatch "counterlens/vision/text"
+)
+
+// Vision analyses images against the brand reference set.
+type Vision interface {
+	AnalyzeImage(ctx context.Context, data []byte, opt vision.ImageOptions) (models.ImageReport, error)
+	Refs(ctx context.Context) (*vision.Refs, error)
+}
+
+// Analyzer judges one listing: its pictures and its text, against the
+// registered brands and their policy.
+type Analyzer struct {
+	Vision  Vision
+	Weights score.Weights
+	// Region is the default phone region for numbers without a country code.
+	Region string
+}
+
+// ImageError is an image of a listing that could not be analysed.
+type ImageError struct {
+	Index int
+	Err   error
+}
+
+func (e *ImageError) Error() string { return fmt.Sprintf("image %d: %v", e.Index, e.Err) }
+func (e *ImageError) Unwrap() error { return e.Err }
+
+// Analyze analyses a listing and its images (in listing order). With strict,
+// an image that cannot be analysed is an error (*ImageError); otherwise it is
+// left out and the rest is analysed.
+func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byte, strict bool) (models.Analysis, error) {
+	refs, err := a.Vision.Refs(ctx)
+	if err != nil {
+		return models.Analysis{}, err
+	}
+	an := models.Analysis{Signals: []models.Signal{}, Images: []models.ImageReport{}, Brands: []models.BrandHit{}}
+	for i, data := range images {
+		if err := ctx.Err(); err != nil {
+			return an, err
+		}
+		rep, err := a.Vision.AnalyzeImage(ctx, data, vision.ImageOptions{Region: a.Region})
+		if err != nil {
+			if strict || ctx.Err() != nil {
+				return an, &ImageError{Index: i, Err: err}
+			}
+			continue
+		}
+		rep.Index = i
+		for _, s := range rep.Signals {
+			s.ImageIndex = &rep.Index
+			s.Reason = fmt.Sprintf("picture %d: %s", i+1, s.Reason)
+			an.Signals = append(an.Signals, s)
+		}
+		rep.Signals = nil
+		an.Images = append(an.Images, rep)
+	}
+	an.Signals = append(an.Signals, listingSignals(refs, l, an.Signals, a.Region)...)
+	an.Brands = brandHits(refs, an.Signals)
+	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
+	an.AnalyzedAt = time.Now().UTC()
+	return an, nil
+}
+
+// listingSignals derives what only the listing as a whole shows: the text of
+// its title and description, the brand seen only in the picture, the price
+// below the brand's floor, the authorised seller.
+func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signal, region string) []models.Signal {
+	text := strings.TrimSpace(l.Title + "\n" + l.Desc)
+	out := refs.Text.FindText(text, textmatch.Options{Source: models.SourceListingText, Region: region})
+
+	inText := map[string]bool{}
+	for _, s := range out {
+		if s.Type == models.SignalListingTextBrand {
+			inText[s.BrandID] = true
+		}
+	}
+	inPicture := map[string]float64{}
+	for _, s := range pictures {
+		if s.Type == models.SignalLogo || s.Type == models.SignalImageTextBrand {
+			inPicture[s.BrandID] = max(inPicture[s.BrandID], s.Confidence)
+		}
+	}
+	found := map[string]bool{}
+	for id := range inText {
+		found[id] = true
+	}
+	for _, id := range sortedKeys(inPicture) {
+		found[id] = true
+		b, ok := refs.Brand(id)
+		if !ok || inText[id] {
+			continue
+		}
+		out = append(out, models.Signal{
+			Type: models.SignalPictureOnly, BrandID: id, Confidence: inPicture[id],
+			Reason: fmt.Sprintf("%s is shown in the picture but named nowhere in the title or description", b.Name),
+		})
+	}
+	for _, id := range sortedKeys(found) {
+		b, ok := refs.Brand(id)
+		if !ok {
+			continue
+		}
+		if slices.ContainsFunc(b.AuthorizedSellers, func(s string) bool { return strings.EqualFold(s, l.Seller) }) && l.Seller != "" {
+			out = append(out, models.Signal{
+				Type: models.SignalAuthorizedSeller, BrandID: id, Confidence: 1, Value: l.Seller,
+				Reason: fmt.Sprintf("%q is an authorised seller of %s", l.Seller, b.Name),
+			})
+			continue
+		}
+		if m := b.MinPrice; m != nil && l.Price > 0 && strings.EqualFold(m.Currency, l.Currency) && l.Price < m.Amount {
+			out = append(out, models.Signal{
+				Type: models.SignalPriceBelowFloor, BrandID: id, Confidence: priceConfidence(l.Price, m.Amount),
+				Value:  fmt.Sprintf("%.2f %s", l.Price, strings.ToUpper(l.Currency)),
+				Reason: fmt.Sprintf("price %.2f %s is below the lowest plausible price of a genuine %s product (%.2f %s)", l.Price, strings.ToUpper(l.Currency), b.Name, m.Amount, strings.ToUpper(m.Currency)),
+			})
+		}
+	}
+	return out
+}
+
+// priceConfidence grows with the gap: 10% below the floor is weak, half the
+// floor is strong.
+func priceConfidence(price, floor float64) float64 {
+	gap := 1 - price/floor
+	return min(1, 0.5+gap)
+}
+
+func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {
+	best := map[string]float64{}
+	for _, s := range signals {
+		switch s.Type {
+		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+			best[s.BrandID] = max(best[s.BrandID], s.Confidence)
+		}
+	}
+	hits := make([]models.BrandHit, 0, len(best))
+	for id, c := range best {
+		b, _ := refs.Brand(id)
+		hits = append(hits, models.BrandHit{BrandID: id, Name: b.Name, Confidence: c})
+	}
+	slices.SortFunc(hits, func(a, b models.BrandHit) int {
+		return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), cmp.Compare(a.BrandID, b.BrandID))
+	})
+	return hits
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

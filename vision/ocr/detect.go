@@ -1,0 +1,282 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"image"
+	"slices"
+
+	"gocv.io/x/gocv"
+)
+
+// region is a candidate text line in search pixels.
+type region struct {
+	r     image.Rectangle
+	score float64 // letter-like area, to keep the most text-like first
+	// light is the part of score whose letters are lighter than their
+	// background (white on a dark banner).
+	light float64
+}
+
+// findLines returns the text lines of g (a grey image at search scale),
+// largest first. It looks at three scales so that banner-size letters,
+// whose strokes are wider than the closing kernel, are found too.
+func findLines(g gocv.Mat, minH, maxRegions int) []region {
+	var all []region
+	for _, f := range []float64{1, 0.5, 0.25} {
+		w, h := int(float64(g.Cols())*f), int(float64(g.Rows())*f)
+		if min(w, h) < 48 {
+			break
+		}
+		src := g
+		if f != 1 {
+			small := gocv.NewMat()
+			defer small.Close()
+			gocv.Resize(g, &small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
+			src = small
+		}
+		for _, rg := range findWords(src, minH) {
+			rg.r = image.Rect(int(float64(rg.r.Min.X)/f), int(float64(rg.r.Min.Y)/f),
+				int(float64(rg.r.Max.X)/f+0.5), int(float64(rg.r.Max.Y)/f+0.5))
+			rg.score /= f * f
+			rg.light /= f * f
+			all = append(all, rg)
+		}
+		minH = max(8, minH) // smaller scales look for larger text only
+	}
+	lines := mergeLines(all, g.Cols(), g.Rows())
+	slices.SortFunc(lines, func(a, b region) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	if len(lines) > maxRegions {
+		lines = lines[:maxRegions]
+	}
+	return lines
+}
+
+// minFill is the least share of a word box that the closed edges cover.
+const minFill = 0.25
+
+// lineLen is the shortest straight edge, in search pixels, taken for a
+// line rather than a letter stroke.
+const lineLen = 25
+
+// findWords finds word-like blobs at one scale: strong gradients, closed
+// horizontally into words, kept when the box is filled like text and holds
+// a row of letter-sized components.
+func findWords(src gocv.Mat, minH int) []region {
+	grad := gocv.NewMat()
+	defer grad.Close()
+	k3 := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
+	defer k3.Close()
+	gocv.MorphologyEx(src, &grad, gocv.MorphGradient, k3)
+
+	bw := gocv.NewMat()
+	defer bw.Close()
+	if t := gocv.Threshold(grad, &bw, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu); t < 40 {
+		// a flat photo: Otsu would split its noise; text edges are strong
+		gocv.Threshold(grad, &bw, 40, 255, gocv.ThresholdBinary)
+	}
+	// Drop long straight edges (a banner's outline, shelves, frames) so
+	// that the closing below does not weld letters to them.
+	for _, k := range []image.Point{{lineLen, 1}, {1, lineLen}} {
+		ker := gocv.GetStructuringElement(gocv.MorphRect, k)
+		long := gocv.NewMat()
+		gocv.MorphologyEx(bw, &long, gocv.MorphOpen, ker)
+		gocv.Subtract(bw, long, &bw)
+		long.Close()
+		ker.Close()
+	}
+	closed := gocv.NewMat()
+	defer closed.Close()
+	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
+	defer kw.Close()
+	gocv.MorphologyEx(bw, &closed, gocv.MorphClose, kw)
+
+	contours := gocv.FindContours(closed, gocv.RetrievalList, gocv.ChainApproxSimple)
+	defer contours.Close()
+	var out []region
+	maxH := src.Rows() / 3
+	for i := 0; i < contours.Size(); i++ {
+		r := gocv.BoundingRect(contours.At(i))
+		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
+			continue
+		}
+		roi := closed.Region(r)
+		fill := float64(gocv.CountNonZero(roi)) / float64(r.Dx()*r.Dy())
+		roi.Close()
+		if fill < minFill {
+			continue
+		}
+		if s, light, lr := letterScore(src, r); s > 0 {
+			// the letters' own box: the contour may have taken in an
+			// edge of the photo next to the text
+			rg := region{r: lr, score: s}
+			if light {
+				rg.light = s
+			}
+			out = append(out, rg)
+		}
+	}
+	return out
+}
+
+// minSeparability is the least share of a text box's grey variance that
+// Otsu's two classes explain: letters and their background are two tones,
+// textures and photo edges are many.
+const minSeparability = 0.72
+
+// letterScore binarises the box both ways round and counts components
+// shaped like letters: most of the line's height, not too wide, sitting on
+// a common baseline, making up most of the ink. It returns their total
+// area and whether they are lighter than the background, or 0 when the
+// box does not read as a row of at least two letters on a plain ground.
+func letterScore(src gocv.Mat, r image.Rectangle) (float64, bool, image.Rectangle) {
+	pad := max(2, r.Dy()/4)
+	pr := r.Inset(-pad).Intersect(image.Rect(0, 0, src.Cols(), src.Rows()))
+	roi := src.Region(pr)
+	defer roi.Close()
+	crop := roi.Clone()
+	defer crop.Close()
+	if separability(crop.ToBytes()) < minSeparability {
+		return 0, false, image.Rectangle{}
+	}
+	bin := gocv.NewMat()
+	defer bin.Close()
+	gocv.Threshold(crop, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
+	inv := gocv.NewMat()
+	defer inv.Close()
+	gocv.BitwiseNot(bin, &inv)
+	light, lr := rowOfLetters(bin, r.Dy(), r.Dx())
+	dark, dr := rowOfLetters(inv, r.Dy(), r.Dx())
+	if light > dark {
+		return light, true, lr.Add(pr.Min)
+	}
+	return dark, false, dr.Add(pr.Min)
+}
+
+// separability is Otsu's criterion for pix: between-class variance over
+// total variance at the best threshold, in [0, 1].
+func separability(pix []byte) float64 {
+	var hist [256]float64
+	for _, p := range pix {
+		hist[p]++
+	}
+	n := float64(len(pix))
+	mean := 0.0
+	for i, c := range hist {
+		mean += float64(i) * c
+	}
+	mean /= n
+	total := 0.0
+	for i, c := range hist {
+		d := float64(i) - mean
+		total += d * d * c
+	}
+	total /= n
+	if total < 1 {
+		return 0
+	}
+	best, w0, sum0 := 0.0, 0.0, 0.0
+	for i, c := range hist {
+		w0 += c / n
+		sum0 += float64(i) * c / n
+		if w0 <= 0 || w0 >= 1 {
+			continue
+		}
+		m0 := sum0 / w0
+		m1 := (mean - sum0) / (1 - w0)
+		best = max(best, w0*(1-w0)*(m0-m1)*(m0-m1))
+	}
+	return best / total
+}
+
+func rowOfLetters(m gocv.Mat, h, w int) (float64, image.Rectangle) {
+	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
+	defer labels.Close()
+	defer stats.Close()
+	defer cents.Close()
+	n := gocv.ConnectedComponentsWithStats(m, &labels, &stats, &cents)
+	var bottoms []int
+	var box image.Rectangle
+	area, width, ink := 0, 0, 0
+	for i := 1; i < n; i++ {
+		cw := int(stats.GetIntAt(i, int(gocv.CC_STAT_WIDTH)))
+		ch := int(stats.GetIntAt(i, int(gocv.CC_STAT_HEIGHT)))
+		ca := int(stats.GetIntAt(i, int(gocv.CC_STAT_AREA)))
+		top := int(stats.GetIntAt(i, int(gocv.CC_STAT_TOP)))
+		left := int(stats.GetIntAt(i, int(gocv.CC_STAT_LEFT)))
+		if left == 0 || top == 0 || left+cw == m.Cols() || top+ch == m.Rows() {
+			continue // the ground around the letters, or something cut off
+		}
+		ink += ca
+		if ch < h*3/10 || ch > h*11/10 || cw > ch*2 || ca*100 < cw*ch*12 {
+			continue
+		}
+		bottoms = append(bottoms, top+ch)
+		box = box.Union(image.Rect(left, top, left+cw, top+ch))
+		area += ca
+		width += cw
+	}
+	if len(bottoms) < 2 || width*10 < w*3 || area*10 < ink*7 {
+		return 0, image.Rectangle{}
+	}
+	// most letters share a baseline (descenders aside)
+	slices.Sort(bottoms)
+	med := bottoms[len(bottoms)/2]
+	on := 0
+	for _, b := range bottoms {
+		if d := b - med; d >= -h/5 && d <= h/5 {
+			on++
+		}
+	}
+	if on*10 < len(bottoms)*6 {
+		return 0, image.Rectangle{}
+	}
+	return float64(area), box
+}
+
+// mergeLines joins overlapping boxes and words on one line into lines.
+func mergeLines(rs []region, w, h int) []region {
+	out := slices.Clone(rs)
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(out) && !merged; i++ {
+			for j := i + 1; j < len(out); j++ {
+				if sameLine(out[i].r, out[j].r) {
+					out[i].r = out[i].r.Union(out[j].r)
+					out[i].score += out[j].score
+					out = slices.Delete(out, j, j+1)
+					merged = true
+					break
+				}
+			}
+		}
+	}
+	bounds := image.Rect(0, 0, w, h)
+	for i := range out {
+		out[i].r = out[i].r.Intersect(bounds)
+	}
+	return out
+}
+
+// sameLine reports whether a and b overlap or are words of one line.
+func sameLine(a, b image.Rectangle) bool {
+	ha, hb := a.Dy(), b.Dy()
+	ov := min(a.Max.Y, b.Max.Y) - max(a.Min.Y, b.Min.Y)
+	if a.Overlaps(b) && ov*2 >= min(ha, hb) {
+		// same line, or a box found again at another scale
+		return true
+	}
+	if ov*10 < min(ha, hb)*6 || max(ha, hb) > 2*min(ha, hb) {
+		return false
+	}
+	gap := max(a.Min.X, b.Min.X) - min(a.Max.X, b.Max.X)
+	return gap <= max(ha, hb)*3/2
+}

@@ -1,0 +1,59 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"image"
+	"image/color"
+
+	"gocv.io/x/gocv"
+)
+
+// grayMat converts img to an 8-bit grey Mat. JPEG photos (YCbCr) take
+// their luma plane as is; transparent pixels are laid on white.
+func grayMat(img image.Image) (gocv.Mat, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	buf := make([]byte, w*h)
+	switch m := img.(type) {
+	case *image.YCbCr:
+		for y := 0; y < h; y++ {
+			o := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(buf[y*w:(y+1)*w], m.Y[o:o+w])
+		}
+	case *image.Gray:
+		for y := 0; y < h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(buf[y*w:(y+1)*w], m.Pix[o:o+w])
+		}
+	case *image.NRGBA:
+		for y := 0; y < h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			for x := 0; x < w; x++ {
+				p := m.Pix[o+4*x : o+4*x+4]
+				g := (299*int(p[0]) + 587*int(p[1]) + 114*int(p[2])) / 1000
+				a := int(p[3])
+				buf[y*w+x] = byte((g*a + 255*(255-a)) / 255)
+			}
+		}
+	case *image.RGBA:
+		for y := 0; y < h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			for x := 0; x < w; x++ {
+				p := m.Pix[o+4*x : o+4*x+4]
+				// premultiplied: lay on white
+				g := (299*int(p[0]) + 587*int(p[1]) + 114*int(p[2])) / 1000
+				buf[y*w+x] = byte(min(255, g+255-int(p[3])))
+			}
+		}
+	default:
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+				l := color.GrayModel.Convert(color.RGBA64{R: uint16(r), G: uint16(g), B: uint16(bl), A: 0xffff}).(color.Gray).Y
+				buf[y*w+x] = byte((int(l)*int(a>>8) + 255*(255-int(a>>8))) / 255)
+			}
+		}
+	}
+	return gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, buf)
+}

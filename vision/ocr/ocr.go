@@ -1,0 +1,340 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/otiai10/gosseract/v2"
+	"gocv.io/x/gocv"
+
+	"counterlens/models"
+)
+
+// Pool reads text with a fixed set of tesseract clients, one per worker:
+// a gosseract client holds its current image and is not safe for
+// concurrent use, so each call borrows one for itself.
+type Pool struct {
+	cfg     Config
+	clients chan *gosseract.Client
+	mu      sync.Mutex
+	closed  bool
+	all     []*gosseract.Client
+}
+
+// NewPool starts cfg.Workers tesseract clients and checks that they load
+// the configured languages.
+func NewPool(cfg Config) (*Pool, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Pool{cfg: cfg, clients: make(chan *gosseract.Client, cfg.Workers)}
+	for range cfg.Workers {
+		c, err := newClient(cfg)
+		if err != nil {
+			_ = p.Close()
+			return nil, err
+		}
+		p.all = append(p.all, c)
+		p.clients <- c
+	}
+	return p, nil
+}
+
+func newClient(cfg Config) (*gosseract.Client, error) {
+	c := gosseract.NewClient()
+	if cfg.TessdataPrefix != "" {
+		if err := c.SetTessdataPrefix(cfg.TessdataPrefix); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("ocr: tessdata prefix: %w", err)
+		}
+	}
+	err := errors.Join(
+		c.SetLanguage(cfg.Languages...),
+		c.SetPageSegMode(gosseract.PSM_SINGLE_LINE),
+		c.SetVariable("user_defined_dpi", "300"),
+		// lines come in dark on light already; tesseract's own retry on
+		// the inverted image would read every unsure line twice
+		c.SetVariable("tessedit_do_invert", "0"),
+		c.DisableOutput(),
+	)
+	if err == nil {
+		// load the languages now, on a blank line, so a missing
+		// traineddata file fails here and not on the first photo
+		err = c.SetImageFromBytes(pgm(make([]byte, 32*16), 32, 16, 255))
+		if err == nil {
+			_, err = c.GetBoundingBoxes(gosseract.RIL_WORD)
+		}
+	}
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("ocr: start tesseract (%s): %w", strings.Join(cfg.Languages, "+"), err)
+	}
+	return c, nil
+}
+
+// Close waits for the clients in use and frees them all.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	p.mu.Unlock()
+	var errs []error
+	for range p.all {
+		c := <-p.clients
+		errs = append(errs, c.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Recognize returns the words in img with boxes in img's pixels and
+// confidences in [0, 1], line by line from the top. It finds text regions
+// first and returns no words, without running tesseract, when there are
+// none. It blocks for a free client, honouring ctx.
+func (p *Pool) Recognize(ctx context.Context, img image.Image) (words []models.Word, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			words, err = nil, fmt.Errorf("ocr: recognize: panic: %v", r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	if b.Dx() < 16 || b.Dy() < 8 {
+		return nil, nil
+	}
+	g, err := grayMat(img)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: convert image: %w", err)
+	}
+	defer g.Close()
+
+	// search for lines at a bounded size
+	scale := min(1, float64(p.cfg.MaxSide)/float64(max(b.Dx(), b.Dy())))
+	search := g
+	if scale < 1 {
+		small := gocv.NewMat()
+		defer small.Close()
+		gocv.Resize(g, &small, image.Pt(int(float64(b.Dx())*scale), int(float64(b.Dy())*scale)), 0, 0, gocv.InterpolationArea)
+		search = small
+	}
+	lines := findLines(search, p.cfg.MinTextHeight, p.cfg.MaxRegions)
+	if len(lines) == 0 {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	c, err := p.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { p.clients <- c }()
+
+	slices.SortFunc(lines, func(a, b region) int {
+		if a.r.Min.Y != b.r.Min.Y {
+			return a.r.Min.Y - b.r.Min.Y
+		}
+		return a.r.Min.X - b.r.Min.X
+	})
+	full := image.Rect(0, 0, b.Dx(), b.Dy())
+	for _, ln := range lines {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		// the line in original pixels, with a margin
+		r := image.Rect(int(float64(ln.r.Min.X)/scale), int(float64(ln.r.Min.Y)/scale),
+			int(math.Ceil(float64(ln.r.Max.X)/scale)), int(math.Ceil(float64(ln.r.Max.Y)/scale)))
+		pad := r.Dy() / 4
+		r = image.Rect(r.Min.X-pad*2, r.Min.Y-pad, r.Max.X+pad*2, r.Max.Y+pad).Intersect(full)
+		ws, err := p.readLine(c, g, r, ln.light*2 > ln.score)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			w.BBox.X += b.Min.X
+			w.BBox.Y += b.Min.Y
+			words = append(words, w)
+		}
+	}
+	return dedupeWords(words), nil
+}
+
+func (p *Pool) acquire(ctx context.Context) (*gosseract.Client, error) {
+	p.mu.Lock()
+	closed := p.closed
+	p.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	select {
+	case c := <-p.clients:
+		return c, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// readLine reads the line in r of the grey image g: scaled to the target
+// height, binarised with Otsu and turned dark-on-light by looking at its
+// border; when tesseract is unsure, the other polarity is read too and the
+// better reading kept. Boxes come back in g's pixels.
+func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, light bool) ([]models.Word, error) {
+	roi := g.Region(r)
+	defer roi.Close()
+	// the line box holds the text plus a quarter-height margin each side
+	textH := float64(r.Dy()) / 1.5
+	s := min(p.cfg.MaxUpscale, max(0.5, float64(p.cfg.TargetHeight)/textH))
+	scaled := gocv.NewMat()
+	defer scaled.Close()
+	interp := gocv.InterpolationCubic
+	if s < 1 {
+		interp = gocv.InterpolationArea
+	}
+	gocv.Resize(roi, &scaled, image.Pt(max(1, int(float64(r.Dx())*s)), max(1, int(float64(r.Dy())*s))), 0, 0, interp)
+	sx, sy := float64(scaled.Cols())/float64(r.Dx()), float64(scaled.Rows())/float64(r.Dy())
+
+	bin := gocv.NewMat()
+	defer bin.Close()
+	typ := gocv.ThresholdBinary
+	if light {
+		// light text on a dark banner: make it dark on light
+		typ = gocv.ThresholdBinaryInv
+	}
+	gocv.Threshold(scaled, &bin, 0, 255, typ|gocv.ThresholdOtsu)
+
+	// the polarity the search chose, and the other one only when that
+	// reads nothing useful
+	best, bestScore := []models.Word(nil), -1.0
+	for try := 0; try < 2; try++ {
+		if try == 1 {
+			gocv.BitwiseNot(bin, &bin)
+		}
+		ws, err := p.tesseract(c, bin)
+		if err != nil {
+			return nil, err
+		}
+		score, confSum := 0.0, 0.0
+		for _, w := range ws {
+			score += w.Confidence * float64(len([]rune(w.Text)))
+			confSum += w.Confidence
+		}
+		if score > bestScore {
+			best, bestScore = ws, score
+		}
+		if len(ws) > 0 && confSum/float64(len(ws)) >= 0.5 {
+			break
+		}
+	}
+	out := best[:0]
+	for _, w := range best {
+		b := w.BBox
+		x0 := int(float64(b.X)/sx) + r.Min.X
+		y0 := int(float64(b.Y)/sy) + r.Min.Y
+		x1 := int(math.Ceil(float64(b.X+b.W)/sx)) + r.Min.X
+		y1 := int(math.Ceil(float64(b.Y+b.H)/sy)) + r.Min.Y
+		x0, y0 = max(x0, r.Min.X), max(y0, r.Min.Y)
+		x1, y1 = min(x1, r.Max.X), min(y1, r.Max.Y)
+		if x1 <= x0 || y1 <= y0 {
+			continue
+		}
+		w.BBox = models.BBox{X: x0, Y: y0, W: x1 - x0, H: y1 - y0}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// borderPad is the white margin tesseract gets around a line.
+const borderPad = 12
+
+// tesseract reads one binarised line in a single recognition pass and
+// returns its words with boxes in bin's pixels.
+func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat) ([]models.Word, error) {
+	padded := gocv.NewMat()
+	defer padded.Close()
+	gocv.CopyMakeBorder(bin, &padded, borderPad, borderPad, borderPad, borderPad, gocv.BorderConstant, color.RGBA{255, 255, 255, 255})
+	if err := c.SetImageFromBytes(pgm(padded.ToBytes(), padded.Cols(), padded.Rows(), 255)); err != nil {
+		return nil, fmt.Errorf("ocr: set image: %w", err)
+	}
+	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: recognize: %w", err)
+	}
+	var out []models.Word
+	for _, bx := range boxes {
+		t := strings.TrimSpace(bx.Word)
+		conf := bx.Confidence / 100
+		if t == "" || conf < p.cfg.MinWordConfidence {
+			continue
+		}
+		r := bx.Box.Sub(image.Pt(borderPad, borderPad))
+		out = append(out, models.Word{Text: t, Confidence: min(1, max(0, conf)),
+			BBox: models.BBox{X: r.Min.X, Y: r.Min.Y, W: r.Dx(), H: r.Dy()}})
+	}
+	return out, nil
+}
+
+// pgm wraps 8-bit grey pixels in a binary PGM header, which leptonica
+// reads from memory without a codec.
+func pgm(pix []byte, w, h, maxval int) []byte {
+	hdr := fmt.Sprintf("P5\n%d %d\n%d\n", w, h, maxval)
+	out := make([]byte, 0, len(hdr)+len(pix))
+	return append(append(out, hdr...), pix...)
+}
+
+// borderMean is the mean of the outermost rows and columns of m.
+func borderMean(m gocv.Mat) float64 {
+	w, h := m.Cols(), m.Rows()
+	pix := m.ToBytes()
+	sum, n := 0, 0
+	for x := 0; x < w; x++ {
+		sum += int(pix[x]) + int(pix[(h-1)*w+x])
+		n += 2
+	}
+	for y := 0; y < h; y++ {
+		sum += int(pix[y*w]) + int(pix[y*w+w-1])
+		n += 2
+	}
+	return float64(sum) / float64(n)
+}
+
+// dedupeWords drops a word read twice where two lines overlapped.
+func dedupeWords(ws []models.Word) []models.Word {
+	var out []models.Word
+	for _, w := range ws {
+		dup := false
+		for _, o := range out {
+			if o.Text == w.Text && overlap(o.BBox, w.BBox) > 0.5 {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func overlap(a, b models.BBox) float64 {
+	ra := image.Rect(a.X, a.Y, a.X+a.W, a.Y+a.H)
+	rb := image.Rect(b.X, b.Y, b.X+b.W, b.Y+b.H)
+	in := ra.Intersect(rb)
+	if in.Empty() {
+		return 0
+	}
+	return float64(in.Dx()*in.Dy()) / float64(min(ra.Dx()*ra.Dy(), rb.Dx()*rb.Dy()))
+}

@@ -73,30 +73,34 @@ var ErrInvalidConfig = errors.New("logo: invalid config")
 type Config struct {
 	// MaxSide is the longer side scenes are downscaled to before analysis.
 	MaxSide int
-	// Pyramid lists the scales (1 first, decreasing) candidate regions are
-	// searched at; a coarser level only takes regions too big for the one
-	// before.
-	Pyramid []float64
 	// LevelStep is the spacing of the grey-level threshold ladder.
 	LevelStep int
-	// LevelMaxSide is the longest region side, in a level's pixels, accepted
-	// below the coarsest level.
-	LevelMaxSide int
 	// MinSide and MinArea bound the smallest candidate region (working pixels).
 	MinSide, MinArea int
-	// GroupGap is the largest gap, in a level's pixels, between parts of one
-	// mark (letters of a wordmark).
-	GroupGap int
+	// GroupGap is the largest gap between two parts of one mark (letters
+	// of a wordmark), relative to the smaller part's longer side.
+	GroupGap float64
+	// MinPartArea is the least area of a component that joins a group;
+	// MaxParts skips grouping on a threshold level with more parts (texture).
+	MinPartArea, MaxParts int
+	// MaxPartRatio is the largest size ratio of two linked parts.
+	MaxPartRatio int
 	// MaxLogEcc is how far apart, in log, the eccentricities of a region
 	// and a reference may be.
 	MaxLogEcc float64
 	// HashMaxDist is the largest 8x8 hash distance worth an exact IoU.
 	HashMaxDist int
-	// CoarseMin is the silhouette IoU a pair needs before refinement.
+	// CoarseMin is the tolerant silhouette overlap a pair needs before
+	// refinement.
 	CoarseMin float64
 	// ShapeMid and ShapeWidth map the shape score to confidence:
 	// sigmoid((score-ShapeMid)/ShapeWidth).
 	ShapeMid, ShapeWidth float64
+	// SmallMidBoost raises ShapeMid for regions whose longer side is under
+	// SmallSide working pixels, linearly up to the full boost at MinSide:
+	// small rasters are coarse, so chance matches score higher there.
+	SmallMidBoost float64
+	SmallSide     int
 	// MinDistinct is the least concavity share (hull minus mark, over hull)
 	// a flat reference needs; plain discs and bars match any blob.
 	MinDistinct float64
@@ -117,17 +121,20 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MaxSide:       1000,
-		Pyramid:       []float64{1, 0.5, 0.25},
 		LevelStep:     24,
-		LevelMaxSide:  180,
-		MinSide:       14,
+		MinSide:       30,
 		MinArea:       40,
-		GroupGap:      4,
+		GroupGap:      0.35,
+		MinPartArea:   8,
+		MaxParts:      3000,
+		MaxPartRatio:  4,
 		MaxLogEcc:     0.7,
 		HashMaxDist:   18,
-		CoarseMin:     0.45,
-		ShapeMid:      0.66,
-		ShapeWidth:    0.03,
+		CoarseMin:     0.6,
+		ShapeMid:      0.72,
+		ShapeWidth:    0.015,
+		SmallMidBoost: 0.045,
+		SmallSide:     70,
 		MinDistinct:   0.06,
 		FlatMaxStdDev: 30,
 		RatioTest:     0.75,
@@ -143,24 +150,24 @@ func (c Config) Validate() error {
 	switch {
 	case c.MaxSide < 64 || c.MaxSide > 8000:
 		return bad("MaxSide", c.MaxSide)
-	case len(c.Pyramid) == 0 || c.Pyramid[0] != 1:
-		return bad("Pyramid", c.Pyramid)
 	case c.LevelStep < 4 || c.LevelStep > 128:
 		return bad("LevelStep", c.LevelStep)
-	case c.LevelMaxSide < 2*c.MinSide:
-		return bad("LevelMaxSide", c.LevelMaxSide)
 	case c.MinSide < 4:
 		return bad("MinSide", c.MinSide)
 	case c.MinArea < 4:
 		return bad("MinArea", c.MinArea)
-	case c.GroupGap < 0 || c.GroupGap > 32:
+	case c.GroupGap < 0 || c.GroupGap > 2:
 		return bad("GroupGap", c.GroupGap)
+	case c.MinPartArea < 1 || c.MaxParts < 2 || c.MaxPartRatio < 1:
+		return bad("MinPartArea/MaxParts", [2]int{c.MinPartArea, c.MaxParts})
 	case c.MaxLogEcc <= 0:
 		return bad("MaxLogEcc", c.MaxLogEcc)
 	case c.HashMaxDist < 0 || c.HashMaxDist > 64:
 		return bad("HashMaxDist", c.HashMaxDist)
 	case c.CoarseMin < 0 || c.CoarseMin > 1:
 		return bad("CoarseMin", c.CoarseMin)
+	case c.SmallMidBoost < 0 || c.SmallSide < c.MinSide:
+		return bad("SmallMidBoost/SmallSide", [2]float64{c.SmallMidBoost, float64(c.SmallSide)})
 	case c.ShapeMid <= 0 || c.ShapeMid >= 1 || c.ShapeWidth <= 0:
 		return bad("ShapeMid/ShapeWidth", [2]float64{c.ShapeMid, c.ShapeWidth})
 	case c.MinDistinct < 0 || c.MinDistinct >= 1:
@@ -175,11 +182,6 @@ func (c Config) Validate() error {
 		return bad("MinConfidence", c.MinConfidence)
 	case c.MaxDetections < 1:
 		return bad("MaxDetections", c.MaxDetections)
-	}
-	for i := 1; i < len(c.Pyramid); i++ {
-		if c.Pyramid[i] <= 0 || c.Pyramid[i] >= c.Pyramid[i-1] {
-			return bad("Pyramid", c.Pyramid)
-		}
 	}
 	return nil
 }
@@ -317,7 +319,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			return nil, err
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
-			conf := sigmoid((m.score - d.cfg.ShapeMid) / d.cfg.ShapeWidth)
+			conf := d.cfg.shapeConfidence(m.score, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
@@ -363,6 +365,17 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 	return suppress(found, d.cfg.MaxDetections), nil
 }
 
+// shapeConfidence maps a shape score of a region whose longer side is L
+// working pixels to a calibrated confidence.
+func (c Config) shapeConfidence(score float64, L int) float64 {
+	mid := c.ShapeMid
+	if L < c.SmallSide {
+		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
+		mid += c.SmallMidBoost * math.Min(1, f)
+	}
+	return sigmoid((score - mid) / c.ShapeWidth)
+}
+
 // shapeMatch is the best reference for one candidate region.
 type shapeMatch struct {
 	cand  *candidate
@@ -374,12 +387,38 @@ type shapeMatch struct {
 // per candidate, the best reference whose refined score is worth reporting.
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
 	var out []shapeMatch
-	floor := cfg.ShapeMid - 4*cfg.ShapeWidth // conf ~0.02
+	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	for _, c := range cands {
 		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
 		best := shapeMatch{cand: c, score: floor}
 		for _, r := range refs {
 			if math.Abs(cEcc-math.Log(math.Max(r.mo.ecc, 1e-3))) > cfg.MaxLogEcc {
+				continue
+			}
+			if r.aniso {
+				if c.aligned == nil {
+					continue
+				}
+				diff := c.mo.theta - r.mo.theta
+				th := wrap90(diff)
+				if math.Abs(th) > maxAngle+angleStep {
+					continue
+				}
+				v := &r.aligned[0]
+				if math.Abs(diff-th) > 90 {
+					v = &r.aligned[1]
+				}
+				if bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || tolerantF(&c.aligned.mask, &c.aligned.maskD, &v.mask, &v.maskD) < cfg.CoarseMin {
+					continue
+				}
+				if c.alignedShifts == nil {
+					c.alignedShifts = shiftViews(c.aligned)
+				}
+				for _, sv := range c.alignedShifts {
+					if s := shapeScore(&sv, v); s > best.score {
+						best.ref, best.score = r, s
+					}
+				}
 				continue
 			}
 			lo, hi := 0, numAngles-1
@@ -398,7 +437,7 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 				if bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
 					continue
 				}
-				if s := iou(&c.view.mask, &v.mask); s > bs {
+				if s := tolerantF(&c.view.mask, &c.view.maskD, &v.mask, &v.maskD); s > bs {
 					bi, bs = i, s
 				}
 			}

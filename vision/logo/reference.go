@@ -10,6 +10,14 @@ import (
 // be separated from its background: blank, or nearly so.
 var ErrNoMark = errors.New("logo: no mark found in reference image")
 
+// anisoRefEcc and anisoCandEcc are the eccentricities under which a
+// reference, and a region compared with it, are elongated enough for their
+// principal axis to fix the rotation.
+const (
+	anisoRefEcc  = 0.35
+	anisoCandEcc = 0.5
+)
+
 // refMaxSide bounds the raster a reference is analysed at.
 const refMaxSide = 400
 
@@ -19,10 +27,14 @@ const refMaxSide = 400
 type prepared struct {
 	logoID, brandID string
 	// shape route
-	flat   bool
-	mo     moments
-	views  [numAngles]shapeView
-	aspect float64 // trimmed mask width/height, for the box
+	flat  bool
+	mo    moments
+	views [numAngles]shapeView
+	// aniso references (elongated: wordmarks, swooshes) are compared in
+	// their whitened principal frame, aligned[1] being turned by 180°.
+	aniso   bool
+	aligned [2]shapeView
+	aspect  float64 // trimmed mask width/height, for the box
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64
 	// feature route (textured references)
@@ -98,7 +110,15 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	if area < 30 || x1-x0 < 4 || y1-y0 < 4 {
 		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
 	}
-	src := maskSource{x0: x0, y0: y0, w: x1 - x0 + 1, h: y1 - y0 + 1, in: func(x, y int) bool { return mask[y*g.w+x] }}
+	src := maskSource{w: x1 - x0 + 1, h: y1 - y0 + 1}
+	src.pix = make([]uint8, src.w*src.h)
+	for y := range src.h {
+		for x := range src.w {
+			if mask[(y+y0)*g.w+x+x0] {
+				src.pix[y*src.w+x] = 1
+			}
+		}
+	}
 	mo, ok := measure(src)
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
@@ -106,6 +126,11 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, mo: mo, aspect: float64(src.w) / float64(src.h)}
 	for i := range numAngles {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
+	}
+	p.aniso = mo.ecc < anisoRefEcc
+	if p.aniso {
+		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))
+		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 	}
 	mid := numAngles / 2
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {

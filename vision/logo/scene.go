@@ -10,33 +10,52 @@ import (
 
 // candidate is a region of the scene that may be a flat mark: one connected
 // component of a grey-level threshold, or a group of nearby ones (letters of a
-// wordmark), in either polarity and at one of several scales.
+// wordmark, stripes and text), in either polarity.
 type candidate struct {
 	box  image.Rectangle // working-raster pixels
-	mo   moments         // in the pixels of the pyramid level it came from
+	mo   moments
 	view shapeView
-	// shifts are the views translated by up to maxShift cells, made on demand.
-	shifts []shapeView
+	// aligned is the whitened principal-frame view (elongated regions only).
+	aligned *shapeView
+	// shifts and alignedShifts are the views translated by up to maxShift
+	// cells, made on demand.
+	shifts, alignedShifts []shapeView
+}
+
+func shiftViews(v *shapeView) []shapeView {
+	out := make([]shapeView, 0, (2*maxShift+1)*(2*maxShift+1))
+	for dy := -maxShift; dy <= maxShift; dy++ {
+		for dx := -maxShift; dx <= maxShift; dx++ {
+			sv := shapeView{mask: v.mask.shifted(dx, dy), conc: v.conc.shifted(dx, dy)}
+			sv.fillDilated()
+			out = append(out, sv)
+		}
+	}
+	return out
 }
 
 func (c *candidate) shifted() []shapeView {
 	if c.shifts == nil {
-		c.shifts = make([]shapeView, 0, (2*maxShift+1)*(2*maxShift+1))
-		for dy := -maxShift; dy <= maxShift; dy++ {
-			for dx := -maxShift; dx <= maxShift; dx++ {
-				c.shifts = append(c.shifts, shapeView{mask: c.view.mask.shifted(dx, dy), conc: c.view.conc.shifted(dx, dy)})
-			}
-		}
+		c.shifts = shiftViews(&c.view)
 	}
 	return c.shifts
 }
 
 type boxKey struct{ x0, y0, x1, y1, q int }
 
-// sceneCandidates finds candidate regions: at every pyramid level and every
-// threshold of a grey-level ladder (a poor man's MSER, which gocv does not
-// expose as regions), the connected components of both polarities, raw and
-// merged by a small dilation. Near-duplicates across levels are dropped.
+// component is one connected component's statistics.
+type component struct {
+	box  image.Rectangle
+	area int
+}
+
+// sceneCandidates finds candidate regions: at every threshold of a grey-level
+// ladder (a poor man's MSER, which gocv does not expose as regions), the
+// connected components of both polarities, alone and grouped with their
+// neighbours when the gap is small for their size. Grouping by relative gap
+// rather than by a fixed dilation makes it scale-free, so one resolution
+// serves marks from 5% to 60% of the picture. Near-duplicates across levels
+// are dropped.
 func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate, error) {
 	base, err := gocv.NewMatFromBytes(g.h, g.w, gocv.MatTypeCV8U, g.pix)
 	if err != nil {
@@ -46,115 +65,209 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 	blur := gocv.NewMat()
 	defer blur.Close()
 	gocv.GaussianBlur(base, &blur, image.Pt(3, 3), 0, 0, gocv.BorderReflect101)
-
-	kernel := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(cfg.GroupGap+1, cfg.GroupGap+1))
-	defer kernel.Close()
 	bin := gocv.NewMat()
 	defer bin.Close()
-	dil := gocv.NewMat()
-	defer dil.Close()
 	labels := gocv.NewMat()
 	defer labels.Close()
 	stats := gocv.NewMat()
 	defer stats.Close()
 	cents := gocv.NewMat()
 	defer cents.Close()
-	dlabels := gocv.NewMat()
-	defer dlabels.Close()
 
+	w, h := g.w, g.h
 	seen := make(map[boxKey]bool)
 	var out []*candidate
-	for li, s := range cfg.Pyramid {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		w, h := int(float64(g.w)*s+0.5), int(float64(g.h)*s+0.5)
-		if min(w, h) < cfg.MinSide {
-			break
-		}
-		level := gocv.NewMat()
-		if s == 1 {
-			blur.CopyTo(&level)
-		} else {
-			gocv.Resize(blur, &level, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
-		}
-		// Size window of this level, in its own pixels: the finest level
-		// sees small marks, coarser levels only what is too big below.
-		minL := cfg.MinSide
-		if li > 0 {
-			minL = cfg.LevelMaxSide * 2 / 5
-		}
-		maxL := cfg.LevelMaxSide
-		if li == len(cfg.Pyramid)-1 {
-			maxL = max(w, h)
-		}
-		for t := cfg.LevelStep; t < 256; t += cfg.LevelStep {
-			for _, typ := range []gocv.ThresholdType{gocv.ThresholdBinary, gocv.ThresholdBinaryInv} {
-				gocv.Threshold(level, &bin, float32(t), 255, typ)
-				binPix, err := bin.DataPtrUint8()
-				if err != nil {
-					level.Close()
-					return nil, err
+	var comps []component
+	var buf []uint8
+	for t := cfg.LevelStep; t < 256; t += cfg.LevelStep {
+		for _, typ := range []gocv.ThresholdType{gocv.ThresholdBinary, gocv.ThresholdBinaryInv} {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			gocv.Threshold(blur, &bin, float32(t), 255, typ)
+			n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
+			lab := int32s(&labels)
+			st := int32s(&stats)
+			comps = comps[:0]
+			for k := range n {
+				x, y, bw, bh := int(st[5*k]), int(st[5*k+1]), int(st[5*k+2]), int(st[5*k+3])
+				comps = append(comps, component{box: image.Rect(x, y, x+bw, y+bh), area: int(st[5*k+4])})
+			}
+			// Single components.
+			for k := 1; k < n; k++ {
+				c := comps[k]
+				if !cfg.acceptBox(c.box, c.area, w, h) || !fresh(seen, c.box) {
+					continue
 				}
-				// Raw components.
-				n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
-				lab := int32s(&labels)
-				st := int32s(&stats)
-				for k := 1; k < n; k++ {
-					x, y, bw, bh := int(st[5*k]), int(st[5*k+1]), int(st[5*k+2]), int(st[5*k+3])
-					kk := int32(k)
-					out = addCandidate(out, seen, cfg, s, w, h, minL, maxL, x, y, bw, bh, int(st[5*k+4]), func(px, py int) bool {
-						return lab[py*w+px] == kk
-					})
+				buf = fill(buf, lab, w, c.box, func(l int32) bool { return l == int32(k) })
+				out = addCandidate(out, buf, c.box, cfg)
+			}
+			// Groups of neighbouring components.
+			groupOf, groups := groupComponents(comps, cfg)
+			for gi, gr := range groups {
+				if !cfg.acceptBox(gr.box, gr.area, w, h) || !fresh(seen, gr.box) {
+					continue
 				}
-				// Grouped components: close small gaps between letters and
-				// parts, but keep only the pixels that were on.
-				gocv.Dilate(bin, &dil, kernel)
-				n = gocv.ConnectedComponentsWithStats(dil, &dlabels, &stats, &cents)
-				dlab := int32s(&dlabels)
-				st = int32s(&stats)
-				for k := 1; k < n; k++ {
-					x, y, bw, bh := int(st[5*k]), int(st[5*k+1]), int(st[5*k+2]), int(st[5*k+3])
-					kk := int32(k)
-					out = addCandidate(out, seen, cfg, s, w, h, minL, maxL, x, y, bw, bh, int(st[5*k+4]), func(px, py int) bool {
-						i := py*w + px
-						return dlab[i] == kk && binPix[i] != 0
-					})
-				}
+				id := int32(gi)
+				buf = fill(buf, lab, w, gr.box, func(l int32) bool { return groupOf[l] == id })
+				out = addCandidate(out, buf, gr.box, cfg)
 			}
 		}
-		level.Close()
 	}
 	return out, nil
 }
 
-func addCandidate(out []*candidate, seen map[boxKey]bool, cfg Config, s float64, w, h, minL, maxL, x, y, bw, bh, area int, in func(x, y int) bool) []*candidate {
-	L := max(bw, bh)
-	if L < minL || L > maxL || area < cfg.MinArea {
-		return out
+// acceptBox is the cheap size filter applied before any pixel is read.
+func (c Config) acceptBox(b image.Rectangle, area, w, h int) bool {
+	L := max(b.Dx(), b.Dy())
+	if L < c.MinSide || area < c.MinArea {
+		return false
 	}
-	if bw > w*9/10 && bh > h*9/10 {
-		return out // the background
+	if b.Dx() > w*9/10 || b.Dy() > h*9/10 {
+		return false // background or frame
 	}
-	// Working-raster box and a de-duplication key tolerant to a few pixels.
-	box := image.Rect(int(float64(x)/s), int(float64(y)/s), int(float64(x+bw)/s+0.999), int(float64(y+bh)/s+0.999))
-	q := max(2, max(box.Dx(), box.Dy())/16)
-	key := boxKey{(box.Min.X + q/2) / q, (box.Min.Y + q/2) / q, (box.Max.X + q/2) / q, (box.Max.Y + q/2) / q, q}
+	fill := float64(area) / float64(b.Dx()*b.Dy())
+	return fill > 0.04 && fill < 0.97 // not a hairline tangle, not a solid box
+}
+
+// fresh reports whether no region with nearly this box was seen, and marks it.
+func fresh(seen map[boxKey]bool, b image.Rectangle) bool {
+	q := max(2, max(b.Dx(), b.Dy())/16)
+	key := boxKey{(b.Min.X + q/2) / q, (b.Min.Y + q/2) / q, (b.Max.X + q/2) / q, (b.Max.Y + q/2) / q, q}
 	if seen[key] {
-		return out
+		return false
 	}
 	seen[key] = true
-	src := maskSource{x0: x, y0: y, w: bw, h: bh, in: in}
+	return true
+}
+
+// fill writes the region's mask (labels selected by keep) into buf.
+func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, keep func(int32) bool) []uint8 {
+	n := b.Dx() * b.Dy()
+	if cap(buf) < n {
+		buf = make([]uint8, n)
+	}
+	buf = buf[:n]
+	i := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		row := lab[y*stride+b.Min.X : y*stride+b.Max.X]
+		for _, l := range row {
+			if l != 0 && keep(l) {
+				buf[i] = 1
+			} else {
+				buf[i] = 0
+			}
+			i++
+		}
+	}
+	return buf
+}
+
+func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config) []*candidate {
+	src := maskSource{w: box.Dx(), h: box.Dy(), pix: pix}
 	mo, ok := measure(src)
 	if !ok || mo.area < float64(cfg.MinArea) {
 		return out
 	}
-	// Solid boxes and long lines are never marks on their own.
-	fill := mo.area / float64(bw*bh)
-	if fill > 0.97 {
-		return out
+	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0))}
+	if mo.ecc < anisoCandEcc {
+		v := newShapeView(rasterizeAligned(src, mo, false))
+		c.aligned = &v
 	}
-	return append(out, &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0))})
+	return append(out, c)
+}
+
+// groupComponents links components whose boxes are closer than GroupGap
+// times the smaller one's size (letters of a word, parts of an emblem) and
+// returns, per label, its group index (-1 for none), and the groups of two
+// or more parts. Tiny specks do not link; a level with too many parts
+// (texture, noise) is not grouped at all.
+func groupComponents(comps []component, cfg Config) ([]int32, []component) {
+	n := len(comps)
+	groupOf := make([]int32, n)
+	for i := range groupOf {
+		groupOf[i] = -1
+	}
+	parts := make([]int, 0, n)
+	for k := 1; k < n; k++ {
+		if comps[k].area >= cfg.MinPartArea {
+			parts = append(parts, k)
+		}
+	}
+	if len(parts) < 2 || len(parts) > cfg.MaxParts {
+		return groupOf, nil
+	}
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	// Spatial hash on a coarse grid.
+	const cell = 32
+	grid := make(map[[2]int][]int)
+	for _, k := range parts {
+		b := comps[k].box
+		for gy := b.Min.Y / cell; gy <= (b.Max.Y-1)/cell; gy++ {
+			for gx := b.Min.X / cell; gx <= (b.Max.X-1)/cell; gx++ {
+				grid[[2]int{gx, gy}] = append(grid[[2]int{gx, gy}], k)
+			}
+		}
+	}
+	size := func(b image.Rectangle) int { return max(b.Dx(), b.Dy()) }
+	for _, k := range parts {
+		b := comps[k].box
+		gap := int(cfg.GroupGap*float64(size(b))) + 1
+		e := b.Inset(-gap)
+		for gy := max(0, e.Min.Y) / cell; gy <= max(0, e.Max.Y-1)/cell; gy++ {
+			for gx := max(0, e.Min.X) / cell; gx <= max(0, e.Max.X-1)/cell; gx++ {
+				for _, j := range grid[[2]int{gx, gy}] {
+					if j == k || find(j) == find(k) {
+						continue
+					}
+					o := comps[j].box
+					// Parts of one mark have comparable sizes (a leaf and
+					// an apple, letters), and the gap is small for both.
+					sb, so := size(b), size(o)
+					if max(sb, so) > cfg.MaxPartRatio*min(sb, so) {
+						continue
+					}
+					g2 := int(cfg.GroupGap*float64(min(sb, so))) + 1
+					if b.Inset(-g2).Overlaps(o) {
+						parent[find(j)] = find(k)
+					}
+				}
+			}
+		}
+	}
+	var groups []component
+	rootGroup := make(map[int]int32)
+	members := make(map[int]int)
+	for _, k := range parts {
+		members[find(k)]++
+	}
+	for _, k := range parts {
+		r := find(k)
+		if members[r] < 2 {
+			continue
+		}
+		gi, ok := rootGroup[r]
+		if !ok {
+			gi = int32(len(groups))
+			rootGroup[r] = gi
+			groups = append(groups, component{box: comps[k].box})
+		}
+		groups[gi].box = groups[gi].box.Union(comps[k].box)
+		groups[gi].area += comps[k].area
+		groupOf[k] = gi
+	}
+	return groupOf, groups
 }
 
 // int32s views a CV_32S Mat's data as []int32, without copying. The slice is

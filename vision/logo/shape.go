@@ -188,34 +188,45 @@ type moments struct {
 	ecc float64
 	// theta is the principal-axis angle in degrees, (-90, 90].
 	theta float64
+	// l1 >= l2 are the covariance eigenvalues.
+	l1, l2 float64
 }
 
-// maskSource is a binary mask over a rectangle of a larger raster.
+// maskSource is a binary mask: w*h bytes, non-zero on.
 type maskSource struct {
-	x0, y0, w, h int
-	in           func(x, y int) bool // absolute coordinates
+	w, h int
+	pix  []uint8
 }
 
 func measure(m maskSource) (moments, bool) {
 	var n, sx, sy, sxx, syy, sxy float64
-	for y := m.y0; y < m.y0+m.h; y++ {
-		for x := m.x0; x < m.x0+m.w; x++ {
-			if m.in(x, y) {
-				fx, fy := float64(x-m.x0), float64(y-m.y0)
-				n++
-				sx += fx
-				sy += fy
-				sxx += fx * fx
-				syy += fy * fy
-				sxy += fx * fy
+	for y := range m.h {
+		row := m.pix[y*m.w : (y+1)*m.w]
+		var rn, rx, rxx float64
+		for x, v := range row {
+			if v != 0 {
+				fx := float64(x)
+				rn++
+				rx += fx
+				rxx += fx * fx
 			}
 		}
+		if rn == 0 {
+			continue
+		}
+		fy := float64(y)
+		n += rn
+		sx += rx
+		sxx += rxx
+		sy += rn * fy
+		syy += rn * fy * fy
+		sxy += rx * fy
 	}
 	if n < 4 {
 		return moments{}, false
 	}
 	cx, cy := sx/n, sy/n
-	mu20 := sxx/n - cx*cx + 1.0/12 // + pixel's own extent
+	mu20 := sxx/n - cx*cx + 1.0/12 // + the pixel's own extent
 	mu02 := syy/n - cy*cy + 1.0/12
 	mu11 := sxy/n - cx*cy
 	tr := mu20 + mu02
@@ -227,43 +238,78 @@ func measure(m maskSource) (moments, bool) {
 	}
 	return moments{
 		area:   n,
-		cx:     cx + float64(m.x0) + 0.5,
-		cy:     cy + float64(m.y0) + 0.5,
+		cx:     cx + 0.5,
+		cy:     cy + 0.5,
 		radius: math.Sqrt(tr),
 		ecc:    math.Max(l2, 0) / l1,
 		theta:  0.5 * math.Atan2(2*mu11, mu20-mu02) * 180 / math.Pi,
+		l1:     l1,
+		l2:     math.Max(l2, 1.0/12),
 	}, true
 }
 
-// rasterize renders mask m, rotated by angle degrees about its centroid, into
-// the canonical grid. A cell is on when at least half of the source pixels
-// falling into it are on; cells smaller than a pixel sample the pixel under
-// their centre, so large and tiny masks are rendered alike.
+// rasterize renders mask m, rotated by angle degrees about its centroid and
+// scaled by its RMS radius, into the canonical grid.
 func rasterize(m maskSource, mo moments, angle float64) bitgrid {
-	var on, tot [gridN * gridN]uint16
 	a := angle * math.Pi / 180
 	cos, sin := math.Cos(a), math.Sin(a)
-	inv := 1 / (mo.radius * cellSize)
+	k := 1 / mo.radius
+	return rasterizeLinear(m, mo, [4]float64{k * cos, -k * sin, k * sin, k * cos})
+}
+
+// rasterizeAligned renders m in its principal frame, whitened: the major
+// axis horizontal and each axis scaled by its own standard deviation. Thin
+// elongated marks (wordmarks) then fill the grid instead of a few rows, and
+// mild perspective or aspect changes drop out. flip turns it by 180°.
+func rasterizeAligned(m maskSource, mo moments, flip bool) bitgrid {
+	a := -mo.theta * math.Pi / 180
+	if flip {
+		a += math.Pi
+	}
+	cos, sin := math.Cos(a), math.Sin(a)
+	k1, k2 := 1/math.Sqrt(mo.l1)/alignedSpread, 1/math.Sqrt(mo.l2)/alignedSpread
+	return rasterizeLinear(m, mo, [4]float64{k1 * cos, -k1 * sin, k2 * sin, k2 * cos})
+}
+
+// alignedSpread is how many standard deviations of the whitened frame make
+// one RMS-radius unit of the grid (±1.73 σ is the end of a rectangle).
+const alignedSpread = 0.85
+
+// rasterizeLinear renders m through the linear map A (pixel offset from the
+// centroid → grid units of RMS radius). A cell is on when at least half of
+// the source pixels falling into it are on; cells smaller than a pixel sample
+// the pixel under their centre, so large and tiny masks are rendered alike.
+// Very large masks are read on a sparser lattice.
+func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
+	var on, tot [gridN * gridN]uint16
 	half := float64(gridN) / 2
-	// Source pixels → cells (only worth it when a cell spans > 1 pixel).
-	if mo.radius*cellSize > 1 {
-		for y := m.y0; y < m.y0+m.h; y++ {
+	// Grid units per pixel along the least-stretched axis.
+	det := A[0]*A[3] - A[1]*A[2]
+	fine := math.Sqrt(math.Abs(det)) / cellSize
+	// cell size in pixels, roughly: 1/fine
+	if fine < 1 {
+		step := max(1, int(1/fine/3))
+		a0, a1, a2, a3 := A[0]/cellSize, A[1]/cellSize, A[2]/cellSize, A[3]/cellSize
+		for y := 0; y < m.h; y += step {
 			dy := float64(y) + 0.5 - mo.cy
-			for x := m.x0; x < m.x0+m.w; x++ {
+			row := m.pix[y*m.w : (y+1)*m.w]
+			for x := 0; x < m.w; x += step {
 				dx := float64(x) + 0.5 - mo.cx
-				u := (cos*dx-sin*dy)*inv + half
-				v := (sin*dx+cos*dy)*inv + half
+				u := a0*dx + a1*dy + half
+				v := a2*dx + a3*dy + half
 				if u < 0 || v < 0 || u >= gridN || v >= gridN {
 					continue
 				}
 				i := int(v)*gridN + int(u)
 				tot[i]++
-				if m.in(x, y) {
+				if row[x] != 0 {
 					on[i]++
 				}
 			}
 		}
 	}
+	// Inverse map for cells no pixel fell into.
+	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
 	var g bitgrid
 	for cy := range gridN {
 		for cx := range gridN {
@@ -274,13 +320,12 @@ func rasterize(m maskSource, mo moments, angle float64) bitgrid {
 				}
 				continue
 			}
-			// Cell centre → source pixel (inverse rotation).
-			u := (float64(cx) + 0.5 - half) / inv
-			v := (float64(cy) + 0.5 - half) / inv
-			sx := cos*u + sin*v + mo.cx
-			sy := -sin*u + cos*v + mo.cy
+			u := float64(cx) + 0.5 - half
+			v := float64(cy) + 0.5 - half
+			sx := i0*u + i1*v + mo.cx
+			sy := i2*u + i3*v + mo.cy
 			px, py := int(math.Floor(sx)), int(math.Floor(sy))
-			if px >= m.x0 && py >= m.y0 && px < m.x0+m.w && py < m.y0+m.h && m.in(px, py) {
+			if px >= 0 && py >= 0 && px < m.w && py < m.h && m.pix[py*m.w+px] != 0 {
 				g[cy] |= 1 << uint(cx)
 			}
 		}
@@ -288,23 +333,71 @@ func rasterize(m maskSource, mo moments, angle float64) bitgrid {
 	return g
 }
 
-// shapeView is a mask seen at one angle: its raster, concavities and hash.
+// shapeView is a mask seen at one angle: its raster, concavities, their
+// one-cell dilations and an 8x8 hash.
 type shapeView struct {
-	mask, conc bitgrid
-	hash       uint64
-	maskN      int
+	mask, conc   bitgrid
+	maskD, concD bitgrid
+	hash         uint64
+	maskN        int
 }
 
 func newShapeView(g bitgrid) shapeView {
-	return shapeView{mask: g, conc: g.concavity(), hash: g.hash8(), maskN: g.count()}
+	v := shapeView{mask: g, conc: g.concavity(), hash: g.hash8(), maskN: g.count()}
+	v.fillDilated()
+	return v
+}
+
+func (v *shapeView) fillDilated() {
+	v.maskD = v.mask.dilated()
+	v.concD = v.conc.dilated()
+}
+
+// dilated returns g grown by one cell in the 8-neighbourhood.
+func (g *bitgrid) dilated() bitgrid {
+	var h bitgrid
+	for y := range gridN {
+		w := g[y]
+		h[y] = w | w<<1 | w>>1
+	}
+	var out bitgrid
+	for y := range gridN {
+		out[y] = h[y]
+		if y > 0 {
+			out[y] |= h[y-1]
+		}
+		if y < gridN-1 {
+			out[y] |= h[y+1]
+		}
+	}
+	return out
+}
+
+// tolerantF is the share of on-cells of a and b that lie within one cell of
+// the other's: an F-measure that forgives a stroke a cell thicker or
+// thinner, or a one-cell misregistration, which plain IoU punishes hard on
+// thin wordmarks.
+func tolerantF(a, aD, b, bD *bitgrid) float64 {
+	var hit, tot int
+	for i := range a {
+		hit += bits.OnesCount64(a[i]&bD[i]) + bits.OnesCount64(b[i]&aD[i])
+		tot += bits.OnesCount64(a[i]) + bits.OnesCount64(b[i])
+	}
+	if tot == 0 {
+		return 0
+	}
+	return float64(hit) / float64(tot)
 }
 
 // shapeScore compares a candidate with a reference view: the mean of the
-// IoU of the masks and the IoU of their concavities. The second term is what
+// tolerant overlap of the masks and of their concavities, each computed
+// strictly (IoU) and with a one-cell tolerance. The concavity term is what
 // tells a swoosh from a banana or a wordmark from a bar: plain convex blobs
 // score at most 0.5 against anything.
 func shapeScore(c, r *shapeView) float64 {
-	return 0.5*iou(&c.mask, &r.mask) + 0.5*iou(&c.conc, &r.conc)
+	m := 0.5*iou(&c.mask, &r.mask) + 0.5*tolerantF(&c.mask, &c.maskD, &r.mask, &r.maskD)
+	k := 0.5*iou(&c.conc, &r.conc) + 0.5*tolerantF(&c.conc, &c.concD, &r.conc, &r.concD)
+	return 0.5*m + 0.5*k
 }
 
 // wrap90 maps an angle difference in degrees to (-90, 90].

@@ -1,0 +1,329 @@
+package logo
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/srwiley/oksvg"
+	"github.com/srwiley/rasterx"
+	xdraw "golang.org/x/image/draw"
+)
+
+// registeredBrands are the marks registered in tests and benchmarks.
+var registeredBrands = []string{"nike", "adidas", "puma", "reebok", "fila", "newbalance", "underarmour",
+	"thenorthface", "apple", "samsung", "sony", "playstation", "starbucks", "redbull", "cocacola", "jbl"}
+
+// lookAlikes are distractor marks close in spirit to the registered ones
+// (sportswear, electronics, drinks, swooshes and wordmarks).
+var lookAlikes = []string{"jordan", "anta", "lining", "wish", "zara", "bata", "toyota", "honda",
+	"mitsubishi", "lg", "xiaomi", "huawei", "mcdonalds", "burgerking", "bose", "beatsbydre", "ubereats", "peakdesign"}
+
+// rasterSVG renders an icon to a 256-px-high transparent image.
+func rasterSVG(path string) (image.Image, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	icon, err := oksvg.ReadIconStream(f, oksvg.WarnErrorMode)
+	if err != nil {
+		return nil, err
+	}
+	const h = 256
+	w := int(math.Ceil(h * icon.ViewBox.W / math.Max(icon.ViewBox.H, 1e-6)))
+	if w <= 0 || w > 4*h {
+		return nil, fmt.Errorf("%s: odd view box", path)
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	icon.SetTarget(0, 0, float64(w), h)
+	sc := rasterx.NewScannerGV(w, h, img, img.Bounds())
+	icon.Draw(rasterx.NewDasher(w, h, sc), 1)
+	return img, nil
+}
+
+type devImage struct {
+	img image.Image
+	gt  map[string][]image.Rectangle // LogoID → boxes
+}
+
+// buildDevSet composites marks into the opencv sample photos: about a third
+// of the images hold no registered mark, the rest one (sometimes two); most
+// hold one or two distractor marks. Everything follows seed.
+func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.Image, distractors []image.Image, bgs []image.Image) []devImage {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	names := make([]string, 0, len(registered))
+	for k := range registered {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	alpha := map[string]*image.Alpha{}
+	for k, v := range registered {
+		alpha[k] = markAlpha(v)
+	}
+	dAlpha := make([]*image.Alpha, len(distractors))
+	for i, d := range distractors {
+		dAlpha[i] = markAlpha(d)
+	}
+	randColor := func() color.RGBA {
+		return color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+	}
+	lum := func(c color.RGBA) float64 { return 0.299*float64(c.R) + 0.587*float64(c.G) + 0.114*float64(c.B) }
+	var out []devImage
+	for i := range n {
+		bg := bgs[rng.IntN(len(bgs))]
+		// A 1000x750 (or 750x1000) view of a random crop.
+		W, H := 1000, 750
+		if rng.IntN(4) == 0 {
+			W, H = 750, 1000
+		}
+		bb := bg.Bounds()
+		cw := int(float64(bb.Dx()) * (0.6 + 0.4*rng.Float64()))
+		ch := min(bb.Dy(), int(float64(cw)*float64(H)/float64(W)))
+		cw = int(float64(ch) * float64(W) / float64(H))
+		x0 := bb.Min.X + rng.IntN(max(1, bb.Dx()-cw+1))
+		y0 := bb.Min.Y + rng.IntN(max(1, bb.Dy()-ch+1))
+		dst := image.NewRGBA(image.Rect(0, 0, W, H))
+		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), bg, image.Rect(x0, y0, x0+cw, y0+ch), xdraw.Src, nil)
+		short := float64(min(W, H))
+		var taken []image.Rectangle
+		place := func(m *image.Alpha) image.Rectangle {
+			for range 20 {
+				long := short * (0.05 + 0.55*rng.Float64()*rng.Float64()*1.2)
+				long = math.Min(long, 0.6*short)
+				p := placement{
+					long:  long,
+					angle: rng.Float64()*60 - 30,
+					persp: 0.08 * rng.Float64(),
+					cx:    long*0.7 + rng.Float64()*(float64(W)-1.4*long),
+					cy:    long*0.7 + rng.Float64()*(float64(H)-1.4*long),
+					fg:    randColor(),
+				}
+				r := image.Rect(int(p.cx-long*0.8), int(p.cy-long*0.8), int(p.cx+long*0.8), int(p.cy+long*0.8))
+				if slices.ContainsFunc(taken, r.Overlaps) {
+					continue
+				}
+				if rng.Float64() < 0.65 {
+					// A product-like panel whose tone contrasts with the mark.
+					for {
+						pc := randColor()
+						if math.Abs(lum(pc)-lum(p.fg)) > 50 {
+							p.patch = &pc
+							break
+						}
+					}
+				}
+				taken = append(taken, r)
+				return composite(dst, m, p, rng)
+			}
+			return image.Rectangle{}
+		}
+		gt := map[string][]image.Rectangle{}
+		if i%3 != 0 {
+			k := 1
+			if rng.IntN(6) == 0 {
+				k = 2
+			}
+			for range k {
+				name := names[rng.IntN(len(names))]
+				if r := place(alpha[name]); !r.Empty() {
+					gt[name] = append(gt[name], r)
+				}
+			}
+		}
+		for range rng.IntN(3) {
+			place(dAlpha[rng.IntN(len(dAlpha))])
+		}
+		blur := 0
+		if rng.IntN(3) == 0 {
+			blur = 1
+		}
+		img := degrade(b, dst, blur, 4*rng.Float64(), 50+rng.IntN(46), rng)
+		out = append(out, devImage{img: img, gt: gt})
+	}
+	return out
+}
+
+type devScore struct {
+	tp, fp, fn int
+	ious       []float64
+	elapsed    time.Duration
+	images     int
+}
+
+func (s devScore) precision() float64 { return float64(s.tp) / math.Max(1, float64(s.tp+s.fp)) }
+func (s devScore) recall() float64    { return float64(s.tp) / math.Max(1, float64(s.tp+s.fn)) }
+func (s devScore) f1() float64 {
+	p, r := s.precision(), s.recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+func (s devScore) medianIoU() float64 {
+	if len(s.ious) == 0 {
+		return 0
+	}
+	v := slices.Clone(s.ious)
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+var dumpF *os.File
+
+func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
+	var s devScore
+	start := time.Now()
+	for _, im := range set {
+		dets, err := d.Detect(context.Background(), im.img)
+		if err != nil {
+			b.Fatal(err)
+		}
+		used := map[string][]bool{}
+		for k, v := range im.gt {
+			used[k] = make([]bool, len(v))
+		}
+		for _, det := range dets {
+			best, bi := 0.0, -1
+			for j, r := range im.gt[det.LogoID] {
+				if v := boxIoU(det.Box, r); v > best && !used[det.LogoID][j] {
+					best, bi = v, j
+				}
+			}
+			if dumpF != nil {
+				fmt.Fprintf(dumpF, "%s %.4f %v %d\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()))
+			}
+			if bi >= 0 && best >= 0.5 {
+				used[det.LogoID][bi] = true
+				s.tp++
+				s.ious = append(s.ious, best)
+			} else {
+				s.fp++
+			}
+		}
+		for _, u := range used {
+			for _, ok := range u {
+				if !ok {
+					s.fn++
+				}
+			}
+		}
+	}
+	s.elapsed = time.Since(start)
+	s.images = len(set)
+	return s
+}
+
+// BenchmarkLogos measures the detector on a generated dev set of the 16
+// registered brands composited into the opencv sample photos, then again
+// with 1,000 registered marks. It needs COUNTERLENS_BENCH_DATA pointing at a
+// folder with simple-icons/icons/*.svg and opencv-data/*.jpg|png (make
+// bench-logos fetches them). Run with -benchtime=1x: one pass is the set.
+// COUNTERLENS_BENCH_DUMP=file writes every detection down to confidence
+// 0.001 with its verdict, for calibrating Config.ShapeMid.
+func BenchmarkLogos(b *testing.B) {
+	root := os.Getenv("COUNTERLENS_BENCH_DATA")
+	if root == "" {
+		b.Skip("COUNTERLENS_BENCH_DATA is not set: it must point at a folder with simple-icons/icons/ and opencv-data/ (make bench-logos fetches them)")
+	}
+	iconDir := filepath.Join(root, "simple-icons", "icons")
+	svgs, _ := filepath.Glob(filepath.Join(iconDir, "*.svg"))
+	if len(svgs) < 1100 {
+		b.Fatalf("need the simple-icons set in %s, found %d icons", iconDir, len(svgs))
+	}
+	var bgs []image.Image
+	for _, ext := range []string{"*.jpg", "*.png"} {
+		files, _ := filepath.Glob(filepath.Join(root, "opencv-data", ext))
+		for _, f := range files {
+			img := loadImage(b, f)
+			if min(img.Bounds().Dx(), img.Bounds().Dy()) >= 240 {
+				bgs = append(bgs, img)
+			}
+		}
+	}
+	if len(bgs) < 5 {
+		b.Fatalf("need photos in %s/opencv-data", root)
+	}
+	registered := map[string]image.Image{}
+	for _, n := range registeredBrands {
+		img, err := rasterSVG(filepath.Join(iconDir, n+".svg"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		registered[n] = img
+	}
+	// The rest of the icons, in a fixed shuffled order: the first ones fill
+	// the 1,000-reference run, the others (and the look-alikes) are the
+	// distractors placed in scenes, never registered.
+	rng := rand.New(rand.NewPCG(7, 11))
+	var others []string
+	for _, p := range svgs {
+		n := strings.TrimSuffix(filepath.Base(p), ".svg")
+		if !slices.Contains(registeredBrands, n) && !slices.Contains(lookAlikes, n) {
+			others = append(others, n)
+		}
+	}
+	sort.Strings(others)
+	rng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
+	fillNames := others[:984]
+	var distractors []image.Image
+	for _, n := range append(slices.Clone(lookAlikes), others[984:984+200]...) {
+		if img, err := rasterSVG(filepath.Join(iconDir, n+".svg")); err == nil {
+			distractors = append(distractors, img)
+		}
+	}
+	set := buildDevSet(b, 150, 42, registered, distractors, bgs)
+
+	refs16 := refsFrom(registered)
+	refs1000 := slices.Clone(refs16)
+	for _, n := range fillNames {
+		if img, err := rasterSVG(filepath.Join(iconDir, n+".svg")); err == nil {
+			refs1000 = append(refs1000, Reference{LogoID: n, BrandID: n, Image: img})
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		refs []Reference
+	}{{"refs=16", refs16}, {"refs=1000", refs1000}} {
+		b.Run(tc.name, func(b *testing.B) {
+			cfg := DefaultConfig()
+			if os.Getenv("COUNTERLENS_BENCH_DUMP") != "" {
+				cfg.MinConfidence = 0.001
+				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
+			}
+			d, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer d.Close()
+			t0 := time.Now()
+			if err := d.SetReferences(tc.refs); err != nil {
+				b.Logf("some references unusable: %v", err)
+			}
+			prep := time.Since(t0)
+			b.ReportAllocs()
+			var s devScore
+			for b.Loop() {
+				s = evaluate(b, d, set)
+			}
+			ms := float64(s.elapsed.Milliseconds()) / float64(s.images)
+			b.ReportMetric(s.precision(), "precision")
+			b.ReportMetric(s.recall(), "recall")
+			b.ReportMetric(s.f1(), "F1")
+			b.ReportMetric(s.medianIoU(), "medianIoU")
+			b.ReportMetric(ms, "ms/image")
+			fmt.Printf("logos %s: images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f prepare=%s\n",
+				tc.name, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, prep.Round(time.Millisecond))
+		})
+	}
+}

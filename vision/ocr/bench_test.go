@@ -1,0 +1,274 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/otiai10/gosseract/v2"
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/font/opentype"
+
+	"counterlens/models"
+	"counterlens/vision/text"
+)
+
+// benchPhrases are drawn onto the photos. What vision/text finds in the
+// phrase itself is the truth a reading must give back.
+var benchPhrases = []string{
+	// risk terms, several languages
+	"REPLICA", "1:1 QUALITY", "AAA+ GRADE", "SUPER COPY", "MIRROR QUALITY", "NICHT ORIGINAL",
+	"KOPIE", "Nachbau", "REPLIKA", "COPIA", "FAKE", "UA VERSION", "dupe", "PAS ORIGINAL",
+	// obfuscated brands
+	"N1KE", "G U C C I", "AD1DAS", "R0LEX", "PR4DA", "CHANEL", "Louis Vuitton",
+	// contacts of every kind
+	"WhatsApp +44 7911 123456", "WeChat: shoeking88", "t.me/sneakerplug", "TG @luxplug",
+	"mail: shoeking88@gmail.com", "www.replica-shop.top", "Tel +33 6 12 34 56 78", "VX: lux_bags",
+	// mixed
+	"REPLICA N1KE WhatsApp +44 7911 123456",
+	// benign
+	"FREE SHIPPING", "NEW COLLECTION", "SUMMER SALE -50%", "Copyright 2024", "AAA batteries included",
+	"100% AUTHENTIC",
+}
+
+var benchPhotos = []string{"fruits.jpg", "baboon.jpg", "building.jpg", "home.jpg", "messi5.jpg", "aero3.jpg",
+	"orange.jpg", "apple.jpg", "butterfly.jpg", "board.jpg", "stuff.jpg", "smarties.png", "starry_night.jpg",
+	"lena.jpg", "pic1.png", "box_in_scene.png", "Blender_Suzanne1.jpg", "squirrel_cls.jpg", "HappyFish.jpg",
+	"leuvenA.jpg", "graf1.png", "ela_original.jpg"}
+
+var benchFonts = []string{"dejavu/DejaVuSans-Bold.ttf", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSerif-Bold.ttf",
+	"liberation/LiberationSans-Bold.ttf", "liberation/LiberationSans-Regular.ttf", "liberation/LiberationSerif-Bold.ttf"}
+
+type sigKey struct {
+	typ   models.SignalType
+	kind  string
+	value string
+}
+
+func keys(sigs []models.Signal) map[sigKey]bool {
+	m := map[sigKey]bool{}
+	for _, s := range sigs {
+		k := sigKey{typ: s.Type, kind: s.Kind, value: s.Value}
+		if s.Type == models.SignalImageTextBrand {
+			k.value = s.BrandID // the brand, however it was spelt
+		}
+		m[k] = true
+	}
+	return m
+}
+
+type tally struct{ tp, fn, fp map[string]int }
+
+func newTally() tally {
+	return tally{tp: map[string]int{}, fn: map[string]int{}, fp: map[string]int{}}
+}
+
+func (t tally) add(truth, got map[sigKey]bool) {
+	for k := range truth {
+		if got[k] {
+			t.tp[string(k.typ)]++
+		} else {
+			t.fn[string(k.typ)]++
+		}
+	}
+	for k := range got {
+		if !truth[k] {
+			t.fp[string(k.typ)]++
+		}
+	}
+}
+
+func (t tally) report(b *testing.B, name string) {
+	for _, typ := range []models.SignalType{models.SignalRiskTerm, models.SignalContact, models.SignalImageTextBrand} {
+		s := string(typ)
+		rec := float64(t.tp[s]) / float64(max(1, t.tp[s]+t.fn[s]))
+		prec := float64(t.tp[s]) / float64(max(1, t.tp[s]+t.fp[s]))
+		b.Logf("%-10s %-17s recall %.3f (%d/%d)  precision %.3f (%d false)", name, s, rec, t.tp[s], t.tp[s]+t.fn[s], prec, t.fp[s])
+	}
+}
+
+// BenchmarkOCR renders phrases onto real photos and reports recall and
+// precision per signal type, as vision/text reads the words, and the time
+// per photo with and without text, for this package and for plain
+// tesseract on the whole image. COUNTERLENS_BENCH_DATA must hold
+// opencv-data/ (make bench-data).
+func BenchmarkOCR(b *testing.B) {
+	dir := os.Getenv("COUNTERLENS_BENCH_DATA")
+	if dir == "" {
+		b.Skip("COUNTERLENS_BENCH_DATA is not set: run make bench-ocr, which fetches the opencv-doc photos")
+	}
+	var photos []image.Image
+	for _, name := range benchPhotos {
+		f, err := os.Open(filepath.Join(dir, "opencv-data", name))
+		if err != nil {
+			continue
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			b.Fatalf("%s: %v", name, err)
+		}
+		photos = append(photos, scaleMax(img, 1000))
+	}
+	if len(photos) == 0 {
+		b.Fatalf("no photos in %s/opencv-data", dir)
+	}
+	var fonts []*opentype.Font
+	for _, name := range benchFonts {
+		if _, err := os.Stat("/usr/share/fonts/truetype/" + name); err == nil {
+			fonts = append(fonts, loadFont(b, "/usr/share/fonts/truetype/"+name))
+		}
+	}
+	brands := []models.Brand{{ID: "nike", Name: "Nike"}, {ID: "gucci", Name: "Gucci"}, {ID: "adidas", Name: "Adidas"},
+		{ID: "rolex", Name: "Rolex"}, {ID: "prada", Name: "Prada"}, {ID: "chanel", Name: "Chanel"},
+		{ID: "lv", Name: "Louis Vuitton", Aliases: []string{"LV"}}, {ID: "apple", Name: "Apple"}}
+	m := text.NewMatcher(brands, nil)
+	opt := text.Options{Source: models.SourceImageText}
+
+	type sample struct {
+		img   image.Image
+		truth map[sigKey]bool
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var samples []sample
+	for i := 0; i < 160; i++ {
+		photo := photos[i%len(photos)]
+		phrase := benchPhrases[rng.IntN(len(benchPhrases))]
+		size := []float64{16, 20, 26, 34, 48}[rng.IntN(5)]
+		pb := photo.Bounds()
+		bn := banner{Text: phrase, Size: size, Dark: rng.IntN(2) == 0,
+			At: image.Pt(rng.IntN(max(1, pb.Dx()/3)), rng.IntN(max(1, pb.Dy()-int(size*2))))}
+		img, _ := render(b, photo, fonts[rng.IntN(len(fonts))], bn)
+		var out image.Image = img
+		if rng.IntN(3) == 0 {
+			out = blur(out)
+		}
+		if rng.IntN(3) == 0 {
+			out = noise(out, rng)
+		}
+		out = jpegAt(b, out, 60+rng.IntN(31))
+		samples = append(samples, sample{img: out, truth: keys(m.FindText(phrase, opt))})
+	}
+
+	p := newTestPool(b, 1)
+	plain := gosseract.NewClient()
+	defer plain.Close()
+	if err := plain.SetVariable("user_defined_dpi", "300"); err != nil {
+		b.Fatal(err)
+	}
+
+	for b.Loop() {
+		ours, theirs := newTally(), newTally()
+		var oursText, oursBare, theirsText, theirsBare time.Duration
+		for _, s := range samples {
+			t0 := time.Now()
+			ws, err := p.Recognize(context.Background(), s.img)
+			oursText += time.Since(t0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ours.add(s.truth, keys(m.FindWords(ws, opt)))
+
+			t0 = time.Now()
+			ws = plainTesseract(b, plain, s.img)
+			theirsText += time.Since(t0)
+			theirs.add(s.truth, keys(m.FindWords(ws, opt)))
+		}
+		for _, ph := range photos {
+			t0 := time.Now()
+			ws, err := p.Recognize(context.Background(), ph)
+			oursBare += time.Since(t0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ours.add(nil, keys(m.FindWords(ws, opt)))
+			t0 = time.Now()
+			ws = plainTesseract(b, plain, ph)
+			theirsBare += time.Since(t0)
+			theirs.add(nil, keys(m.FindWords(ws, opt)))
+		}
+		ms := func(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+		b.Logf("%d photos with text, %d without, %d fonts, up to 1000 px, one core", len(samples), len(photos), len(fonts))
+		ours.report(b, "ocr")
+		theirs.report(b, "tesseract")
+		b.Logf("ocr       %.1f ms per photo with text, %.1f ms without", ms(oursText, len(samples)), ms(oursBare, len(photos)))
+		b.Logf("tesseract %.1f ms per photo with text, %.1f ms without", ms(theirsText, len(samples)), ms(theirsBare, len(photos)))
+		b.ReportMetric(ms(oursText, len(samples)), "ms/photo-text")
+		b.ReportMetric(ms(oursBare, len(photos)), "ms/photo-bare")
+	}
+}
+
+// plainTesseract reads the whole image with tesseract's defaults.
+func plainTesseract(b *testing.B, c *gosseract.Client, img image.Image) []models.Word {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		b.Fatal(err)
+	}
+	if err := c.SetImageFromBytes(buf.Bytes()); err != nil {
+		b.Fatal(err)
+	}
+	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ws []models.Word
+	for _, bx := range boxes {
+		ws = append(ws, models.Word{Text: bx.Word, Confidence: bx.Confidence / 100,
+			BBox: models.BBox{X: bx.Box.Min.X, Y: bx.Box.Min.Y, W: bx.Box.Dx(), H: bx.Box.Dy()}})
+	}
+	return ws
+}
+
+func scaleMax(img image.Image, side int) image.Image {
+	bd := img.Bounds()
+	s := float64(side) / float64(max(bd.Dx(), bd.Dy()))
+	dst := image.NewRGBA(image.Rect(0, 0, int(float64(bd.Dx())*s), int(float64(bd.Dy())*s)))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, bd, xdraw.Src, nil)
+	return dst
+}
+
+// blur softens img by scaling it down by half and back up.
+func blur(img image.Image) image.Image {
+	bd := img.Bounds()
+	small := image.NewRGBA(image.Rect(0, 0, bd.Dx()*2/3, bd.Dy()*2/3))
+	xdraw.BiLinear.Scale(small, small.Bounds(), img, bd, xdraw.Src, nil)
+	out := image.NewRGBA(bd)
+	xdraw.BiLinear.Scale(out, bd, small, small.Bounds(), xdraw.Src, nil)
+	return out
+}
+
+func noise(img image.Image, rng *rand.Rand) image.Image {
+	bd := img.Bounds()
+	out := image.NewRGBA(bd)
+	xdraw.Copy(out, image.Point{}, img, bd, xdraw.Src, nil)
+	for i := range out.Pix {
+		if i%4 == 3 {
+			continue
+		}
+		v := int(out.Pix[i]) + int(rng.NormFloat64()*8)
+		out.Pix[i] = byte(min(255, max(0, v)))
+	}
+	return out
+}
+
+func jpegAt(b *testing.B, img image.Image, q int) image.Image {
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		b.Fatal(err)
+	}
+	out, err := jpeg.Decode(&buf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+

@@ -271,4 +271,3 @@ func jpegAt(b *testing.B, img image.Image, q int) image.Image {
 	}
 	return out
 }
-

@@ -291,6 +291,11 @@ func TestSizeCap(t *testing.T) {
 				_, _ = w.Write(big[i : i+100])
 				w.(http.Flusher).Flush()
 			}
+		case "/declared": // announces a huge body, sends a little, then stalls
+			w.Header().Set("Content-Length", strconv.Itoa(1<<30))
+			_, _ = w.Write(big[:10])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
 		case "/lying": // a gzip body whose decoded size is far over its length
 			w.Header().Set("Content-Encoding", "gzip")
 			zw := gzip.NewWriter(w)
@@ -304,7 +309,11 @@ func TestSizeCap(t *testing.T) {
 	cfg.MaxBytes = 999
 	f := newTestFetcher(t, cfg)
 	ctx := context.Background()
-	for _, path := range []string{"/length", "/stream", "/lying"} {
+	for _, path := range []string{"/length", "/stream", "/lying", "/declared"} {
+		// /declared only ends before the timeout if Content-Length is
+		// checked before reading.
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
 		if _, err := f.Get(ctx, srv.URL+path, 0); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("Get(%s) with default cap: error = %v, want ErrTooLarge", path, err)
 		}
@@ -316,9 +325,11 @@ func TestSizeCap(t *testing.T) {
 		}
 	}
 
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/length", nil)
+	dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(dctx, http.MethodGet, srv.URL+"/declared", nil)
 	if _, err := f.Do(req); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("Do(/length) error = %v, want ErrTooLarge by Content-Length", err)
+		t.Errorf("Do(/declared) error = %v, want ErrTooLarge by Content-Length", err)
 	}
 	req, _ = http.NewRequest(http.MethodGet, srv.URL+"/stream", nil)
 	resp, err := f.Do(req)
@@ -505,5 +516,27 @@ func TestDo(t *testing.T) {
 	}
 	if req.Header.Get("User-Agent") != "custom/1" || len(req.Header) != 1 {
 		t.Errorf("caller's request modified: %v", req.Header)
+	}
+}
+
+func TestRateWaitPastDeadlineIsDeadlineExceeded(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1) }))
+	defer srv.Close()
+	cfg := testConfig()
+	cfg.RespectRobots = false
+	cfg.PerHostRPS = 0.01 // one request per 100s
+	f := newTestFetcher(t, cfg)
+	if _, err := f.Get(context.Background(), srv.URL, 0); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err := f.Get(ctx, srv.URL, 0)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error = %v, want DeadlineExceeded (not a retryable limiter error)", err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("server got %d requests, want 1", calls.Load())
 	}
 }

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -124,7 +125,11 @@ func (h *host) acquire(ctx context.Context, now func() time.Time, sleep func(con
 	}
 	if err := h.limiter.Wait(ctx); err != nil {
 		<-h.slots
-		return err
+		if ctx.Err() == nil {
+			// The limiter refuses early when the deadline would pass first.
+			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
+		return ctx.Err()
 	}
 	return nil
 }

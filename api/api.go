@@ -164,12 +164,12 @@ func (s *Server) ready(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
 
-// bindJSON decodes a JSON body under the size limit, rejecting unknown
-// fields so that typos do not pass silently.
+// bindJSON decodes a JSON body under the size limit. Unknown fields are
+// ignored: other systems may send objects they read from us back, with
+// fields this version does not take.
 func (s *Server) bindJSON(c *gin.Context, v any) bool {
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.Cfg.MaxJSONBytes)
 	dec := json.NewDecoder(body)
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

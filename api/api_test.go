@@ -266,7 +266,7 @@ func TestBrandsAndLogos(t *testing.T) {
 	}{
 		{"no name", `{"aliases":["x"]}`},
 		{"malformed", `{"name":`},
-		{"unknown field", `{"name":"A","colour":"red"}`},
+		{"name not a string", `{"name":42}`},
 		{"wrong type", `{"name":"A","aliases":"x"}`},
 		{"bad price", `{"name":"A","min_price":{"amount":-1,"currency":"EUR"}}`},
 		{"two objects", `{"name":"A"}{"name":"B"}`},

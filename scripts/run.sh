@@ -17,6 +17,9 @@ export COUNTERLENS_ADDR="${COUNTERLENS_ADDR:-127.0.0.1:8080}"
 # reach loopback. Never set this for real monitoring.
 export COUNTERLENS_ALLOW_PRIVATE_FETCH="${COUNTERLENS_ALLOW_PRIVATE_FETCH:-true}"
 market_addr="${COUNTERLENS_DEMO_ADDR:-127.0.0.1:8090}"
+# The demo marketplace's eBay API accepts any client-credentials pair.
+export COUNTERLENS_EBAY_CLIENT_ID="${COUNTERLENS_EBAY_CLIENT_ID:-demo}"
+export COUNTERLENS_EBAY_CLIENT_SECRET="${COUNTERLENS_EBAY_CLIENT_SECRET:-demo}"
 mkdir -p "$COUNTERLENS_DATA_DIR/redis" "$COUNTERLENS_DATA_DIR/log"
 
 pids=()

@@ -56,6 +56,8 @@ func startStack(t *testing.T, workers int) stack {
 	t.Setenv("COUNTERLENS_DATA_DIR", t.TempDir())
 	t.Setenv("COUNTERLENS_ADDR", addr)
 	t.Setenv("COUNTERLENS_LOG_LEVEL", "warn")
+	t.Setenv("COUNTERLENS_EBAY_CLIENT_ID", "demo") // the demo market accepts any pair
+	t.Setenv("COUNTERLENS_EBAY_CLIENT_SECRET", "demo")
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs lockedBuffer
 	done := make(chan int, 1+workers)
@@ -176,7 +178,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	var out bytes.Buffer
 	err = demo.Seed(context.Background(), demo.SeedConfig{APIURL: st.api, AdminKey: testAdminKey,
-		MarketURL: ms.URL, DataDir: demoData, Wait: 8 * time.Minute, Top: 10}, &out)
+		MarketURL: ms.URL, DataDir: demoData, Wait: 3 * time.Minute, Top: 10}, &out)
 	if err != nil {
 		t.Fatalf("seed: %v\n%s", err, out.String())
 	}

@@ -10,6 +10,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/shopify"
 )
 
 type factory func(connector.Doer, connector.Config) connector.Connector
@@ -17,6 +18,7 @@ type factory func(connector.Doer, connector.Config) connector.Connector
 var factories = map[string]factory{
 	"ebay":     func(d connector.Doer, c connector.Config) connector.Connector { return ebay.New(d, c) },
 	"mastodon": func(d connector.Doer, c connector.Config) connector.Connector { return mastodon.New(d, c) },
+	"shopify":  func(d connector.Doer, c connector.Config) connector.Connector { return shopify.New(d, c) },
 }
 
 // New returns the connector for source type typ, or an error wrapping

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/shopify"
 )
 
 func TestNew(t *testing.T) {
@@ -22,6 +24,7 @@ func TestNew(t *testing.T) {
 	}{
 		"ebay":          {typ: "ebay", doer: http.DefaultClient, cfg: cfg, want: (*ebay.Connector)(nil)},
 		"mastodon":      {typ: "mastodon", doer: http.DefaultClient, cfg: cfg, want: (*mastodon.Connector)(nil)},
+		"shopify":       {typ: "shopify", doer: http.DefaultClient, cfg: cfg, want: (*shopify.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -43,6 +46,9 @@ func TestNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if fmt.Sprintf("%T", got) != fmt.Sprintf("%T", c.want) {
+				t.Errorf("got %T, want %T", got, c.want)
+			}
 			switch c.want.(type) {
 			case *ebay.Connector:
 				if _, ok := got.(*ebay.Connector); !ok {
@@ -55,7 +61,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "mastodon"}) {
+	if !slices.Equal(Types(), []string{"ebay", "mastodon", "shopify"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/shopify"
+	"counterlens/ingest/connector/woocommerce"
 )
 
 type factory func(connector.Doer, connector.Config) connector.Connector
@@ -19,6 +20,9 @@ var factories = map[string]factory{
 	"ebay":     func(d connector.Doer, c connector.Config) connector.Connector { return ebay.New(d, c) },
 	"mastodon": func(d connector.Doer, c connector.Config) connector.Connector { return mastodon.New(d, c) },
 	"shopify":  func(d connector.Doer, c connector.Config) connector.Connector { return shopify.New(d, c) },
+	"woocommerce": func(d connector.Doer, c connector.Config) connector.Connector {
+		return woocommerce.New(d, c)
+	},
 }
 
 // New returns the connector for source type typ, or an error wrapping

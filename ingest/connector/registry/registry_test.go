@@ -11,6 +11,7 @@ import (
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/shopify"
+	"counterlens/ingest/connector/woocommerce"
 )
 
 func TestNew(t *testing.T) {
@@ -25,6 +26,7 @@ func TestNew(t *testing.T) {
 		"ebay":          {typ: "ebay", doer: http.DefaultClient, cfg: cfg, want: (*ebay.Connector)(nil)},
 		"mastodon":      {typ: "mastodon", doer: http.DefaultClient, cfg: cfg, want: (*mastodon.Connector)(nil)},
 		"shopify":       {typ: "shopify", doer: http.DefaultClient, cfg: cfg, want: (*shopify.Connector)(nil)},
+		"woocommerce":   {typ: "woocommerce", doer: http.DefaultClient, cfg: cfg, want: (*woocommerce.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -61,7 +63,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "mastodon", "shopify"}) {
+	if !slices.Equal(Types(), []string{"ebay", "mastodon", "shopify", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/reddit"
 	"counterlens/ingest/connector/shopify"
 	"counterlens/ingest/connector/woocommerce"
 )
@@ -19,6 +20,7 @@ type factory func(connector.Doer, connector.Config) connector.Connector
 var factories = map[string]factory{
 	"ebay":     func(d connector.Doer, c connector.Config) connector.Connector { return ebay.New(d, c) },
 	"mastodon": func(d connector.Doer, c connector.Config) connector.Connector { return mastodon.New(d, c) },
+	"reddit":   func(d connector.Doer, c connector.Config) connector.Connector { return reddit.New(d, c) },
 	"shopify":  func(d connector.Doer, c connector.Config) connector.Connector { return shopify.New(d, c) },
 	"woocommerce": func(d connector.Doer, c connector.Config) connector.Connector {
 		return woocommerce.New(d, c)

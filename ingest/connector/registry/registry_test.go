@@ -10,6 +10,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/reddit"
 	"counterlens/ingest/connector/shopify"
 	"counterlens/ingest/connector/woocommerce"
 )
@@ -27,6 +28,7 @@ func TestNew(t *testing.T) {
 		"mastodon":      {typ: "mastodon", doer: http.DefaultClient, cfg: cfg, want: (*mastodon.Connector)(nil)},
 		"shopify":       {typ: "shopify", doer: http.DefaultClient, cfg: cfg, want: (*shopify.Connector)(nil)},
 		"woocommerce":   {typ: "woocommerce", doer: http.DefaultClient, cfg: cfg, want: (*woocommerce.Connector)(nil)},
+		"reddit":        {typ: "reddit", doer: http.DefaultClient, cfg: cfg, want: (*reddit.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -63,7 +65,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "mastodon", "shopify", "woocommerce"}) {
+	if !slices.Equal(Types(), []string{"ebay", "mastodon", "reddit", "shopify", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"counterlens/ingest/redisq"
@@ -66,6 +67,17 @@ type Crawler struct {
 	Store Store
 	Crawl CrawlFunc
 	Log   *slog.Logger
+
+	mu sync.Mutex
+	// failed holds when a scheduled crawl of a source last failed and how
+	// often in a row, so that a broken source is retried with backoff, not at
+	// every tick.
+	failed map[string]failure
+}
+
+type failure struct {
+	at    time.Time
+	count int
 }
 
 // Start crawls source id in the background and returns the run's id at once.
@@ -170,14 +182,48 @@ func (c *Crawler) runDue(ctx context.Context) {
 		if d, err := time.ParseDuration(src.Interval); err == nil && d > 0 {
 			every = d
 		}
-		if now.Sub(src.LastRunAt) < every {
+		if now.Sub(src.LastRunAt) < every || !c.retryDue(src.ID, every, now) {
 			continue
 		}
 		_, err := c.RunOnce(ctx, src.ID)
 		switch {
 		case errors.Is(err, ErrBusy):
 		case err != nil:
-			c.Log.Warn("scheduled crawl failed", "source_id", src.ID, "err", err)
+			n := c.noteFailure(src.ID, now)
+			c.Log.Warn("scheduled crawl failed", "source_id", src.ID, "failures", n, "err", err)
+		default:
+			c.noteFailure(src.ID, time.Time{})
 		}
 	}
+}
+
+// retryDue reports whether a source that failed may be tried again: after
+// the tick doubled for every failure in a row, at most its interval.
+func (c *Crawler) retryDue(id string, every time.Duration, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.failed[id]
+	if !ok {
+		return true
+	}
+	wait := min(every, c.Cfg.Tick<<min(f.count, 16))
+	return now.Sub(f.at) >= wait
+}
+
+// noteFailure records a failure at at, or clears the record when at is zero;
+// it returns the failures in a row.
+func (c *Crawler) noteFailure(id string, at time.Time) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if at.IsZero() {
+		delete(c.failed, id)
+		return 0
+	}
+	if c.failed == nil {
+		c.failed = map[string]failure{}
+	}
+	f := c.failed[id]
+	f.at, f.count = at, f.count+1
+	c.failed[id] = f
+	return f.count
 }

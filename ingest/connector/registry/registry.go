@@ -11,6 +11,7 @@ import (
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/reddit"
+	"counterlens/ingest/connector/rss"
 	"counterlens/ingest/connector/shopify"
 	"counterlens/ingest/connector/woocommerce"
 )
@@ -21,6 +22,7 @@ var factories = map[string]factory{
 	"ebay":     func(d connector.Doer, c connector.Config) connector.Connector { return ebay.New(d, c) },
 	"mastodon": func(d connector.Doer, c connector.Config) connector.Connector { return mastodon.New(d, c) },
 	"reddit":   func(d connector.Doer, c connector.Config) connector.Connector { return reddit.New(d, c) },
+	"rss":      func(d connector.Doer, c connector.Config) connector.Connector { return rss.New(d, c) },
 	"shopify":  func(d connector.Doer, c connector.Config) connector.Connector { return shopify.New(d, c) },
 	"woocommerce": func(d connector.Doer, c connector.Config) connector.Connector {
 		return woocommerce.New(d, c)

@@ -11,6 +11,7 @@ import (
 	"counterlens/ingest/connector/ebay"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/reddit"
+	"counterlens/ingest/connector/rss"
 	"counterlens/ingest/connector/shopify"
 	"counterlens/ingest/connector/woocommerce"
 )
@@ -29,6 +30,7 @@ func TestNew(t *testing.T) {
 		"shopify":       {typ: "shopify", doer: http.DefaultClient, cfg: cfg, want: (*shopify.Connector)(nil)},
 		"woocommerce":   {typ: "woocommerce", doer: http.DefaultClient, cfg: cfg, want: (*woocommerce.Connector)(nil)},
 		"reddit":        {typ: "reddit", doer: http.DefaultClient, cfg: cfg, want: (*reddit.Connector)(nil)},
+		"rss":           {typ: "rss", doer: http.DefaultClient, cfg: cfg, want: (*rss.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -65,7 +67,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "mastodon", "reddit", "shopify", "woocommerce"}) {
+	if !slices.Equal(Types(), []string{"ebay", "mastodon", "reddit", "rss", "shopify", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

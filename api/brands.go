@@ -117,16 +117,16 @@ func (s *Server) getBrand(c *gin.Context) {
 	}
 }
 
-// listLogos handles GET /v1/brands/{id}/logos.
-func (s *Server) listLogos(c *gin.Context) {
+// scopedLogos loads the logos of the :id brand if the caller may see it.
+func (s *Server) scopedLogos(c *gin.Context) ([]models.Logo, bool) {
 	b, ok := s.brandInScope(c)
 	if !ok {
-		return
+		return nil, false
 	}
 	all, err := s.Brands.Logos(c.Request.Context())
 	if err != nil {
 		fail(c, err)
-		return
+		return nil, false
 	}
 	items := []models.Logo{}
 	for _, l := range all {
@@ -134,7 +134,14 @@ func (s *Server) listLogos(c *gin.Context) {
 			items = append(items, l)
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	return items, true
+}
+
+// listLogos handles GET /v1/brands/{id}/logos.
+func (s *Server) listLogos(c *gin.Context) {
+	if items, ok := s.scopedLogos(c); ok {
+		c.JSON(http.StatusOK, gin.H{"items": items})
+	}
 }
 
 // uploadLogo handles POST /v1/brands/{id}/logos: multipart field "image".
@@ -172,17 +179,12 @@ func (s *Server) uploadLogo(c *gin.Context) {
 
 // deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.
 func (s *Server) deleteLogo(c *gin.Context) {
-	b, ok := s.brandInScope(c)
+	logos, ok := s.scopedLogos(c)
 	if !ok {
 		return
 	}
-	all, err := s.Brands.Logos(c.Request.Context())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	for _, l := range all {
-		if l.ID == c.Param("logo") && l.BrandID == b.ID {
+	for _, l := range logos {
+		if l.ID == c.Param("logo") {
 			if err := s.Brands.DeleteLogo(c.Request.Context(), l.ID); err != nil {
 				fail(c, err)
 				return

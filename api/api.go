@@ -109,6 +109,8 @@ type Server struct {
 	Registry *prometheus.Registry
 	// Connectors lists the source types that can be crawled.
 	Connectors []string
+	// Blobs reads captured images (GET /v1/listings/{id}/images/{index}).
+	Blobs BlobReader
 }
 
 // Handler returns the router.
@@ -128,6 +130,7 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.ready)
 	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})))
+	s.webRoutes(r)
 
 	admin, monitor, holder := models.RoleAdmin, models.RoleMonitor, models.RoleRightsHolder
 	v1 := r.Group("/v1", s.authenticate)
@@ -144,6 +147,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/analyze", require(admin, monitor), s.analyze)
 	v1.POST("/listings", require(admin, monitor), s.submitListing)
 	v1.GET("/listings/:id", s.getListing)
+	v1.GET("/listings/:id/images/:index", s.listingImage)
 	v1.GET("/suspicions", s.listSuspicions)
 
 	v1.POST("/sources", require(admin, monitor), s.createSource)

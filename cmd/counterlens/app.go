@@ -84,7 +84,8 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	defer p.close()
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		api.NewStatsCollector(p.store))
 	srv := &api.Server{
 		Cfg: p.cfg.API, Keys: p.store, Brands: p.store, Listings: p.store, Sources: p.store,
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,

@@ -180,6 +180,9 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 				p.ZAdd(ctx, keySuspBrand(b.BrandID), z)
 			}
 			p.HSet(ctx, keySuspItem, l.ID, mustJSON(sp))
+			if d != nil {
+				countAnalysis(ctx, p, l.Analysis)
+			}
 		}
 		if d != nil {
 			p.XAck(ctx, keyJobs, group, d.MsgID)

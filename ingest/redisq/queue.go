@@ -134,6 +134,7 @@ func (s *Store) DeadLetter(ctx context.Context, d *Delivery, l models.Listing, r
 	l.Status, l.Error, l.UpdatedAt = models.StatusFailed, reason, time.Now().UTC()
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, keyListing(l.ID), mustJSON(l), 0)
+		p.HIncrBy(ctx, keyStats, "failures", 1)
 		p.XAdd(ctx, &redis.XAddArgs{Stream: keyJobsDead, Values: map[string]any{
 			"job": mustJSON(d.Job), "reason": reason, "deliveries": d.Deliveries,
 		}})

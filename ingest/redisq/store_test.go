@@ -285,3 +285,33 @@ func TestUnavailableWhenRedisIsDown(t *testing.T) {
 		t.Fatalf("Brands = %v, want ErrUnavailable", err)
 	}
 }
+
+func TestStatsCountEachFinishedJobOnce(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	for i := range 3 {
+		sub, _ := s.SubmitListing(ctx, models.Listing{Platform: "p", ExternalID: fmt.Sprint(i)})
+		d, err := s.Claim(ctx, "w", 50*time.Millisecond)
+		if err != nil || d == nil {
+			t.Fatalf("claim: %v", err)
+		}
+		l := sub.Listing
+		if i == 2 {
+			if err := s.DeadLetter(ctx, d, l, "broken"); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		l.Analysis = &models.Analysis{Signals: []models.Signal{{Type: models.SignalLogo}, {Type: models.SignalRiskTerm}, {Type: models.SignalLogo}}}
+		if err := s.FinishListing(ctx, l, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Analyses != 2 || st.Failures != 1 || st.Signals[models.SignalLogo] != 4 || st.Signals[models.SignalRiskTerm] != 2 || st.Queue.Dead != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+}

@@ -38,7 +38,9 @@ func newStoreVisibility(t *testing.T, visibility time.Duration) *redisq.Store {
 // a real processor does is not what these tests are about.
 type procFunc func(ctx context.Context, l models.Listing) (models.Listing, error)
 
-func (f procFunc) Process(ctx context.Context, l models.Listing) (models.Listing, error) { return f(ctx, l) }
+func (f procFunc) Process(ctx context.Context, l models.Listing) (models.Listing, error) {
+	return f(ctx, l)
+}
 
 func analysed(l models.Listing) models.Listing {
 	l.Status = models.StatusAnalyzed

@@ -86,10 +86,15 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		api.NewStatsCollector(p.store))
+	blobs, err := evidence.NewBlobs(p.cfg.DataDir + "/evidence")
+	if err != nil {
+		p.log.Error("cannot open evidence store", "err", err)
+		return 1
+	}
 	srv := &api.Server{
 		Cfg: p.cfg.API, Keys: p.store, Brands: p.store, Listings: p.store, Sources: p.store,
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
-		Log: p.log.With("component", "api"), Connectors: connectorTypes(),
+		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)

@@ -9,6 +9,7 @@ import (
 
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
+	"counterlens/ingest/connector/html"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/reddit"
 	"counterlens/ingest/connector/rss"
@@ -31,6 +32,7 @@ func TestNew(t *testing.T) {
 		"woocommerce":   {typ: "woocommerce", doer: http.DefaultClient, cfg: cfg, want: (*woocommerce.Connector)(nil)},
 		"reddit":        {typ: "reddit", doer: http.DefaultClient, cfg: cfg, want: (*reddit.Connector)(nil)},
 		"rss":           {typ: "rss", doer: http.DefaultClient, cfg: cfg, want: (*rss.Connector)(nil)},
+		"html":          {typ: "html", doer: http.DefaultClient, cfg: cfg, want: (*html.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -67,7 +69,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "mastodon", "reddit", "rss", "shopify", "woocommerce"}) {
+	if !slices.Equal(Types(), []string{"ebay", "html", "mastodon", "reddit", "rss", "shopify", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

@@ -5,12 +5,15 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,7 +102,8 @@ func (t tally) report(b *testing.B, name string) {
 // BenchmarkOCR renders phrases onto real photos and reports recall and
 // precision per signal type, as vision/text reads the words, and the time
 // per photo with and without text, for this package and for plain
-// tesseract on the whole image. COUNTERLENS_BENCH_DATA must hold
+// tesseract on the whole image (skipped with -short). With -v it lists
+// every miss and false alarm by class. COUNTERLENS_BENCH_DATA must hold
 // opencv-data/ (make bench-data).
 func BenchmarkOCR(b *testing.B) {
 	dir := os.Getenv("COUNTERLENS_BENCH_DATA")
@@ -135,8 +139,10 @@ func BenchmarkOCR(b *testing.B) {
 	opt := text.Options{Source: models.SourceImageText}
 
 	type sample struct {
-		img   image.Image
-		truth map[sigKey]bool
+		img    image.Image
+		truth  map[sigKey]bool
+		phrase string
+		desc   string // how it was drawn, for the miss list
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	var samples []sample
@@ -147,18 +153,27 @@ func BenchmarkOCR(b *testing.B) {
 		pb := photo.Bounds()
 		bn := banner{Text: phrase, Size: size, Dark: rng.IntN(2) == 0,
 			At: image.Pt(rng.IntN(max(1, pb.Dx()/3)), rng.IntN(max(1, pb.Dy()-int(size*2))))}
-		img, _ := render(b, photo, fonts[rng.IntN(len(fonts))], bn)
+		fi := rng.IntN(len(fonts))
+		img, _ := render(b, photo, fonts[fi], bn)
 		var out image.Image = img
+		desc := fmt.Sprintf("#%d %s %.0fpx dark=%v at=%v font=%d", i, benchPhotos[i%len(photos)], size, bn.Dark, bn.At, fi)
 		if rng.IntN(3) == 0 {
 			out = blur(out)
+			desc += " blur"
 		}
 		if rng.IntN(3) == 0 {
 			out = noise(out, rng)
+			desc += " noise"
 		}
-		out = jpegAt(b, out, 60+rng.IntN(31))
-		samples = append(samples, sample{img: out, truth: keys(m.FindText(phrase, opt))})
+		q := 60 + rng.IntN(31)
+		out = jpegAt(b, out, q)
+		desc += fmt.Sprintf(" q%d", q)
+		samples = append(samples, sample{img: out, truth: keys(m.FindText(phrase, opt)), phrase: phrase, desc: desc})
 	}
 
+	// COUNTERLENS_BENCH_DUMP names a folder for the samples this package
+	// reads wrong, as PNG
+	dump := os.Getenv("COUNTERLENS_BENCH_DUMP")
 	p := newTestPool(b, 1)
 	plain := gosseract.NewClient()
 	defer plain.Close()
@@ -168,20 +183,30 @@ func BenchmarkOCR(b *testing.B) {
 
 	for b.Loop() {
 		ours, theirs := newTally(), newTally()
+		var misses []string
 		var oursText, oursBare, theirsText, theirsBare time.Duration
-		for _, s := range samples {
+		for si, s := range samples {
 			t0 := time.Now()
 			ws, err := p.Recognize(context.Background(), s.img)
 			oursText += time.Since(t0)
 			if err != nil {
 				b.Fatal(err)
 			}
-			ours.add(s.truth, keys(m.FindWords(ws, opt)))
+			got := keys(m.FindWords(ws, opt))
+			ours.add(s.truth, got)
+			if testing.Verbose() {
+				misses = append(misses, missLines(s.phrase, s.desc, s.truth, got, ws)...)
+			}
+			if dump != "" && !sameKeys(s.truth, got) {
+				dumpPNG(b, filepath.Join(dump, fmt.Sprintf("miss%03d.png", si)), s.img)
+			}
 
-			t0 = time.Now()
-			ws = plainTesseract(b, plain, s.img)
-			theirsText += time.Since(t0)
-			theirs.add(s.truth, keys(m.FindWords(ws, opt)))
+			if !testing.Short() {
+				t0 = time.Now()
+				ws = plainTesseract(b, plain, s.img)
+				theirsText += time.Since(t0)
+				theirs.add(s.truth, keys(m.FindWords(ws, opt)))
+			}
 		}
 		for _, ph := range photos {
 			t0 := time.Now()
@@ -190,20 +215,83 @@ func BenchmarkOCR(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ours.add(nil, keys(m.FindWords(ws, opt)))
-			t0 = time.Now()
-			ws = plainTesseract(b, plain, ph)
-			theirsBare += time.Since(t0)
-			theirs.add(nil, keys(m.FindWords(ws, opt)))
+			got := keys(m.FindWords(ws, opt))
+			ours.add(nil, got)
+			if testing.Verbose() {
+				misses = append(misses, missLines("", "bare photo", nil, got, ws)...)
+			}
+			if !testing.Short() {
+				t0 = time.Now()
+				ws = plainTesseract(b, plain, ph)
+				theirsBare += time.Since(t0)
+				theirs.add(nil, keys(m.FindWords(ws, opt)))
+			}
+		}
+		// with -v: every miss and false alarm, by class, so the next
+		// person sees what fails
+		slices.Sort(misses)
+		for _, l := range misses {
+			b.Log(l)
 		}
 		ms := func(d time.Duration, n int) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
 		b.Logf("%d photos with text, %d without, %d fonts, up to 1000 px, one core", len(samples), len(photos), len(fonts))
 		ours.report(b, "ocr")
-		theirs.report(b, "tesseract")
+		if !testing.Short() {
+			theirs.report(b, "tesseract")
+		}
 		b.Logf("ocr       %.1f ms per photo with text, %.1f ms without", ms(oursText, len(samples)), ms(oursBare, len(photos)))
-		b.Logf("tesseract %.1f ms per photo with text, %.1f ms without", ms(theirsText, len(samples)), ms(theirsBare, len(photos)))
+		if !testing.Short() {
+			b.Logf("tesseract %.1f ms per photo with text, %.1f ms without", ms(theirsText, len(samples)), ms(theirsBare, len(photos)))
+		}
 		b.ReportMetric(ms(oursText, len(samples)), "ms/photo-text")
 		b.ReportMetric(ms(oursBare, len(photos)), "ms/photo-bare")
+	}
+}
+
+// missLines lists, one line each, the signals in truth that got lacks
+// (miss) and those in got that truth lacks (false), with what was read.
+func missLines(phrase, desc string, truth, got map[sigKey]bool, ws []models.Word) []string {
+	var read []string
+	for _, w := range ws {
+		read = append(read, w.Text)
+	}
+	var out []string
+	line := func(what string, k sigKey) string {
+		return fmt.Sprintf("%-5s %-16s %s/%s  phrase %q read %q  (%s)", what, k.typ, k.kind, k.value, phrase, strings.Join(read, " "), desc)
+	}
+	for k := range truth {
+		if !got[k] {
+			out = append(out, line("miss", k))
+		}
+	}
+	for k := range got {
+		if !truth[k] {
+			out = append(out, line("false", k))
+		}
+	}
+	return out
+}
+
+func sameKeys(a, b map[sigKey]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+}
+
+func dumpPNG(b *testing.B, path string, img image.Image) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -44,6 +44,7 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 		}
 		minH = max(8, minH) // smaller scales look for larger text only
 	}
+	all = append(all, findLetterLines(g, minH)...)
 	lines := mergeLines(all, g.Cols(), g.Rows())
 	slices.SortFunc(lines, func(a, b region) int {
 		switch {

@@ -1,0 +1,123 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"image"
+	"slices"
+
+	"gocv.io/x/gocv"
+)
+
+// findLetterLines finds text lines from the letters up: each polarity is
+// binarised against its local mean, the components shaped like letters are
+// chained into rows of similar height on a common band, and each row of
+// three or more is kept when [letterScore] reads it as letters on a plain
+// ground. It finds what the edge search misses: small text whose edges
+// weld onto a busy neighbour, and letters spaced apart ("G U C C I").
+func findLetterLines(g gocv.Mat, minH int) []region {
+	var out []region
+	maxH := g.Rows() / 4
+	bin := gocv.NewMat()
+	defer bin.Close()
+	for _, light := range []bool{false, true} {
+		if light {
+			gocv.AdaptiveThreshold(g, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinary, 31, -12)
+		} else {
+			gocv.AdaptiveThreshold(g, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 31, 12)
+		}
+		for _, r := range letterRows(bin, minH, maxH) {
+			if s, l, lr := letterScore(g, r); s > 0 {
+				rg := region{r: lr, score: s}
+				if l {
+					rg.light = s
+				}
+				out = append(out, rg)
+			}
+		}
+	}
+	return out
+}
+
+type blob struct{ x, y, w, h int }
+
+// letterRows returns the boxes of rows of at least three letter-sized
+// components of bin.
+func letterRows(bin gocv.Mat, minH, maxH int) []image.Rectangle {
+	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
+	defer labels.Close()
+	defer stats.Close()
+	defer cents.Close()
+	n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
+	raw := stats.ToBytes() // n rows of 5 native-endian int32
+	st := func(i int) int {
+		return int(int32(uint32(raw[i*4]) | uint32(raw[i*4+1])<<8 | uint32(raw[i*4+2])<<16 | uint32(raw[i*4+3])<<24))
+	}
+	W, H := bin.Cols(), bin.Rows()
+	var bs []blob
+	for i := 1; i < n; i++ {
+		x, y, w, h, a := st(i*5), st(i*5+1), st(i*5+2), st(i*5+3), st(i*5+4)
+		if h < minH || h > maxH || w > h*6 || w*4 < h/2 || a*100 < w*h*15 ||
+			x == 0 || y == 0 || x+w == W || y+h == H {
+			continue
+		}
+		bs = append(bs, blob{x, y, w, h})
+	}
+	slices.SortFunc(bs, func(a, b blob) int { return a.x - b.x })
+	parent := make([]int, len(bs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, a := range bs {
+		// the nearest compatible neighbour to the right
+		best, bestGap := -1, 1<<30
+		for j := i + 1; j < len(bs); j++ {
+			b := bs[j]
+			if b.x > a.x+a.w+a.h*3/2 {
+				break
+			}
+			gap := b.x - (a.x + a.w)
+			if gap < -a.w/4 || gap > max(a.h, b.h)*6/5 || max(a.h, b.h)*10 > min(a.h, b.h)*16 {
+				continue
+			}
+			ov := min(a.y+a.h, b.y+b.h) - max(a.y, b.y)
+			if ov*10 < min(a.h, b.h)*7 {
+				continue
+			}
+			if gap < bestGap {
+				best, bestGap = j, gap
+			}
+		}
+		if best >= 0 {
+			parent[find(best)] = find(i)
+		}
+	}
+	rows := map[int]image.Rectangle{}
+	count := map[int]int{}
+	for i, b := range bs {
+		r := find(i)
+		rows[r] = rows[r].Union(image.Rect(b.x, b.y, b.x+b.w, b.y+b.h))
+		count[r]++
+	}
+	var out []image.Rectangle
+	for r, box := range rows {
+		if count[r] >= 3 {
+			out = append(out, box)
+		}
+	}
+	slices.SortFunc(out, func(a, b image.Rectangle) int {
+		if a.Min.Y != b.Min.Y {
+			return a.Min.Y - b.Min.Y
+		}
+		return a.Min.X - b.Min.X
+	})
+	return out
+}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 
 	"counterlens/models"
@@ -56,6 +57,10 @@ type Config struct {
 	EbayClientID, EbayClientSecret string
 	// EbayMarketplace is sent as X-EBAY-C-MARKETPLACE-ID.
 	EbayMarketplace string
+	// LocalRoot is the absolute folder under which sources read from
+	// local files (telegram exports, folder drops) may live; "" disables
+	// those sources.
+	LocalRoot string
 }
 
 // DefaultConfig returns the defaults.
@@ -70,6 +75,9 @@ func (c Config) Validate() error {
 	}
 	if (c.EbayClientID == "") != (c.EbayClientSecret == "") {
 		return errors.New("connector: set both the eBay client id and secret, or neither")
+	}
+	if c.LocalRoot != "" && !filepath.IsAbs(c.LocalRoot) {
+		return errors.New("connector: the local root must be an absolute path")
 	}
 	return nil
 }

@@ -96,3 +96,13 @@ func TestConfigValidate(t *testing.T) {
 		t.Error("zero pages accepted")
 	}
 }
+
+func TestConfigValidateLocalRoot(t *testing.T) {
+	for root, ok := range map[string]bool{"": true, "/srv/drops": true, "drops": false, "./x": false} {
+		c := DefaultConfig()
+		c.LocalRoot = root
+		if err := c.Validate(); (err == nil) != ok {
+			t.Errorf("LocalRoot %q: %v", root, err)
+		}
+	}
+}

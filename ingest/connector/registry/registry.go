@@ -14,6 +14,7 @@ import (
 	"counterlens/ingest/connector/reddit"
 	"counterlens/ingest/connector/rss"
 	"counterlens/ingest/connector/shopify"
+	"counterlens/ingest/connector/telegram"
 	"counterlens/ingest/connector/woocommerce"
 )
 
@@ -26,6 +27,7 @@ var factories = map[string]factory{
 	"reddit":   func(d connector.Doer, c connector.Config) connector.Connector { return reddit.New(d, c) },
 	"rss":      func(d connector.Doer, c connector.Config) connector.Connector { return rss.New(d, c) },
 	"shopify":  func(d connector.Doer, c connector.Config) connector.Connector { return shopify.New(d, c) },
+	"telegram": func(_ connector.Doer, c connector.Config) connector.Connector { return telegram.New(c) },
 	"woocommerce": func(d connector.Doer, c connector.Config) connector.Connector {
 		return woocommerce.New(d, c)
 	},

@@ -14,6 +14,7 @@ import (
 	"counterlens/ingest/connector/reddit"
 	"counterlens/ingest/connector/rss"
 	"counterlens/ingest/connector/shopify"
+	"counterlens/ingest/connector/telegram"
 	"counterlens/ingest/connector/woocommerce"
 )
 
@@ -33,6 +34,8 @@ func TestNew(t *testing.T) {
 		"reddit":        {typ: "reddit", doer: http.DefaultClient, cfg: cfg, want: (*reddit.Connector)(nil)},
 		"rss":           {typ: "rss", doer: http.DefaultClient, cfg: cfg, want: (*rss.Connector)(nil)},
 		"html":          {typ: "html", doer: http.DefaultClient, cfg: cfg, want: (*html.Connector)(nil)},
+		"telegram":      {typ: "telegram", doer: http.DefaultClient, cfg: cfg, want: (*telegram.Connector)(nil)},
+		"relative root": {typ: "telegram", doer: http.DefaultClient, cfg: func() connector.Config { c := cfg; c.LocalRoot = "drops"; return c }()},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -69,7 +72,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "html", "mastodon", "reddit", "rss", "shopify", "woocommerce"}) {
+	if !slices.Equal(Types(), []string{"ebay", "html", "mastodon", "reddit", "rss", "shopify", "telegram", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

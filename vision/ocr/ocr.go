@@ -235,7 +235,7 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 		if score > bestScore {
 			best, bestScore = ws, score
 		}
-		if len(ws) > 0 && confSum/float64(len(ws)) >= 0.5 {
+		if len(ws) > 0 && confSum/float64(len(ws)) >= 0.7 {
 			break
 		}
 	}

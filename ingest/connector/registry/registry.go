@@ -9,6 +9,7 @@ import (
 
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
+	"counterlens/ingest/connector/folder"
 	"counterlens/ingest/connector/html"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/reddit"
@@ -22,6 +23,7 @@ type factory func(connector.Doer, connector.Config) connector.Connector
 
 var factories = map[string]factory{
 	"ebay":     func(d connector.Doer, c connector.Config) connector.Connector { return ebay.New(d, c) },
+	"folder":   func(_ connector.Doer, c connector.Config) connector.Connector { return folder.New(c) },
 	"html":     func(d connector.Doer, c connector.Config) connector.Connector { return html.New(d, c) },
 	"mastodon": func(d connector.Doer, c connector.Config) connector.Connector { return mastodon.New(d, c) },
 	"reddit":   func(d connector.Doer, c connector.Config) connector.Connector { return reddit.New(d, c) },

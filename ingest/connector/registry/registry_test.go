@@ -9,6 +9,7 @@ import (
 
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/ebay"
+	"counterlens/ingest/connector/folder"
 	"counterlens/ingest/connector/html"
 	"counterlens/ingest/connector/mastodon"
 	"counterlens/ingest/connector/reddit"
@@ -36,6 +37,7 @@ func TestNew(t *testing.T) {
 		"html":          {typ: "html", doer: http.DefaultClient, cfg: cfg, want: (*html.Connector)(nil)},
 		"telegram":      {typ: "telegram", doer: http.DefaultClient, cfg: cfg, want: (*telegram.Connector)(nil)},
 		"relative root": {typ: "telegram", doer: http.DefaultClient, cfg: func() connector.Config { c := cfg; c.LocalRoot = "drops"; return c }()},
+		"folder":        {typ: "folder", doer: http.DefaultClient, cfg: cfg, want: (*folder.Connector)(nil)},
 		"unknown":       {typ: "myspace", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"case matters":  {typ: "EBAY", doer: http.DefaultClient, cfg: cfg, err: connector.ErrUnknownType},
 		"bad config":    {typ: "ebay", doer: http.DefaultClient, cfg: connector.Config{}},
@@ -72,7 +74,7 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
-	if !slices.Equal(Types(), []string{"ebay", "html", "mastodon", "reddit", "rss", "shopify", "telegram", "woocommerce"}) {
+	if !slices.Equal(Types(), []string{"ebay", "folder", "html", "mastodon", "reddit", "rss", "shopify", "telegram", "woocommerce"}) {
 		t.Errorf("Types() = %v", Types())
 	}
 }

@@ -111,6 +111,7 @@ func BenchmarkOCR(b *testing.B) {
 		b.Skip("COUNTERLENS_BENCH_DATA is not set: run make bench-ocr, which fetches the opencv-doc photos")
 	}
 	var photos []image.Image
+	var names []string
 	for _, name := range benchPhotos {
 		f, err := os.Open(filepath.Join(dir, "opencv-data", name))
 		if err != nil {
@@ -122,6 +123,7 @@ func BenchmarkOCR(b *testing.B) {
 			b.Fatalf("%s: %v", name, err)
 		}
 		photos = append(photos, scaleMax(img, 1000))
+		names = append(names, name)
 	}
 	if len(photos) == 0 {
 		b.Fatalf("no photos in %s/opencv-data", dir)
@@ -156,7 +158,7 @@ func BenchmarkOCR(b *testing.B) {
 		fi := rng.IntN(len(fonts))
 		img, _ := render(b, photo, fonts[fi], bn)
 		var out image.Image = img
-		desc := fmt.Sprintf("#%d %s %.0fpx dark=%v at=%v font=%d", i, benchPhotos[i%len(photos)], size, bn.Dark, bn.At, fi)
+		desc := fmt.Sprintf("#%d %s %.0fpx dark=%v at=%v font=%d", i, names[i%len(photos)], size, bn.Dark, bn.At, fi)
 		if rng.IntN(3) == 0 {
 			out = blur(out)
 			desc += " blur"

@@ -4,7 +4,7 @@
 # OpenCV. Extra arguments go to `go test` (e.g. -run TestX ./api/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+scripts/deps.sh chromium
 export PATH="/usr/local/go/bin:$PATH"
 
 dir=$(mktemp -d)

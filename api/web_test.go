@@ -1,0 +1,241 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"counterlens/ingest/evidence"
+	"counterlens/ingest/redisq/redistest"
+	"counterlens/models"
+)
+
+func TestReviewPageServed(t *testing.T) {
+	_, e := testServer(t, newStore(t, redistest.URL(t)), &fakeAnalyzer{}, nil)
+	for path, want := range map[string]string{"/": "<title>counterlens review</title>", "/ui/app.js": "drawBoxes", "/ui/app.css": ".box"} {
+		res, err := http.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(b.String(), want) {
+			t.Errorf("GET %s: %d, want a body with %q", path, res.StatusCode, want)
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+			t.Errorf("GET %s: Content-Security-Policy %q", path, csp)
+		}
+	}
+	wantError(t, e.do(http.MethodGet, "/ui/", "", "", nil), 404, typeNotFound)
+	wantError(t, e.do(http.MethodGet, "/ui/../openapi.go", "", "", nil), 404, typeNotFound)
+}
+
+// grayPNG is a flat mid-grey picture, so the overlay stands out in a
+// screenshot.
+func grayPNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{128, 128, 128, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("chromium is not installed: the review page is tested in a real browser. " +
+		"Install Debian's package (apt-get install -y chromium; scripts/test.sh does), or run go test -short to skip")
+	return ""
+}
+
+type rect struct{ X, Y, W, H float64 }
+
+// TestReviewPageInChromium signs in, opens the top suspicion and checks
+// that the logo's box is drawn over the photo where the analysis found it,
+// in the page and in a screenshot; then uploads a logo from the brands view.
+func TestReviewPageInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless chromium")
+	}
+	bin := chromiumPath(t)
+	store := newStore(t, redistest.URL(t))
+	blobs, err := evidence.NewBlobs(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, e := testServer(t, store, &fakeAnalyzer{}, blobs)
+	nike := e.createBrand("Nike")
+	r := e.json(http.MethodPost, "/v1/listings", adminKey, map[string]any{"platform": "ebay", "external_id": "77",
+		"title": "Air max replica 1:1", "price": 19.99, "currency": "EUR", "seller": "cheap-kicks",
+		"url": "https://market.example/itm/77", "image_urls": []string{"https://market.example/77.png"}})
+	var sub submitResponse
+	r.json(t, &sub)
+	const iw, ih = 800, 600
+	l := finishWithImage(t, store, blobs, sub.ListingID, nike, grayPNG(t, iw, ih))
+	bbox := *l.Analysis.Signals[0].BBox
+	key := e.createKey(models.RoleMonitor)
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 30*time.Second)
+	defer cancelT()
+
+	rectOf := func(sel string) chromedp.Action[rect] {
+		return chromedp.Evaluate[rect](fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, sel))
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("key")),
+		chromedp.SendKeys(chromedp.ID("key"), key),
+		chromedp.Click(chromedp.CSS("#signin-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#items li")),
+	)
+	if err != nil {
+		failShot(t, ctx)
+		t.Fatalf("sign in and see the queue: %v", err)
+	}
+	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("items")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#items li")), chromedp.WaitVisible(chromedp.CSS("#d-boxes .box.logo"))); err != nil {
+		t.Fatalf("open the detail: %v", err)
+	}
+	img, err := chromedp.Run(ctx, rectOf("#d-img"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := chromedp.Run(ctx, rectOf("#d-boxes .box.logo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if !strings.Contains(queue, "Air max replica") || !strings.Contains(queue, "91%") {
+		t.Errorf("queue shows %q, want the listing's title and score", queue)
+	}
+	if img.W < 100 || img.W > iw+0.5 {
+		t.Fatalf("photo drawn %gx%g", img.W, img.H)
+	}
+	scale := img.W / iw
+	want := rect{img.X + float64(bbox.X)*scale, img.Y + float64(bbox.Y)*scale, float64(bbox.W) * scale, float64(bbox.H) * scale}
+	if math.Abs(box.X-want.X) > 1.5 || math.Abs(box.Y-want.Y) > 1.5 || math.Abs(box.W-want.W) > 1.5 || math.Abs(box.H-want.H) > 1.5 {
+		t.Errorf("logo box at %+v, want %+v (photo at %+v, scale %.3f)", box, want, img, scale)
+	}
+	if dir := os.Getenv("COUNTERLENS_SCREENSHOT_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "review-detail.png"), shot, 0o644)
+	}
+	checkScreenshot(t, shot, box)
+
+	// Brands view: upload a logo through the page.
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	if err := os.WriteFile(logo, pngBytes(t, 64, 48), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	adminCtx, cancelAdmin := chromedp.NewContext(ctx)
+	defer cancelAdmin()
+	err = chromedp.Do(adminCtx,
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("key")),
+		chromedp.SendKeys(chromedp.ID("key"), adminKey),
+		chromedp.Click(chromedp.CSS("#signin-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#items li")),
+		chromedp.Click(chromedp.CSS(`button[data-view="brands"]`)),
+		chromedp.WaitVisible(chromedp.ID("logos-"+nike.ID)),
+		chromedp.SetUploadFiles(chromedp.ID("file-"+nike.ID), []string{logo}),
+	)
+	if err == nil {
+		_, err = chromedp.Run(adminCtx, chromedp.Poll[bool](fmt.Sprintf(`document.getElementById(%q).textContent === "1 reference logo"`, "logos-"+nike.ID)))
+	}
+	if err != nil {
+		status, _ := chromedp.Run(adminCtx, chromedp.Text(chromedp.ID("logos-"+nike.ID)))
+		t.Fatalf("logo upload in chromium: %v (status %q)", err, status)
+	}
+	logos, err := store.Logos(context.Background())
+	if err != nil || len(logos) != 1 || logos[0].BrandID != nike.ID {
+		t.Fatalf("after the upload the store holds %+v (%v)", logos, err)
+	}
+}
+
+// checkScreenshot checks the pixels: the box's edge has the logo overlay
+// colour, and its inside still shows the photo.
+func checkScreenshot(t *testing.T, shot []byte, box rect) {
+	t.Helper()
+	pic, err := png.Decode(bytes.NewReader(shot))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	near := func(c color.Color, r, g, b uint8) bool {
+		cr, cg, cb, _ := c.RGBA()
+		d := func(a uint32, b uint8) bool { return math.Abs(float64(a>>8)-float64(b)) <= 24 }
+		return d(cr, r) && d(cg, g) && d(cb, b)
+	}
+	midY := int(box.Y + box.H/2)
+	midX := int(box.X + box.W/2)
+	edges := map[string]image.Point{
+		"left":   {int(box.X) + 1, midY},
+		"right":  {int(box.X+box.W) - 2, midY},
+		"bottom": {midX, int(box.Y+box.H) - 2},
+	}
+	for name, p := range edges {
+		if c := pic.At(p.X, p.Y); !near(c, 0xff, 0x00, 0xaa) {
+			t.Errorf("screenshot: %s edge of the logo box at %v is %v, want the overlay colour #ff00aa", name, p, c)
+		}
+	}
+	if c := pic.At(midX, midY); !near(c, 128, 128, 128) {
+		t.Errorf("screenshot: inside of the box at (%d,%d) is %v, want the grey photo", midX, midY, c)
+	}
+}
+
+// failShot keeps what the browser showed when a step failed.
+func failShot(t *testing.T, ctx context.Context) {
+	t.Helper()
+	dir := os.Getenv("COUNTERLENS_SCREENSHOT_DIR")
+	if dir == "" {
+		return
+	}
+	if b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "failed.png"), b, 0o644)
+	}
+	if h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err == nil {
+		t.Logf("page text: %s", h)
+	}
+}

@@ -138,7 +138,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 1
 	}
 	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: p.fetcher, Blobs: blobs, Analyzer: p.analyzer,
-		Log: p.log.With("component", "pipeline")}
+		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
 	w, err := worker.New(p.cfg.Worker, p.store, proc, p.log.With("component", "worker"))
 	if err != nil {
 		fmt.Fprintln(stderr, "counterlens worker:", err)

@@ -1,11 +1,15 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 
+	"counterlens/ingest/evidence"
 	"counterlens/ingest/fetch"
 	"counterlens/models"
 )
@@ -18,6 +22,11 @@ type Fetcher interface {
 // Blobs keeps captured bytes under their control number.
 type Blobs interface {
 	Put(data []byte) (string, error)
+}
+
+// Custody appends to a listing's hash-chained custody log.
+type Custody interface {
+	AppendCustody(ctx context.Context, listingID string, e evidence.Event) (evidence.Event, error)
 }
 
 // Config bounds the work done for one listing.
@@ -50,6 +59,12 @@ type Processor struct {
 	Blobs    Blobs
 	Analyzer *Analyzer
 	Log      *slog.Logger
+	// Custody, when set, gets a "captured" event for every fetch and an
+	// "analysed" event for every verdict.
+	Custody Custody
+	// Actor names this process in custody events; "counterlens worker"
+	// when empty.
+	Actor string
 }
 
 // Process fetches and analyses l and returns it analysed. An error wrapping
@@ -69,6 +84,9 @@ func (p *Processor) Process(ctx context.Context, l models.Listing) (models.Listi
 		}
 		ev, data, err := p.capture(ctx, u)
 		captured = append(captured, ev)
+		if lerr := p.logCaptured(ctx, l.ID, ev); lerr != nil {
+			return l, lerr
+		}
 		if err != nil {
 			p.Log.Warn("cannot fetch image", "listing_id", l.ID, "url", u, "err", err)
 			if isTemporary(err) {
@@ -83,6 +101,9 @@ func (p *Processor) Process(ctx context.Context, l models.Listing) (models.Listi
 	}
 	an, err := p.Analyzer.Analyze(ctx, l, images, false)
 	if err != nil {
+		return l, err
+	}
+	if err := p.logAnalysed(ctx, l.ID, an); err != nil {
 		return l, err
 	}
 	l.Evidence = mergeEvidence(l.Evidence, captured)
@@ -114,6 +135,50 @@ func (p *Processor) capture(ctx context.Context, url string) (models.Evidence, [
 		return ev, nil, err
 	}
 	return ev, resp.Body, nil
+}
+
+func (p *Processor) appendCustody(ctx context.Context, listingID string, e evidence.Event) error {
+	if p.Custody == nil {
+		return nil
+	}
+	e.Actor = cmp.Or(p.Actor, "counterlens worker")
+	if _, err := p.Custody.AppendCustody(ctx, listingID, e); err != nil {
+		return fmt.Errorf("log %s event: %w", e.Type, err)
+	}
+	return nil
+}
+
+// logCaptured records one fetch, failed or not, in the custody log.
+func (p *Processor) logCaptured(ctx context.Context, listingID string, ev models.Evidence) error {
+	d := map[string]string{"url": ev.URL}
+	if ev.SHA256 != "" {
+		d["sha256"], d["size"], d["content_type"] = ev.SHA256, strconv.FormatInt(ev.Size, 10), ev.ContentType
+	}
+	if ev.HTTPStatus != 0 {
+		d["http_status"] = strconv.Itoa(ev.HTTPStatus)
+	}
+	if ev.Error != "" {
+		d["error"] = ev.Error
+	}
+	return p.appendCustody(ctx, listingID, evidence.Event{Type: evidence.EventCaptured, At: ev.CapturedAt, Details: d})
+}
+
+// logAnalysed records the verdict in the custody log.
+func (p *Processor) logAnalysed(ctx context.Context, listingID string, an models.Analysis) error {
+	brands := make([]string, 0, len(an.Brands))
+	for _, b := range an.Brands {
+		brands = append(brands, b.BrandID)
+	}
+	sums := make([]string, 0, len(an.Images))
+	for _, im := range an.Images {
+		sums = append(sums, im.SHA256)
+	}
+	return p.appendCustody(ctx, listingID, evidence.Event{Type: evidence.EventAnalysed, At: an.AnalyzedAt, Details: map[string]string{
+		"score":   strconv.FormatFloat(an.Score, 'f', -1, 64),
+		"brands":  strings.Join(brands, ","),
+		"signals": strconv.Itoa(len(an.Signals)),
+		"images":  strings.Join(sums, ","),
+	}})
 }
 
 // isTemporary tells failures that may pass (network, 5xx, 429) from those

@@ -104,6 +104,7 @@ type Server struct {
 	Crawler  Crawler
 	Analyzer Analyzer
 	Health   Pinger
+	Evidence *EvidenceParts
 	Log      *slog.Logger
 	// Registry collects the metrics served at /metrics.
 	Registry *prometheus.Registry
@@ -154,6 +155,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/sources", require(admin, monitor), s.listSources)
 	v1.GET("/sources/:id", require(admin, monitor), s.getSource)
 	v1.POST("/sources/:id/run", require(admin, monitor), s.runSource)
+	s.evidenceRoutes(r)
 	return r
 }
 

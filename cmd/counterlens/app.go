@@ -91,8 +91,13 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		p.log.Error("cannot open evidence store", "err", err)
 		return 1
 	}
+	ev, err := p.evidence(blobs)
+	if err != nil {
+		p.log.Error("cannot load the evidence signing key", "err", err)
+		return 1
+	}
 	srv := &api.Server{
-		Cfg: p.cfg.API, Keys: p.store, Brands: p.store, Listings: p.store, Sources: p.store,
+		Evidence: ev, Cfg: p.cfg.API, Keys: p.store, Brands: p.store, Listings: p.store, Sources: p.store,
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}

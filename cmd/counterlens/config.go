@@ -28,6 +28,10 @@ type config struct {
 	LogLevel slog.Level
 	Region   string
 
+	// EvidenceKeyFile holds the Ed25519 key that signs evidence bundles;
+	// empty means <DataDir>/evidence-key, made on first start.
+	EvidenceKeyFile string
+
 	Redis    redisq.Config
 	API      api.Config
 	Vision   vision.Config
@@ -109,6 +113,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("REDIS_URL", &c.Redis.URL)
 	str("ADMIN_KEY", &c.API.AdminKey)
 	str("DATA_DIR", &c.DataDir)
+	str("EVIDENCE_KEY_FILE", &c.EvidenceKeyFile)
 	str("USER_AGENT", &c.Fetch.UserAgent)
 	str("PROXY", &c.Fetch.Proxy)
 	str("PHONE_REGION", &c.Region)

@@ -142,7 +142,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		p.log.Error("cannot open evidence store", "err", err)
 		return 1
 	}
-	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: p.fetcher, Blobs: blobs, Analyzer: p.analyzer,
+	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: blobs, Analyzer: p.analyzer,
 		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
 	w, err := worker.New(p.cfg.Worker, p.store, proc, p.log.With("component", "worker"))
 	if err != nil {

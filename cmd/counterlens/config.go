@@ -119,6 +119,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("PHONE_REGION", &c.Region)
 	str("OCR_LANGUAGES", &langs)
 	str("LOG_LEVEL", &level)
+	str("LOCAL_ROOT", &c.Connect.LocalRoot)
 	str("EBAY_CLIENT_ID", &c.Connect.EbayClientID)
 	str("EBAY_CLIENT_SECRET", &c.Connect.EbayClientSecret)
 	boolean("ALLOW_PRIVATE_FETCH", &c.Fetch.AllowPrivate)

@@ -55,6 +55,10 @@ type Detection struct {
 	Box image.Rectangle
 	// Method is the route that verified it: "shape" or "features".
 	Method string
+
+	// score and second are the raw route score and the best score of
+	// another brand on the same region, kept for calibration.
+	score, second float64
 }
 
 // Method names.
@@ -101,6 +105,15 @@ type Config struct {
 	// small rasters are coarse, so chance matches score higher there.
 	SmallMidBoost float64
 	SmallSide     int
+	// MarginMid and MarginWidth shape the second factor of a shape
+	// confidence: sigmoid((score-second-MarginMid)/MarginWidth), where
+	// second is the best score of another brand on the same region.
+	MarginMid, MarginWidth float64
+	// NullMargin is how far above its best null-corpus score a reference
+	// must score for confidence 0.5.
+	NullMargin float64
+	// RepeatMax is how many look-alike neighbours make a region texture.
+	RepeatMax int
 	// MinDistinct is the least concavity share (hull minus mark, over hull)
 	// a flat reference needs; plain discs and bars match any blob.
 	MinDistinct float64
@@ -135,6 +148,10 @@ func DefaultConfig() Config {
 		ShapeWidth:    0.015,
 		SmallMidBoost: 0.045,
 		SmallSide:     70,
+		MarginMid:     0.08,
+		MarginWidth:   0.02,
+		RepeatMax:     2,
+		NullMargin:    0.03,
 		MinDistinct:   0.06,
 		FlatMaxStdDev: 30,
 		RatioTest:     0.75,
@@ -168,6 +185,12 @@ func (c Config) Validate() error {
 		return bad("CoarseMin", c.CoarseMin)
 	case c.SmallMidBoost < 0 || c.SmallSide < c.MinSide:
 		return bad("SmallMidBoost/SmallSide", [2]float64{c.SmallMidBoost, float64(c.SmallSide)})
+	case c.MarginMid < 0 || c.MarginWidth <= 0:
+		return bad("MarginMid/MarginWidth", [2]float64{c.MarginMid, c.MarginWidth})
+	case c.NullMargin < 0 || c.NullMargin > 0.5:
+		return bad("NullMargin", c.NullMargin)
+	case c.RepeatMax < 1:
+		return bad("RepeatMax", c.RepeatMax)
 	case c.ShapeMid <= 0 || c.ShapeMid >= 1 || c.ShapeWidth <= 0:
 		return bad("ShapeMid/ShapeWidth", [2]float64{c.ShapeMid, c.ShapeWidth})
 	case c.MinDistinct < 0 || c.MinDistinct >= 1:
@@ -188,7 +211,8 @@ func (c Config) Validate() error {
 
 // refSet is an immutable prepared reference set, swapped atomically.
 type refSet struct {
-	all      []*prepared
+	all []*prepared
+	// flat are the shape-route references, sorted by logEcc.
 	flat     []*prepared
 	textured []*prepared
 	byID     map[string]*prepared
@@ -197,6 +221,7 @@ type refSet struct {
 // Detector finds registered marks in scenes. It is safe for concurrent use.
 type Detector struct {
 	cfg    Config
+	null   []*candidate // regions of the null corpus, see nullFS
 	refs   atomic.Pointer[refSet]
 	mu     sync.Mutex // serialises SetReferences
 	closed atomic.Bool
@@ -207,7 +232,11 @@ func New(cfg Config) (*Detector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg}
+	null, err := nullCandidates(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detector{cfg: cfg, null: null}
 	d.refs.Store(&refSet{byID: map[string]*prepared{}})
 	return d, nil
 }
@@ -249,6 +278,9 @@ func (d *Detector) SetReferences(refs []Reference) error {
 				errs = append(errs, err)
 				continue
 			}
+			if p.feat == nil {
+				p.nullMax = nullScore(p, d.null, d.cfg)
+			}
 		}
 		next.byID[r.LogoID] = p
 		next.all = append(next.all, p)
@@ -258,6 +290,7 @@ func (d *Detector) SetReferences(refs []Reference) error {
 			next.flat = append(next.flat, p)
 		}
 	}
+	sort.Slice(next.flat, func(i, j int) bool { return next.flat[i].logEcc < next.flat[j].logEcc })
 	d.refs.Store(next)
 	return errors.Join(errs...)
 }
@@ -319,13 +352,13 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			return nil, err
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
-			conf := d.cfg.shapeConfidence(m.score, max(m.cand.box.Dx(), m.cand.box.Dy()))
-			if conf < d.cfg.MinConfidence {
+			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape,
+				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second,
 			})
 		}
 	}
@@ -365,22 +398,67 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 	return suppress(found, d.cfg.MaxDetections), nil
 }
 
-// shapeConfidence maps a shape score of a region whose longer side is L
-// working pixels to a calibrated confidence.
-func (c Config) shapeConfidence(score float64, L int) float64 {
-	mid := c.ShapeMid
+// shapeConfidence maps the shape score of a region whose longer side is L
+// working pixels, and the best score another brand reached on it, to a
+// calibrated confidence: the score must clear a midpoint (the higher of
+// ShapeMid and the reference's best null-corpus score plus NullMargin,
+// raised for small regions) and
+// beat every other brand by a margin (with a thousand references some
+// reference fits almost any blob; a real mark fits one far better).
+func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
+	mid := math.Max(c.ShapeMid, nullMax+c.NullMargin)
 	if L < c.SmallSide {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score - mid) / c.ShapeWidth)
+	return sigmoid((score-mid)/c.ShapeWidth) * sigmoid((score-second-c.MarginMid)/c.MarginWidth)
 }
 
-// shapeMatch is the best reference for one candidate region.
+// repeated reports whether c is one tile of a texture: at least
+// RepeatMax other regions nearby with its size and shape (chessboards,
+// fabric, fruit). Marks are rarely tiled in listing photos; monogram canvas
+// is the exception this gives up.
+func repeated(c *candidate, cands []*candidate, cfg Config) bool {
+	L := float64(max(c.box.Dx(), c.box.Dy()))
+	cx, cy := float64(c.box.Min.X+c.box.Max.X)/2, float64(c.box.Min.Y+c.box.Max.Y)/2
+	n := 0
+	for _, o := range cands {
+		if o == c {
+			continue
+		}
+		oL := float64(max(o.box.Dx(), o.box.Dy()))
+		if oL > 1.35*L || L > 1.35*oL {
+			continue
+		}
+		ox, oy := float64(o.box.Min.X+o.box.Max.X)/2, float64(o.box.Min.Y+o.box.Max.Y)/2
+		if math.Hypot(ox-cx, oy-cy) > 3*L || boxOverlap(o.box, c.box) > 0.2 {
+			continue
+		}
+		if shapeScore(&c.view, &o.view) >= 0.8 {
+			n++
+			if n >= cfg.RepeatMax {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func boxOverlap(a, b image.Rectangle) float64 {
+	in := a.Intersect(b)
+	ia := float64(in.Dx() * in.Dy())
+	if ia == 0 {
+		return 0
+	}
+	return ia / float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()-int(ia))
+}
+
+// shapeMatch is the best reference for one candidate region, and the best
+// score any reference of another brand reached on it.
 type shapeMatch struct {
-	cand  *candidate
-	ref   *prepared
-	score float64
+	cand          *candidate
+	ref           *prepared
+	score, second float64
 }
 
 // matchShapes scores every candidate against the flat references and keeps,
@@ -390,75 +468,125 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	for _, c := range cands {
 		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		best := shapeMatch{cand: c, score: floor}
-		for _, r := range refs {
-			if math.Abs(cEcc-math.Log(math.Max(r.mo.ecc, 1e-3))) > cfg.MaxLogEcc {
-				continue
+		best := shapeMatch{cand: c}
+		// refs are sorted by eccentricity: only a window can match.
+		first := sort.Search(len(refs), func(i int) bool { return refs[i].logEcc >= cEcc-cfg.MaxLogEcc })
+		for _, r := range refs[first:] {
+			if r.logEcc > cEcc+cfg.MaxLogEcc {
+				break
 			}
-			if r.aniso {
-				if c.aligned == nil {
-					continue
+			s := scoreRef(c, r, cfg, floor)
+			switch {
+			case s > best.score:
+				if best.ref != nil && best.ref.brandID != r.brandID {
+					best.second = best.score
 				}
-				diff := c.mo.theta - r.mo.theta
-				th := wrap90(diff)
-				if math.Abs(th) > maxAngle+angleStep {
-					continue
-				}
-				v := &r.aligned[0]
-				if math.Abs(diff-th) > 90 {
-					v = &r.aligned[1]
-				}
-				if bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || tolerantF(&c.aligned.mask, &c.aligned.maskD, &v.mask, &v.maskD) < cfg.CoarseMin {
-					continue
-				}
-				if c.alignedShifts == nil {
-					c.alignedShifts = shiftViews(c.aligned)
-				}
-				for _, sv := range c.alignedShifts {
-					if s := shapeScore(&sv, v); s > best.score {
-						best.ref, best.score = r, s
-					}
-				}
-				continue
-			}
-			lo, hi := 0, numAngles-1
-			if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
-				// The principal axes fix the rotation up to the step.
-				th := wrap90(c.mo.theta - r.mo.theta)
-				if math.Abs(th) > maxAngle+angleStep {
-					continue
-				}
-				i := int(math.Round((th + maxAngle) / angleStep))
-				lo, hi = max(0, i-1), min(numAngles-1, i+1)
-			}
-			bi, bs := -1, cfg.CoarseMin
-			for i := lo; i <= hi; i++ {
-				v := &r.views[i]
-				if bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
-					continue
-				}
-				if s := tolerantF(&c.view.mask, &c.view.maskD, &v.mask, &v.maskD); s > bs {
-					bi, bs = i, s
-				}
-			}
-			if bi < 0 {
-				continue
-			}
-			// Refine: neighbouring angles and small shifts, full score.
-			for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
-				v := &r.views[i]
-				for _, sv := range c.shifted() {
-					if s := shapeScore(&sv, v); s > best.score {
-						best.ref, best.score = r, s
-					}
-				}
+				best.ref, best.score = r, s
+			case s > best.second && best.ref != nil && best.ref.brandID != r.brandID:
+				best.second = s
 			}
 		}
-		if best.ref != nil {
+		if best.ref != nil && best.score >= floor {
 			out = append(out, best)
 		}
 	}
 	return out
+}
+
+// scoreRef returns the refined shape score of candidate c against reference
+// r, or 0 when the cheap gates rule the pair out.
+func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
+	if r.aniso {
+		if c.aligned == nil {
+			return 0
+		}
+		diff := c.mo.theta - r.mo.theta
+		th := wrap90(diff)
+		if math.Abs(th) > maxAngle+angleStep {
+			return 0
+		}
+		v := &r.aligned[0]
+		if math.Abs(diff-th) > 90 {
+			v = &r.aligned[1]
+		}
+		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || tolerantF(&c.aligned.mask, &c.aligned.maskD, &v.mask, &v.maskD) < cfg.CoarseMin {
+			return 0
+		}
+		if shapeScore(c.aligned, v) < floor-refineSlack {
+			return 0
+		}
+		if c.alignedShifts == nil {
+			c.alignedShifts = shiftViews(c.aligned)
+		}
+		return bestShift(c.alignedShifts, v)
+	}
+	lo, hi := 0, numAngles-1
+	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
+		// The principal axes fix the rotation up to the step.
+		th := wrap90(c.mo.theta - r.mo.theta)
+		if math.Abs(th) > maxAngle+angleStep {
+			return 0
+		}
+		i := int(math.Round((th + maxAngle) / angleStep))
+		lo, hi = max(0, i-1), min(numAngles-1, i+1)
+	}
+	bi, bs := -1, cfg.CoarseMin
+	for i := lo; i <= hi; i++ {
+		v := &r.views[i]
+		if !similarArea(&c.view, v) || bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
+			continue
+		}
+		if s := tolerantF(&c.view.mask, &c.view.maskD, &v.mask, &v.maskD); s > bs {
+			bi, bs = i, s
+		}
+	}
+	if bi < 0 || shapeScore(&c.view, &r.views[bi]) < floor-refineSlack {
+		return 0
+	}
+	// Refine: the best angle and its neighbours, small shifts, full score.
+	shifts := c.shifted()
+	best := 0.0
+	for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
+		best = math.Max(best, bestShift(shifts, &r.views[i]))
+	}
+	return best
+}
+
+// similarArea is the free first gate: in the normalised frame a mark and
+// its reference cover about the same number of cells.
+func similarArea(a, b *shapeView) bool {
+	return 10*min(a.maskN, b.maskN) >= 7*max(a.maskN, b.maskN)
+}
+
+// refineSlack is how far under the reporting floor an unshifted score may
+// be and still be refined: shifts rarely gain more.
+const refineSlack = 0.1
+
+// bestShift is the best score over the shifted candidate views; shifts is
+// laid out row by row with the unshifted view in the middle. It climbs from
+// the centre instead of trying all of them.
+func bestShift(shifts []shapeView, v *shapeView) float64 {
+	const n = 2*maxShift + 1
+	x, y := maxShift, maxShift
+	best := shapeScore(&shifts[y*n+x], v)
+	for {
+		bx, by := x, y
+		for dy := -1; dy <= 1; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				nx, ny := x+dx, y+dy
+				if (dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= n || ny >= n {
+					continue
+				}
+				if s := shapeScore(&shifts[ny*n+nx], v); s > best {
+					best, bx, by = s, nx, ny
+				}
+			}
+		}
+		if bx == x && by == y {
+			return best
+		}
+		x, y = bx, by
+	}
 }
 
 // suppress keeps the strongest of overlapping detections (one region is one

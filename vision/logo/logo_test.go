@@ -61,6 +61,7 @@ var knownWeak = map[string]string{
 	"sony/dark-on-white/120px/-15deg/q75":          "thin wordmark under perspective",
 	"sony/white-on-navy/200px/+20deg/blur/q60":     "thin wordmark under perspective",
 	"cocacola/white-on-navy/200px/+20deg/blur/q60": "blurred script, light on dark",
+	"sony/red-on-yellow/70px/+5deg/q50":            "thin wordmark at 70 px, q50",
 }
 
 // TestFindsRegisteredMarks composites every registered mark into real

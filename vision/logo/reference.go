@@ -35,6 +35,9 @@ type prepared struct {
 	aniso   bool
 	aligned [2]shapeView
 	aspect  float64 // trimmed mask width/height, for the box
+	logEcc  float64
+	// nullMax is its best score on the null corpus (see nullFS).
+	nullMax float64
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64
 	// feature route (textured references)
@@ -127,6 +130,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	for i := range numAngles {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
 	}
+	p.logEcc = math.Log(math.Max(mo.ecc, 1e-3))
 	p.aniso = mo.ecc < anisoRefEcc
 	if p.aniso {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))

@@ -589,9 +589,8 @@ func bestShift(shifts []shapeView, v *shapeView) float64 {
 	}
 }
 
-// suppress keeps the strongest of overlapping detections (one region is one
-// mark) and a smaller detection of a brand inside a bigger one of the same
-// brand, strongest first, at most max.
+// suppress keeps the strongest of overlapping detections, strongest first,
+// at most maxN.
 func suppress(ds []Detection, maxN int) []Detection {
 	sort.SliceStable(ds, func(i, j int) bool { return ds[i].Confidence > ds[j].Confidence })
 	var out []Detection
@@ -605,7 +604,10 @@ func suppress(ds []Detection, maxN int) []Detection {
 			}
 			da := float64(d.Box.Dx() * d.Box.Dy())
 			ka := float64(k.Box.Dx() * k.Box.Dy())
-			if ia/(da+ka-ia) > 0.4 || (k.BrandID == d.BrandID && ia/math.Min(da, ka) > 0.6) {
+			// One region is one mark: drop what overlaps a stronger
+			// detection, or lies mostly inside one (letters of a
+			// wordmark read as another brand's mark).
+			if ia/(da+ka-ia) > 0.4 || ia/da > 0.7 || (k.BrandID == d.BrandID && ia/math.Min(da, ka) > 0.6) {
 				keep = false
 				break
 			}

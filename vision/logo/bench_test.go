@@ -206,7 +206,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				}
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second)
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax)
 			}
 			if dumpF != nil && !(bi >= 0 && best >= 0.5) && det.Confidence >= 0.5 {
 				saveCrop(im.img, det.Box, fmt.Sprintf("/tmp/fp/%s_%d_%d.png", det.LogoID, det.Box.Min.X, det.Box.Min.Y))
@@ -241,6 +241,8 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 // with 1,000 registered marks. It needs COUNTERLENS_BENCH_DATA pointing at a
 // folder with simple-icons/icons/*.svg and opencv-data/*.jpg|png (make
 // bench-logos fetches them). Run with -benchtime=1x: one pass is the set.
+// COUNTERLENS_BENCH_IMAGES and COUNTERLENS_BENCH_SEED change the set's size
+// and seed (42; calibrate on it, check on another).
 // COUNTERLENS_BENCH_DUMP=file writes every detection down to confidence
 // 0.001 with its verdict, for calibrating Config.ShapeMid.
 func BenchmarkLogos(b *testing.B) {
@@ -302,7 +304,11 @@ func BenchmarkLogos(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("COUNTERLENS_BENCH_IMAGES")); err == nil && v > 0 {
 		nImages = v
 	}
-	set := buildDevSet(b, nImages, 42, registered, distractors, bgs)
+	seed := uint64(42)
+	if v, err := strconv.ParseUint(os.Getenv("COUNTERLENS_BENCH_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	set := buildDevSet(b, nImages, seed, registered, distractors, bgs)
 
 	refs16 := refsFrom(registered)
 	refs1000 := slices.Clone(refs16)

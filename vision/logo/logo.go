@@ -56,9 +56,10 @@ type Detection struct {
 	// Method is the route that verified it: "shape" or "features".
 	Method string
 
-	// score and second are the raw route score and the best score of
-	// another brand on the same region, kept for calibration.
-	score, second float64
+	// score, second and nullMax are the raw route score, the best score
+	// of another brand on the same region and the reference's null-corpus
+	// score, kept for calibration.
+	score, second, nullMax float64
 }
 
 // Method names.
@@ -148,10 +149,10 @@ func DefaultConfig() Config {
 		ShapeWidth:    0.015,
 		SmallMidBoost: 0.045,
 		SmallSide:     70,
-		MarginMid:     0.08,
+		MarginMid:     0.12,
 		MarginWidth:   0.02,
 		RepeatMax:     2,
-		NullMargin:    0.03,
+		NullMargin:    0.06,
 		MinDistinct:   0.06,
 		FlatMaxStdDev: 30,
 		RatioTest:     0.75,
@@ -358,7 +359,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second,
+				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
 			})
 		}
 	}

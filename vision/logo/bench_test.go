@@ -1,6 +1,7 @@
 package logo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"image"
@@ -9,6 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -34,8 +36,18 @@ var lookAlikes = []string{"jordan", "anta", "lining", "wish", "zara", "bata", "t
 // nullCorpus are the opencv samples in nullscenes/, never used as backgrounds.
 var nullCorpus = []string{"board", "smarties", "stuff", "graf1", "blox", "leuvenA", "left01"}
 
-// rasterSVG renders an icon to a 256-px-high transparent image.
+// rasterSVG renders an icon to a 256-px-high transparent image, with
+// rsvg-convert (librsvg2-bin) when it is installed: oksvg misreads the
+// compact arc syntax of some simple-icons paths (the Nike swoosh comes out a
+// wedge), which would make the benchmark measure the wrong marks.
 func rasterSVG(path string) (image.Image, error) {
+	if rsvg, err := exec.LookPath("rsvg-convert"); err == nil {
+		out, err := exec.Command(rsvg, "-h", "256", path).Output()
+		if err != nil {
+			return nil, fmt.Errorf("rsvg-convert %s: %w", path, err)
+		}
+		return png.Decode(bytes.NewReader(out))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -226,6 +238,9 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					if dumpF != nil {
 						r := im.gt[k][j]
 						fmt.Fprintf(dumpF, "MISS %s %d %d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()))
+						if k == os.Getenv("COUNTERLENS_BENCH_MISSCROP") {
+							saveCrop(im.img, r, fmt.Sprintf("/tmp/miss/%s_%d_%d.png", k, r.Min.X, r.Min.Y))
+						}
 					}
 				}
 			}

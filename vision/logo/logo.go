@@ -118,9 +118,6 @@ type Config struct {
 	// MinDistinct is the least concavity share (hull minus mark, over hull)
 	// a flat reference needs; plain discs and bars match any blob.
 	MinDistinct float64
-	// FlatMaxStdDev is the grey standard deviation inside a transparent
-	// reference's mask under which it counts as flat.
-	FlatMaxStdDev float64
 	// RatioTest is Lowe's ratio for feature matches.
 	RatioTest float64
 	// MinInliers is the least RANSAC inlier count for a feature detection.
@@ -154,7 +151,6 @@ func DefaultConfig() Config {
 		RepeatMax:     2,
 		NullMargin:    0.06,
 		MinDistinct:   0.06,
-		FlatMaxStdDev: 30,
 		RatioTest:     0.75,
 		MinInliers:    12,
 		MinConfidence: 0.5,
@@ -196,8 +192,6 @@ func (c Config) Validate() error {
 		return bad("ShapeMid/ShapeWidth", [2]float64{c.ShapeMid, c.ShapeWidth})
 	case c.MinDistinct < 0 || c.MinDistinct >= 1:
 		return bad("MinDistinct", c.MinDistinct)
-	case c.FlatMaxStdDev <= 0:
-		return bad("FlatMaxStdDev", c.FlatMaxStdDev)
 	case c.RatioTest <= 0 || c.RatioTest >= 1:
 		return bad("RatioTest", c.RatioTest)
 	case c.MinInliers < 6:

@@ -140,27 +140,28 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
 		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
 	}
-	// Flat or textured? A flat mark is (nearly) one tone inside its mask.
-	var s, ss, n float64
+	// Flat or textured? A flat mark is one or two tones (mark, background)
+	// inside its box; anti-aliased edges do not make it textured.
+	var vals []uint8
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
 			i := y*g.w + x
-			if mask[i] {
-				v := float64(g.pix[i])
-				s += v
-				ss += v * v
-				n++
+			if !useAlpha || mask[i] {
+				vals = append(vals, g.pix[i])
 			}
 		}
 	}
-	std := math.Sqrt(math.Max(ss/n-(s/n)*(s/n), 0))
-	p.flat = useAlpha && std < cfg.FlatMaxStdDev || !useAlpha && isTwoTone(g.pix)
+	p.flat = isTwoTone(vals)
 	if !p.flat {
 		f, err := prepareFeatures(ref.Image, cfg)
-		if err != nil {
+		switch {
+		case errors.Is(err, errFewFeatures):
+			p.flat = true // too plain for features: a flat mark after all
+		case err != nil:
 			return nil, fmt.Errorf("logo: %s: %w", ref.LogoID, err)
+		default:
+			p.feat = f
 		}
-		p.feat = f
 	}
 	return p, nil
 }

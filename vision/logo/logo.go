@@ -140,7 +140,7 @@ func DefaultConfig() Config {
 		MaxParts:      3000,
 		MaxPartRatio:  4,
 		MaxLogEcc:     0.7,
-		HashMaxDist:   18,
+		HashMaxDist:   14,
 		CoarseMin:     0.6,
 		ShapeMid:      0.72,
 		ShapeWidth:    0.015,

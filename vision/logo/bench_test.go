@@ -220,9 +220,6 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 			if dumpF != nil {
 				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax)
 			}
-			if dumpF != nil && !(bi >= 0 && best >= 0.5) && det.Confidence >= 0.5 {
-				saveCrop(im.img, det.Box, fmt.Sprintf("/tmp/fp/%s_%d_%d.png", det.LogoID, det.Box.Min.X, det.Box.Min.Y))
-			}
 			if bi >= 0 && best >= 0.5 {
 				used[det.LogoID][bi] = true
 				s.tp++
@@ -238,9 +235,6 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					if dumpF != nil {
 						r := im.gt[k][j]
 						fmt.Fprintf(dumpF, "MISS %s %d %d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()))
-						if k == os.Getenv("COUNTERLENS_BENCH_MISSCROP") {
-							saveCrop(im.img, r, fmt.Sprintf("/tmp/miss/%s_%d_%d.png", k, r.Min.X, r.Min.Y))
-						}
 					}
 				}
 			}
@@ -367,16 +361,4 @@ func BenchmarkLogos(b *testing.B) {
 				tc.name, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, prep.Round(time.Millisecond))
 		})
 	}
-}
-
-func saveCrop(img image.Image, r image.Rectangle, path string) {
-	r = r.Inset(-max(r.Dx(), r.Dy()) / 3).Intersect(img.Bounds())
-	dst := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
-	xdraw.Copy(dst, image.Point{}, img, r, xdraw.Src, nil)
-	f, err := os.Create(path)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	_ = png.Encode(f, dst)
 }

@@ -5,10 +5,12 @@
 //   - "shape", for flat marks (one colour on transparency or a plain
 //     background, which is what most registered marks are). The scene is cut
 //     into candidate regions once per photo: connected components of a
-//     grey-level threshold ladder in both polarities, raw and grouped, on an
-//     image pyramid. Each region and each reference is normalised by its own
+//     grey-level threshold ladder in both polarities, alone and grouped with
+//     neighbours by relative gap (letters). Each region and each reference is
+//     normalised by its own
 //     moments into a 64x64 bit raster (translation, scale, colour and polarity
-//     drop out); references are pre-rendered at every angle in ±36°. A pair
+//     drop out); references are pre-rendered at every angle in ±36°, and
+//     elongated ones (wordmarks) also in their whitened principal frame. A pair
 //     is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
 //     other curved blob. Eccentricity, principal-axis angle and an 8x8 hash
@@ -18,8 +20,11 @@
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
 //
-// Confidence is a logistic of the route's score whose midpoint sits at the
-// score where true and false matches were equally likely on the dev set, so a
+// Confidence is a logistic of the route's score. For shapes its midpoint is
+// per reference (above what that reference scores by chance on an embedded
+// corpus of mark-free photos, and higher for small regions) and it is
+// multiplied by a margin factor (the region must fit this brand clearly
+// better than any other), both calibrated on the BenchmarkLogos dev set, so a
 // threshold on it means the same for every reference and route.
 package logo
 

@@ -4,7 +4,7 @@
 # Debian's opencv-doc samples. Nothing here is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh fonts-dejavu-core fonts-liberation npm
+scripts/deps.sh fonts-dejavu-core fonts-liberation npm librsvg2-bin
 mkdir -p .bench
 cd .bench
 if [ ! -d simple-icons/icons ]; then

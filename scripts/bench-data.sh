@@ -4,7 +4,10 @@
 # Debian's opencv-doc samples. Nothing here is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh fonts-dejavu-core fonts-liberation npm librsvg2-bin
+extra=(fonts-dejavu-core fonts-liberation librsvg2-bin)
+# npm may come with a Node.js from elsewhere; Debian's package would conflict.
+command -v npm >/dev/null || extra+=(npm)
+scripts/deps.sh "${extra[@]}"
 mkdir -p .bench
 cd .bench
 if [ ! -d simple-icons/icons ]; then

@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh chromium
 export PATH="/usr/local/go/bin:$PATH"
+# The real inputs of the demo generator's test (simple-icons, opencv-doc
+# photos, fonts), fetched into .bench/ once; the test fails without them.
+scripts/bench-data.sh
+export GENDEMO_ICONS="$PWD/.bench/simple-icons/icons" GENDEMO_PHOTOS="$PWD/.bench/opencv-data"
 
 dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \

@@ -66,11 +66,17 @@ func TestDeterministic(t *testing.T) {
 	}
 	icons := envOr("GENDEMO_ICONS", "/tmp/data/package/icons")
 	photos := envOr("GENDEMO_PHOTOS", "/tmp/data/opencvdoc/usr/share/doc/opencv-doc/examples/data")
+	// make test fetches the inputs and names them: then missing inputs are a
+	// failure, not a reason to skip.
+	missing := t.Skipf
+	if os.Getenv("GENDEMO_ICONS") != "" || os.Getenv("GENDEMO_PHOTOS") != "" {
+		missing = t.Fatalf
+	}
 	if _, err := os.Stat(filepath.Join(icons, "nike.svg")); err != nil {
-		t.Skip("no simple-icons; run scripts/gendemo/fetch.sh")
+		missing("no simple-icons at %s; run scripts/gendemo/fetch.sh", icons)
 	}
 	if _, err := os.Stat(filepath.Join(photos, "stuff.jpg")); err != nil {
-		t.Skip("no opencv-doc photos; run scripts/gendemo/fetch.sh")
+		missing("no opencv-doc photos at %s; run scripts/gendemo/fetch.sh", photos)
 	}
 	var outs [2]string
 	for i := range outs {

@@ -106,7 +106,12 @@ func renderErrors(c *gin.Context) {
 	if len(c.Errors) == 0 || c.Writer.Written() {
 		return
 	}
-	e := toError(c.Errors.Last().Err)
+	writeError(c, c.Errors.Last().Err)
+}
+
+// writeError writes err in the one JSON shape of API.md.
+func writeError(c *gin.Context, err error) {
+	e := toError(err)
 	c.JSON(e.Status, errorBody{Error: errorDetail{Type: e.Type, Message: e.Message, RequestID: requestID(c)}})
 }
 

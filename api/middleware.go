@@ -49,9 +49,9 @@ func recoverPanics(log *slog.Logger) gin.HandlerFunc {
 		defer func() {
 			if r := recover(); r != nil {
 				log.Error("handler panicked", "request_id", requestID(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-				fail(c, fmt.Errorf("panic: %v", r))
-				e := toError(c.Errors.Last().Err)
-				c.JSON(e.Status, errorBody{Error: errorDetail{Type: e.Type, Message: e.Message, RequestID: requestID(c)}})
+				err := fmt.Errorf("panic: %v", r)
+				fail(c, err)
+				writeError(c, err)
 			}
 		}()
 		c.Next()

@@ -18,11 +18,35 @@ type Brand struct {
 	// MinPrice is the lowest plausible price of a genuine product; an offer
 	// below it (in the same currency) is a signal.
 	MinPrice *Money `json:"min_price,omitempty"`
+	// MinPrices are further floors, per currency and optionally per product
+	// type; the most specific one that applies to a listing wins.
+	MinPrices []PriceFloor `json:"min_prices,omitempty"`
+	// Thresholds are the rights holder's own cut-offs for this brand.
+	Thresholds *Thresholds `json:"thresholds,omitempty"`
 	// AuthorizedSellers are seller names whose listings are not suspicious.
 	AuthorizedSellers []string `json:"authorized_sellers"`
 	// OfficialDomains are the brand's own web domains.
 	OfficialDomains []string  `json:"official_domains"`
 	CreatedAt       time.Time `json:"created_at"`
+}
+
+// PriceFloor is the lowest plausible price of a genuine product in one
+// currency; ProductType (e.g. "sneakers", "bag"), when set, narrows it to
+// listings of that kind of product.
+type PriceFloor struct {
+	Amount      float64 `json:"amount"`
+	Currency    string  `json:"currency"`
+	ProductType string  `json:"product_type,omitempty"`
+}
+
+// Thresholds are per-brand cut-offs a rights holder may set. Zero means the
+// service default.
+type Thresholds struct {
+	// MinScore hides this brand's suspicions scoring below it from the
+	// brand's rights holder and from its alerts.
+	MinScore float64 `json:"min_score,omitempty"`
+	// LogoConfidence drops logo detections of this brand below it.
+	LogoConfidence float64 `json:"logo_confidence,omitempty"`
 }
 
 // Logo is a reference image of a registered brand mark.

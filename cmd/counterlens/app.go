@@ -35,6 +35,7 @@ type parts struct {
 	fetcher  *fetch.Fetcher
 	analyzer *pipeline.Analyzer
 	crawler  *crawl.Crawler
+	blobs    *evidence.Blobs
 }
 
 func setup(name string, args []string, stderr io.Writer) (*parts, error) {
@@ -47,6 +48,10 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})).With("process", name)
 	p := &parts{cfg: cfg, log: log}
 	if p.store, err = redisq.New(cfg.Redis); err != nil {
+		return nil, err
+	}
+	if p.blobs, err = openBlobs(cfg); err != nil {
+		p.close()
 		return nil, err
 	}
 	if p.engine, err = vision.New(cfg.Vision, p.store, log.With("component", "vision")); err != nil {
@@ -73,6 +78,9 @@ func (p *parts) close() {
 	if p.store != nil {
 		_ = p.store.Close()
 	}
+	if p.blobs != nil {
+		_ = p.blobs.Close()
+	}
 }
 
 // serve runs the API until ctx is done.
@@ -86,11 +94,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		api.NewStatsCollector(p.store))
-	blobs, err := evidence.NewBlobs(p.cfg.DataDir + "/evidence")
-	if err != nil {
-		p.log.Error("cannot open evidence store", "err", err)
-		return 1
-	}
+	blobs := p.blobs
 	ev, err := p.evidence(blobs)
 	if err != nil {
 		p.log.Error("cannot load the evidence signing key", "err", err)
@@ -137,12 +141,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	defer p.close()
-	blobs, err := evidence.NewBlobs(p.cfg.DataDir + "/evidence")
-	if err != nil {
-		p.log.Error("cannot open evidence store", "err", err)
-		return 1
-	}
-	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: blobs, Analyzer: p.analyzer,
+	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: p.blobs, Analyzer: p.analyzer,
 		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
 	w, err := worker.New(p.cfg.Worker, p.store, proc, p.log.With("component", "worker"))
 	if err != nil {

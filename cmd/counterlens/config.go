@@ -31,6 +31,9 @@ type config struct {
 	// EvidenceKeyFile holds the Ed25519 key that signs evidence bundles;
 	// empty means <DataDir>/evidence-key, made on first start.
 	EvidenceKeyFile string
+	// BlobURL is where captured bytes are kept: "" for <DataDir>/evidence,
+	// file:///folder, or s3://bucket?endpoint=…&region=…&use_path_style=true.
+	BlobURL string
 
 	Redis    redisq.Config
 	API      api.Config
@@ -114,6 +117,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("ADMIN_KEY", &c.API.AdminKey)
 	str("DATA_DIR", &c.DataDir)
 	str("EVIDENCE_KEY_FILE", &c.EvidenceKeyFile)
+	str("BLOB_URL", &c.BlobURL)
 	str("USER_AGENT", &c.Fetch.UserAgent)
 	str("PROXY", &c.Fetch.Proxy)
 	str("PHONE_REGION", &c.Region)

@@ -8,10 +8,22 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"counterlens/api"
 	"counterlens/ingest/evidence"
 )
+
+// openBlobs opens the evidence store: COUNTERLENS_BLOB_URL when set, else
+// the folder <data dir>/evidence.
+func openBlobs(cfg config) (*evidence.Blobs, error) {
+	if cfg.BlobURL == "" {
+		return evidence.NewBlobs(filepath.Join(cfg.DataDir, "evidence"))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return evidence.OpenBlobs(ctx, cfg.BlobURL)
+}
 
 // evidence gathers what the evidence routes of serve need: the blob store
 // the workers fill, the signing key and the custody log.

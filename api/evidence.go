@@ -15,10 +15,11 @@ import (
 	"counterlens/models"
 )
 
-// EvidenceBlobs returns captured bytes by control number, after checking
-// they still hash to it. *evidence.Blobs implements it.
+// EvidenceBlobs returns captured bytes and their capture records by
+// control number, after checking they still hash to it.
+// *evidence.Blobs implements it.
 type EvidenceBlobs interface {
-	Get(sum string) ([]byte, error)
+	evidence.BlobReader
 }
 
 // EvidenceSigner signs bundle manifests with the operator's Ed25519 key.
@@ -113,7 +114,7 @@ func (s *Server) listingEvidence(c *gin.Context) {
 	}
 	var buf bytes.Buffer
 	b := evidence.Bundle{Listing: l, Custody: events, Generator: ev.Generator, CreatedAt: now}
-	if err := evidence.WriteBundle(&buf, b, ev.Blobs, ev.Signer); err != nil {
+	if err := evidence.WriteBundle(ctx, &buf, b, ev.Blobs, ev.Signer); err != nil {
 		fail(c, &Error{Status: http.StatusInternalServerError, Type: typeInternal,
 			Message: "the captured bytes of this listing cannot be read from the evidence store", Cause: err})
 		return

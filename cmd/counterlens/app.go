@@ -58,12 +58,14 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	if p.fetcher, err = fetch.New(cfg.Fetch, fetch.WithLogger(log.With("component", "fetch"))); err != nil {
+	if p.fetcher, err = fetch.New(cfg.Fetch, fetch.WithLogger(log.With("component", "fetch")),
+		fetch.WithRecorder(&evidence.Capturer{Blobs: p.blobs, Software: "counterlens " + version})); err != nil {
 		p.close()
 		return nil, err
 	}
 	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region}
-	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: p.store, Crawl: connectors(p.fetcher, cfg.Connect),
+	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
+	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Crawl: pages.crawl(connectors(p.fetcher, cfg.Connect)),
 		Log: log.With("component", "crawl")}
 	return p, nil
 }

@@ -80,6 +80,11 @@ func TestEvidenceBundleVerifies(t *testing.T) {
 		if f.SHA256 != ev.SHA256 || f.URL != ev.URL || f.HTTPStatus != 200 || !strings.HasPrefix(f.Path, "images/") {
 			t.Errorf("manifest file %+v for evidence %+v", f, ev)
 		}
+		var rec evidence.CaptureRecord
+		if err := json.Unmarshal(files[f.Record], &rec); err != nil || rec.BodySHA256 != ev.SHA256 ||
+			rec.Software != "counterlens "+version || len(rec.Headers["Content-Type"]) != 1 {
+			t.Errorf("capture record %q of %s: %+v, %v", f.Record, f.Path, rec, err)
+		}
 		want, _ := os.ReadFile(filepath.Join(demoData, "media", filepath.Base(ev.URL)))
 		if !bytes.Equal(files[f.Path], want) {
 			t.Errorf("%s is not the fetched bytes of %s", f.Path, ev.URL)
@@ -96,7 +101,7 @@ func TestEvidenceBundleVerifies(t *testing.T) {
 		t.Errorf("custody events %s", got)
 	}
 
-	if code, out := verify(t, bundle); code != 0 || !strings.Contains(out, "7 files and 4 custody events verified") {
+	if code, out := verify(t, bundle); code != 0 || !strings.Contains(out, "9 files and 4 custody events verified") {
 		t.Fatalf("fresh bundle: exit %d\n%s", code, out)
 	}
 	if code, out := verify(t, "-pubkey", pub, bundle); code != 0 || !strings.Contains(out, "with the key of "+pub) {

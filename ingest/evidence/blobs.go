@@ -117,21 +117,26 @@ func blobKey(sum string) string { return "sha256/" + sum[:2] + "/" + sum }
 // The stored bytes are read back and hashed before Write returns.
 func (b *Blobs) Write(ctx context.Context, data []byte) (string, error) {
 	sum := Sum(data)
-	key := blobKey(sum)
+	return sum, b.write(ctx, blobKey(sum), sum, data)
+}
+
+// write stores data, whose control number is sum, under key, unless a
+// good copy is there already; then it reads it back and checks it.
+func (b *Blobs) write(ctx context.Context, key, sum string, data []byte) error {
 	switch _, err := b.read(ctx, key, sum); {
 	case err == nil:
-		return sum, nil
+		return nil
 	case !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrAltered):
-		return "", err
+		return err
 	}
 	// WriteAll sends the MD5 of data, so S3 refuses a damaged upload.
 	if err := b.bucket.WriteAll(ctx, key, data, &blob.WriterOptions{ContentType: "application/octet-stream"}); err != nil {
-		return "", fmt.Errorf("evidence store: write %s: %w", sum, err)
+		return fmt.Errorf("evidence store: write %s: %w", key, err)
 	}
 	if _, err := b.read(ctx, key, sum); err != nil {
-		return "", fmt.Errorf("evidence store: check %s after writing: %w", sum, err)
+		return fmt.Errorf("evidence store: check %s after writing: %w", key, err)
 	}
-	return sum, nil
+	return nil
 }
 
 // Read returns the bytes with control number sum, after checking they

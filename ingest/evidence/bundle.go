@@ -3,11 +3,13 @@ package evidence
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,10 +45,14 @@ type Manifest struct {
 	CustodyHead *CustodyHead `json:"custody_head"`
 	// FailedCaptures are fetches that returned no bytes at all.
 	FailedCaptures []models.Evidence `json:"failed_captures,omitempty"`
+	// Deleted are captures whose bytes an admin deleted; the "deleted"
+	// custody event CustodySeq says who, when and why.
+	Deleted []DeletedFile `json:"deleted,omitempty"`
 }
 
 // ManifestFile is one file of a bundle; URL, CapturedAt and HTTPStatus are
-// set for captured responses.
+// set for captured responses, and Record names the file holding the
+// response's capture record (headers, fetcher), when there is one.
 type ManifestFile struct {
 	Path        string    `json:"path"`
 	SHA256      string    `json:"sha256"`
@@ -55,6 +61,19 @@ type ManifestFile struct {
 	CapturedAt  time.Time `json:"captured_at,omitzero"`
 	HTTPStatus  int       `json:"http_status,omitempty"`
 	ContentType string    `json:"content_type,omitempty"`
+	Record      string    `json:"record,omitempty"`
+}
+
+// DeletedFile is a capture left out of a bundle because an admin deleted
+// its bytes.
+type DeletedFile struct {
+	SHA256     string    `json:"sha256"`
+	URL        string    `json:"url"`
+	CapturedAt time.Time `json:"captured_at,omitzero"`
+	DeletedAt  time.Time `json:"deleted_at"`
+	DeletedBy  string    `json:"deleted_by"`
+	Reason     string    `json:"reason"`
+	CustodySeq int64     `json:"custody_seq"`
 }
 
 // CustodyHead names the last event of the custody log.
@@ -63,9 +82,12 @@ type CustodyHead struct {
 	Hash string `json:"hash"`
 }
 
-// BlobReader returns stored bytes by control number, checked.
+// BlobReader returns stored bytes and capture records, checked.
+// *[Blobs] implements it.
 type BlobReader interface {
-	Get(sum string) ([]byte, error)
+	Read(ctx context.Context, sum string) ([]byte, error)
+	ReadRecord(ctx context.Context, bodySum, recordSum string) ([]byte, error)
+	Records(ctx context.Context, bodySum string) ([]StoredRecord, error)
 }
 
 // ManifestSigner signs a manifest's bytes.
@@ -88,31 +110,61 @@ type file struct {
 	store bool
 }
 
+// capture is one captured response to put in a bundle.
+type capture struct {
+	ev        models.Evidence
+	dir       string // "images" or "pages"
+	recordSum string // known record, or "" to look it up
+}
+
 // WriteBundle writes b as a zip to w: the captured bytes read from blobs
-// exactly as fetched, listing.json, custody.jsonl, public-key.pem, README.txt,
-// SHA256SUMS, then manifest.json and its Ed25519 signature manifest.sig.
-func WriteBundle(w io.Writer, b Bundle, blobs BlobReader, signer ManifestSigner) error {
+// exactly as fetched (the listing's pictures under images/, the pages it
+// was found in under pages/), their capture records under records/,
+// listing.json, custody.jsonl, public-key.pem, README.txt, SHA256SUMS, then
+// manifest.json and its Ed25519 signature manifest.sig. Captures an admin
+// deleted are listed in the manifest's "deleted", without their bytes.
+func WriteBundle(ctx context.Context, w io.Writer, b Bundle, blobs BlobReader, signer ManifestSigner) error {
 	created := b.CreatedAt.UTC()
 	pub := signer.PublicKey()
 	m := Manifest{Format: BundleFormat, ListingID: b.Listing.ID, CreatedAt: created, Generator: b.Generator,
 		PublicKey: hex.EncodeToString(pub)}
-	var files []file
-	n := 0
+	var caps []capture
 	for _, ev := range b.Listing.Evidence {
 		if ev.SHA256 == "" {
 			m.FailedCaptures = append(m.FailedCaptures, ev)
 			continue
 		}
-		data, err := blobs.Get(ev.SHA256)
-		if err != nil {
-			return fmt.Errorf("evidence %s of %s: %w", ev.SHA256, ev.URL, err)
-		}
-		n++
-		files = append(files, file{ManifestFile: ManifestFile{
-			Path: fmt.Sprintf("images/%d.%s", n, extension(ev.ContentType)), URL: ev.URL,
-			CapturedAt: ev.CapturedAt.UTC(), HTTPStatus: ev.HTTPStatus, ContentType: ev.ContentType,
-		}, data: data, store: true})
+		caps = append(caps, capture{ev: ev, dir: "images"})
 	}
+	caps = append(caps, pagesOf(b.Custody)...)
+	deleted := deletions(b.Custody)
+	var bodies, records []file
+	count := map[string]int{}
+	for _, c := range caps {
+		if d, ok := deleted[c.ev.SHA256]; ok {
+			d.SHA256, d.URL, d.CapturedAt = c.ev.SHA256, c.ev.URL, c.ev.CapturedAt.UTC()
+			m.Deleted = append(m.Deleted, d)
+			continue
+		}
+		data, err := blobs.Read(ctx, c.ev.SHA256)
+		if err != nil {
+			return fmt.Errorf("evidence %s of %s: %w", c.ev.SHA256, c.ev.URL, err)
+		}
+		count[c.dir]++
+		path := fmt.Sprintf("%s/%d.%s", c.dir, count[c.dir], extension(c.ev.ContentType))
+		f := file{ManifestFile: ManifestFile{Path: path, URL: c.ev.URL, CapturedAt: c.ev.CapturedAt.UTC(),
+			HTTPStatus: c.ev.HTTPStatus, ContentType: c.ev.ContentType}, data: data, store: true}
+		rec, err := findRecord(ctx, blobs, c)
+		if err != nil {
+			return fmt.Errorf("capture record of %s: %w", c.ev.URL, err)
+		}
+		if rec != nil {
+			f.Record = "records/" + path + ".json"
+			records = append(records, file{ManifestFile: ManifestFile{Path: f.Record, ContentType: "application/json"}, data: rec})
+		}
+		bodies = append(bodies, f)
+	}
+	files := append(bodies, records...)
 	listing, err := json.MarshalIndent(b.Listing, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode listing: %w", err)
@@ -173,6 +225,46 @@ func WriteBundle(w io.Writer, b Bundle, blobs BlobReader, signer ManifestSigner)
 	return zw.Close()
 }
 
+// pagesOf returns the pages the custody log links to the listing, each
+// once.
+func pagesOf(events []Event) []capture {
+	var out []capture
+	seen := map[string]bool{}
+	for _, e := range events {
+		d := e.Details
+		if e.Type != EventCaptured || d["kind"] != KindPage || !ValidSum(d["sha256"]) {
+			continue
+		}
+		if k := d["sha256"] + d["record_sha256"]; !seen[k] {
+			seen[k] = true
+			status, _ := strconv.Atoi(d["http_status"])
+			size, _ := strconv.ParseInt(d["size"], 10, 64)
+			out = append(out, capture{dir: "pages", recordSum: d["record_sha256"], ev: models.Evidence{
+				SHA256: d["sha256"], URL: d["url"], CapturedAt: e.At, HTTPStatus: status,
+				ContentType: d["content_type"], Size: size}})
+		}
+	}
+	return out
+}
+
+// findRecord returns the stored capture record of c, or nil when there is
+// none (captures made before records were kept).
+func findRecord(ctx context.Context, blobs BlobReader, c capture) ([]byte, error) {
+	if c.recordSum != "" {
+		return blobs.ReadRecord(ctx, c.ev.SHA256, c.recordSum)
+	}
+	recs, err := blobs.Records(ctx, c.ev.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if r.Record.URL == c.ev.URL && r.Record.CapturedAt.Equal(c.ev.CapturedAt) {
+			return r.Raw, nil
+		}
+	}
+	return nil, nil
+}
+
 // extension names the file type of captured bytes from their sniffed type.
 func extension(contentType string) string {
 	ct, _, _ := strings.Cut(contentType, ";")
@@ -207,6 +299,12 @@ What is in this folder
 - images/      the pictures of the offer, byte for byte as they were downloaded
                from the platform. manifest.json gives, for each, the address it
                came from, the time of download (UTC) and the server's answer code.
+- pages/       the pages (platform API answers, feeds, web pages) in which the
+               offer was found, byte for byte as downloaded.
+- records/     one capture record per downloaded file (JSON): its address, the
+               server's answer code and headers, the time of download (UTC), the
+               SHA-256 of the downloaded bytes, and the program and user agent
+               that downloaded it.
 - listing.json the offer as counterlens recorded it, with its analysis: the score,
                the reasons, and each finding with the box where it was seen.
 - custody.jsonl the chain of custody: one line per event (captured, analysed,
@@ -217,6 +315,11 @@ What is in this folder
 - manifest.sig the Ed25519 signature of manifest.json, made with the operator's key.
 - public-key.pem the public key that checks manifest.sig.
 - SHA256SUMS   the control numbers of the files, ready for the sha256sum tool.
+
+Files an administrator deleted (for instance on a court order) are not in the
+bundle: manifest.json lists them under "deleted" with their control number,
+and custody.jsonl holds the "deleted" event that says who deleted them, when
+and why.
 
 How to check by hand that nothing was changed
 1. Unzip the bundle into an empty folder and open a terminal in that folder.

@@ -3,6 +3,7 @@ package evidence
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"io"
@@ -41,7 +42,7 @@ func testBundle(t *testing.T) ([]byte, *Signer) {
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	signer := NewSigner(key)
 	var buf bytes.Buffer
-	if err := WriteBundle(&buf, Bundle{Listing: l, Custody: custody, Generator: "counterlens test", CreatedAt: at}, blobs, signer); err != nil {
+	if err := WriteBundle(context.Background(), &buf, Bundle{Listing: l, Custody: custody, Generator: "counterlens test", CreatedAt: at}, blobs, signer); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), signer

@@ -9,6 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+	"time"
 )
 
 // Report is the outcome of checking a bundle.
@@ -21,6 +24,9 @@ type Report struct {
 	// EmbeddedKeyOK says manifest.sig verifies with the key in the bundle;
 	// UserKeyOK with the key given by the user (false when none was given).
 	EmbeddedKeyOK, UserKeyOK bool
+	// Deleted describes each capture an admin deleted, as the manifest
+	// and the custody log state it; these are not problems.
+	Deleted []string
 }
 
 // OK reports whether every check held.
@@ -119,8 +125,67 @@ func Verify(r io.ReaderAt, size int64, userKey ed25519.PublicKey) Report {
 			listed[f.Name] = true
 		}
 	}
-	checkCustody(&rep, entries[CustodyName], m.CustodyHead)
+	checkRecords(&rep, m.Files, entries)
+	events := checkCustody(&rep, entries[CustodyName], m.CustodyHead)
+	checkDeleted(&rep, m.Deleted, events)
 	return rep
+}
+
+// checkRecords checks that each capture record says what the manifest
+// says of the bytes it describes.
+func checkRecords(rep *Report, files []ManifestFile, entries map[string][]byte) {
+	listed := map[string]bool{}
+	for _, f := range files {
+		listed[f.Path] = true
+	}
+	for _, f := range files {
+		if f.Record == "" {
+			continue
+		}
+		raw, ok := entries[f.Record]
+		if !ok || !listed[f.Record] {
+			rep.addf("%s: capture record of %s is missing or not listed in %s", f.Record, f.Path, ManifestName)
+			continue
+		}
+		var r CaptureRecord
+		if err := json.Unmarshal(raw, &r); err != nil {
+			rep.addf("%s: not a capture record: %v", f.Record, err)
+			continue
+		}
+		differ := func(what string, record, manifest any) {
+			rep.addf("%s: %s is %v in the capture record, %v in %s for %s", f.Record, what, record, manifest, ManifestName, f.Path)
+		}
+		switch {
+		case r.BodySHA256 != f.SHA256:
+			differ("body_sha256", r.BodySHA256, f.SHA256)
+		case r.BodySize != f.Size:
+			differ("body_size", r.BodySize, f.Size)
+		case r.URL != f.URL:
+			differ("url", r.URL, f.URL)
+		case r.HTTPStatus != f.HTTPStatus:
+			differ("http_status", r.HTTPStatus, f.HTTPStatus)
+		case !r.CapturedAt.Equal(f.CapturedAt):
+			differ("captured_at", r.CapturedAt, f.CapturedAt)
+		}
+	}
+}
+
+// checkDeleted checks that each capture the manifest calls deleted was
+// deleted by an event of the custody log, and describes it.
+func checkDeleted(rep *Report, deleted []DeletedFile, events []Event) {
+	bySeq := map[int64]Event{}
+	for _, e := range events {
+		bySeq[e.Seq] = e
+	}
+	for _, d := range deleted {
+		e, ok := bySeq[d.CustodySeq]
+		if !ok || e.Type != EventDeleted || !slices.Contains(strings.Split(e.Details[DetailSums], ","), d.SHA256) {
+			rep.addf("%s: %s (%s) is called deleted, but custody event seq %d does not delete it", ManifestName, d.SHA256, d.URL, d.CustodySeq)
+			continue
+		}
+		rep.Deleted = append(rep.Deleted, fmt.Sprintf("%s (sha256 %s, captured %s) deleted by %s on %s (custody event %d): %s",
+			d.URL, d.SHA256, d.CapturedAt.Format(time.RFC3339), e.Actor, e.At.UTC().Format(time.RFC3339), e.Seq, e.Details[DetailReason]))
+	}
 }
 
 func readEntry(f *zip.File) ([]byte, error) {
@@ -139,7 +204,7 @@ func readEntry(f *zip.File) ([]byte, error) {
 	return data, nil
 }
 
-func checkCustody(rep *Report, data []byte, head *CustodyHead) {
+func checkCustody(rep *Report, data []byte, head *CustodyHead) []Event {
 	var events []Event
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), maxEntry)
@@ -170,4 +235,5 @@ func checkCustody(rep *Report, data []byte, head *CustodyHead) {
 			rep.addf("%s: ends with event seq %d, but %s names seq %d as the last", CustodyName, last.Seq, ManifestName, head.Seq)
 		}
 	}
+	return events
 }

@@ -48,6 +48,8 @@ type Response struct {
 	SHA256 string
 	// CapturedAt is when the body was read, UTC.
 	CapturedAt time.Time
+	// UserAgent is the User-Agent the request was sent with.
+	UserAgent string
 }
 
 // Fetcher is the polite fetcher. It is safe for concurrent use; make one per
@@ -62,6 +64,7 @@ type Fetcher struct {
 	client    *http.Client
 	now       func() time.Time
 	sleep     func(context.Context, time.Duration) error
+	recorder  Recorder
 }
 
 // Option changes how [New] builds a [Fetcher].
@@ -74,6 +77,8 @@ type options struct {
 	now     func() time.Time
 	sleep   func(context.Context, time.Duration) error
 	dial    func(ctx context.Context, network, address string) (net.Conn, error)
+	// recorder is set by WithRecorder (recorder.go).
+	recorder Recorder
 }
 
 // WithLogger sets the logger for retries and robots.txt trouble. Default: none.
@@ -137,6 +142,7 @@ func New(cfg Config, opts ...Option) (*Fetcher, error) {
 		transport: tr,
 		now:       o.now,
 		sleep:     o.sleep,
+		recorder:  o.recorder,
 	}
 	f.client = &http.Client{
 		Transport:     &politeTransport{f: f, next: tr},
@@ -171,11 +177,14 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string, maxBytes int64) (*Resp
 	for attempt := 0; ; attempt++ {
 		resp, retryable, err := f.getOnce(ctx, u.String(), maxBytes)
 		if err == nil {
+			if err := f.record(ctx, resp); err != nil {
+				return nil, err
+			}
 			return resp, nil
 		}
 		wait, ok := f.retryWait(ctx, attempt, retryable, err)
 		if !ok {
-			return nil, err
+			return nil, f.recordFinal(ctx, err)
 		}
 		f.log.Debug("retrying request", "url", u.Redacted(), "attempt", attempt+1, "wait", wait, "err", err)
 		if err := f.sleep(ctx, wait); err != nil {
@@ -216,6 +225,7 @@ func (f *Fetcher) getOnce(ctx context.Context, rawURL string, maxBytes int64) (*
 		ContentType: sniff(body),
 		SHA256:      hex.EncodeToString(sum[:]),
 		CapturedAt:  f.now().UTC(),
+		UserAgent:   resp.Request.Header.Get("User-Agent"),
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return r, false, nil
@@ -274,6 +284,7 @@ func (f *Fetcher) Do(req *http.Request) (*http.Response, error) {
 			}
 		}
 		resp.Body = &cappedBody{rc: resp.Body, left: f.cfg.MaxBytes, max: f.cfg.MaxBytes}
+		f.recordBody(req, resp)
 		return resp, nil
 	}
 }

@@ -23,6 +23,7 @@ import (
 type evidenceEnv struct {
 	*env
 	signer  *evidence.Signer
+	blobs   *evidence.Blobs
 	listing models.Listing
 	keys    map[string]string // brand id -> rights holder secret
 }
@@ -80,7 +81,7 @@ func newEvidenceEnv(t *testing.T, configured bool) evidenceEnv {
 	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return evidenceEnv{env: &env{t: t, srv: srv, store: store}, signer: signer, listing: l, keys: keys}
+	return evidenceEnv{env: &env{t: t, srv: srv, store: store}, signer: signer, blobs: blobs, listing: l, keys: keys}
 }
 
 func TestEvidenceBundleAccess(t *testing.T) {

@@ -47,7 +47,9 @@ Checks an evidence bundle made by GET /v1/listings/{id}/evidence: every
 file's SHA-256 and size against manifest.json, that the zip holds no file
 the manifest does not list, the Ed25519 signature manifest.sig with the key
 in the bundle and, with -pubkey, with the operator's key (PEM or hex, from
-GET /v1/evidence/public-key), and the hash chain of custody.jsonl.
+GET /v1/evidence/public-key), each capture record against the manifest,
+and the hash chain of custody.jsonl. Captures an admin deleted are listed
+(DELETED lines) with the custody event that deleted them.
 Exit status 0 when everything holds, 1 when something differs, 2 on misuse.
 `
 
@@ -96,6 +98,9 @@ func runEvidence(_ context.Context, args []string, stdout, stderr io.Writer) int
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "FAILED", p)
 	}
+	for _, d := range rep.Deleted {
+		fmt.Fprintln(stdout, "DELETED", d)
+	}
 	say := func(ok bool, what string) {
 		if ok {
 			fmt.Fprintln(stdout, "OK", what)
@@ -110,6 +115,10 @@ func runEvidence(_ context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stdout, "%s: %d problem(s) found\n", name, len(rep.Problems))
 		return 1
 	}
-	fmt.Fprintf(stdout, "%s: OK: %d files and %d custody events verified\n", name, rep.Files, rep.Events)
+	fmt.Fprintf(stdout, "%s: OK: %d files and %d custody events verified", name, rep.Files, rep.Events)
+	if len(rep.Deleted) > 0 {
+		fmt.Fprintf(stdout, "; %d capture(s) deleted by an admin, as logged", len(rep.Deleted))
+	}
+	fmt.Fprintln(stdout)
 	return 0
 }

@@ -118,4 +118,22 @@ func TestCrawledPagesAreEvidenceInS3(t *testing.T) {
 	if err != nil || len(objs.Contents) == 0 {
 		t.Fatalf("the S3 bucket holds nothing: %v", err)
 	}
+
+	// An admin deletes the listing's evidence: the next bundle names every
+	// capture as deleted, with the reason, and still verifies.
+	var del struct {
+		Deleted []string `json:"deleted"`
+	}
+	if code := call(t, http.MethodDelete, st.api+"/v1/listings/"+id+"/evidence", "application/json",
+		strings.NewReader(`{"reason":"court order 7"}`), &del); code != 200 || len(del.Deleted) != pages+images {
+		t.Fatalf("delete: %d, %+v; want %d deleted", code, del, pages+images)
+	}
+	after := filepath.Join(t.TempDir(), "after.zip")
+	if err := os.WriteFile(after, download(t, st.api+"/v1/listings/"+id+"/evidence", testAdminKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out := verify(t, after)
+	if code != 0 || strings.Count(out, "DELETED ") != len(del.Deleted) || !strings.Contains(out, "court order 7") {
+		t.Fatalf("verify after deletion: exit %d\n%s", code, out)
+	}
 }

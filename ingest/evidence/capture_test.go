@@ -208,3 +208,52 @@ func TestLinkPagesFallsBackToEveryPageOfTheCrawl(t *testing.T) {
 		})
 	}
 }
+
+func TestDeletionIsNamedAndMustBeLogged(t *testing.T) {
+	blobs, caps, img, _ := captured(t)
+	ctx := context.Background()
+	l := models.Listing{ID: "l1", Evidence: []models.Evidence{img}}
+	var custody []Event
+	add := func(e Event) {
+		var prev *Event
+		if len(custody) > 0 {
+			prev = &custody[len(custody)-1]
+		}
+		custody = append(custody, Chain(prev, e))
+	}
+	add(Event{Type: EventCaptured, Details: map[string]string{"sha256": img.SHA256}})
+	add(PageEvent(caps[0], "crawler"))
+	if got := CapturedSums([]string{img.SHA256}, custody); len(got) != 2 {
+		t.Fatalf("captured sums %v", got)
+	}
+	add(Event{Type: EventDeleted, Actor: "api key k1", Details: map[string]string{DetailSums: img.SHA256, DetailReason: "court order"}})
+	if err := blobs.Delete(ctx, img.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := blobs.Records(ctx, img.SHA256); err != nil || len(recs) != 0 {
+		t.Fatalf("records left after deleting their body: %d, %v", len(recs), err)
+	}
+	if got := CapturedSums([]string{img.SHA256}, custody); len(got) != 1 || got[0] != caps[0].Record.BodySHA256 {
+		t.Fatalf("captured sums after deletion %v", got)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	signer := NewSigner(key)
+	var buf bytes.Buffer
+	if err := WriteBundle(ctx, &buf, Bundle{Listing: l, Custody: custody, CreatedAt: time.Now()}, blobs, signer); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	rep := Verify(bytes.NewReader(data), int64(len(data)), nil)
+	if !rep.OK() || len(rep.Deleted) != 1 || !strings.Contains(rep.Deleted[0], "deleted by api key k1") {
+		t.Fatalf("bundle with a deletion: %+v", rep)
+	}
+	// A manifest that calls a file deleted without the log saying so is
+	// caught, even re-signed.
+	bad := resign(t, data, signer, func(m *Manifest) {
+		m.Deleted = append(m.Deleted, DeletedFile{SHA256: caps[0].Record.BodySHA256, URL: "x", CustodySeq: 2})
+	})
+	rep = Verify(bytes.NewReader(bad), int64(len(bad)), nil)
+	if !strings.Contains(strings.Join(rep.Problems, "\n"), "is called deleted, but custody event seq 2 does not delete it") {
+		t.Fatalf("problems %q", rep.Problems)
+	}
+}

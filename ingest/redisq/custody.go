@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,6 +18,12 @@ import (
 //
 //	cl:custody:<listing id>  list  evidence.Event JSON, hash-chained
 func keyCustody(listingID string) string { return prefix + "custody:" + listingID }
+
+// keyEvidenceRefs is the set of listings that captured the bytes with a
+// control number; the bytes may leave the store only when it is empty:
+//
+//	cl:evref:<sha256>  set  listing ids, kept by AppendCustody and DeleteEvidence
+func keyEvidenceRefs(sum string) string { return prefix + "evref:" + sum }
 
 // custodyRetries bounds how often an append is retried when another writer
 // appended to the same chain in between.
@@ -44,6 +53,9 @@ func (s *Store) AppendCustody(ctx context.Context, listingID string, e evidence.
 		sealed = evidence.Chain(prev, e)
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.RPush(ctx, key, mustJSON(sealed))
+			if sum := e.Details["sha256"]; e.Type == evidence.EventCaptured && evidence.ValidSum(sum) {
+				p.SAdd(ctx, keyEvidenceRefs(sum), listingID)
+			}
 			return nil
 		})
 		return err
@@ -59,6 +71,92 @@ func (s *Store) AppendCustody(ctx context.Context, listingID string, e evidence.
 		return sealed, nil
 	}
 	return evidence.Event{}, fmt.Errorf("%w: custody chain of %s kept changing", ErrUnavailable, listingID)
+}
+
+// DeleteEvidence appends e, a "deleted" event, to the listing's custody
+// chain and drops the listing's reference to each control number of sums,
+// in one transaction. Before sealing e it sets e's details
+// [evidence.DetailSums] to sums, [evidence.DetailRemoved] to those no
+// other listing references (their bytes may now leave the store) and
+// [evidence.DetailKept] to the others, and returns the sealed event and the
+// removable control numbers. A capture of one of these bytes for another
+// listing that races with the deletion restarts it, so the decision always
+// holds at the moment the event is written.
+func (s *Store) DeleteEvidence(ctx context.Context, listingID string, sums []string, e evidence.Event) (evidence.Event, []string, error) {
+	key := keyCustody(listingID)
+	watched := []string{key}
+	for _, sum := range sums {
+		if !evidence.ValidSum(sum) {
+			return evidence.Event{}, nil, fmt.Errorf("bad control number %q", sum)
+		}
+		watched = append(watched, keyEvidenceRefs(sum))
+	}
+	var sealed evidence.Event
+	var removed []string
+	txf := func(tx *redis.Tx) error {
+		var prev *evidence.Event
+		last, err := tx.LIndex(ctx, key, -1).Bytes()
+		switch {
+		case errors.Is(err, redis.Nil):
+		case err != nil:
+			return err
+		default:
+			var p evidence.Event
+			if err := json.Unmarshal(last, &p); err != nil {
+				return fmt.Errorf("decode last custody event of %s: %w", listingID, err)
+			}
+			prev = &p
+		}
+		var kept []string
+		removed = removed[:0]
+		for _, sum := range sums {
+			refs, err := tx.SMembers(ctx, keyEvidenceRefs(sum)).Result()
+			if err != nil {
+				return err
+			}
+			if slices.ContainsFunc(refs, func(id string) bool { return id != listingID }) {
+				kept = append(kept, sum)
+			} else {
+				removed = append(removed, sum)
+			}
+		}
+		d := maps.Clone(e.Details)
+		if d == nil {
+			d = map[string]string{}
+		}
+		d[evidence.DetailSums] = strings.Join(sums, ",")
+		d[evidence.DetailRemoved] = strings.Join(removed, ",")
+		d[evidence.DetailKept] = strings.Join(kept, ",")
+		ev := e
+		ev.Type, ev.Details = evidence.EventDeleted, d
+		sealed = evidence.Chain(prev, ev)
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.RPush(ctx, key, mustJSON(sealed))
+			for _, sum := range sums {
+				p.SRem(ctx, keyEvidenceRefs(sum), listingID)
+			}
+			return nil
+		})
+		return err
+	}
+	for range custodyRetries {
+		err := s.rdb.Watch(ctx, txf, watched...)
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		if err != nil {
+			return evidence.Event{}, nil, wrap(err)
+		}
+		return sealed, removed, nil
+	}
+	return evidence.Event{}, nil, fmt.Errorf("%w: custody chain of %s kept changing", ErrUnavailable, listingID)
+}
+
+// EvidenceReferenced reports whether any listing references the bytes
+// with control number sum.
+func (s *Store) EvidenceReferenced(ctx context.Context, sum string) (bool, error) {
+	n, err := s.rdb.SCard(ctx, keyEvidenceRefs(sum)).Result()
+	return n > 0, wrap(err)
 }
 
 // Custody returns the listing's custody events, oldest first; none when

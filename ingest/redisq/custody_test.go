@@ -66,3 +66,36 @@ func TestCustodyAppendReturnsTheSealedEvent(t *testing.T) {
 		t.Fatalf("stored %+v", evs)
 	}
 }
+
+func TestDeleteEvidenceKeepsSharedBytes(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	x, y := evidence.Sum([]byte("x")), evidence.Sum([]byte("y"))
+	for _, c := range []struct{ listing, sum string }{{"a", x}, {"b", x}, {"a", y}} {
+		if _, err := s.AppendCustody(ctx, c.listing, evidence.Event{Type: evidence.EventCaptured, Actor: "worker",
+			Details: map[string]string{"sha256": c.sum}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev, removed, err := s.DeleteEvidence(ctx, "a", []string{x, y}, evidence.Event{Actor: "admin",
+		Details: map[string]string{evidence.DetailReason: "court order"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || removed[0] != y || ev.Type != evidence.EventDeleted || ev.Seq != 3 ||
+		ev.Details[evidence.DetailKept] != x || ev.Details[evidence.DetailRemoved] != y || ev.Details[evidence.DetailReason] != "court order" {
+		t.Fatalf("deleted event %+v, removable %v", ev, removed)
+	}
+	for sum, want := range map[string]bool{x: true, y: false} {
+		if ref, err := s.EvidenceReferenced(ctx, sum); err != nil || ref != want {
+			t.Errorf("%s referenced: %v, %v; want %v", sum[:8], ref, err, want)
+		}
+	}
+	evs, _ := s.Custody(ctx, "a")
+	if p := evidence.VerifyChain(evs); len(p) > 0 || evs[len(evs)-1].Hash != ev.Hash {
+		t.Fatalf("chain after deletion: %v", p)
+	}
+	if _, _, err := s.DeleteEvidence(ctx, "a", []string{"../x"}, evidence.Event{}); err == nil {
+		t.Fatal("a bad control number was accepted")
+	}
+}

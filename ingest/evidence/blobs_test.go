@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ import (
 // and opens the store on a bucket of it through the s3:// URL an operator
 // would configure. It returns the backend, to tamper with behind the
 // store's back.
-func s3Store(t *testing.T) (*Blobs, *s3mem.Backend) {
+func s3Store(t testing.TB) (*Blobs, *s3mem.Backend) {
 	t.Helper()
 	backend := s3mem.New()
 	if err := backend.CreateBucket("evidence"); err != nil {
@@ -152,5 +153,41 @@ func TestOpenBlobsRefusesOtherURLs(t *testing.T) {
 			_ = b.Close()
 			t.Errorf("%q was accepted", u)
 		}
+	}
+}
+
+// BenchmarkWrite sizes the cost of checked writes of a 1 MiB picture: a
+// new blob (write, then read back and hash) and one already stored (read
+// and hash only), in a folder and in an in-process S3 server.
+func BenchmarkWrite(b *testing.B) {
+	ctx := context.Background()
+	pic := bytes.Repeat([]byte("0123456789abcdef"), 1<<16)
+	folder, err := NewBlobs(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s3, _ := s3Store(b)
+	for name, store := range map[string]*Blobs{"folder": folder, "s3": s3} {
+		b.Run(name+"/new", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(pic)))
+			i := 0
+			for b.Loop() {
+				i++
+				data := append(fmt.Appendf(nil, "%d ", i), pic...)
+				if _, err := store.Write(ctx, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/existing", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(pic)))
+			for b.Loop() {
+				if _, err := store.Write(ctx, pic); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -112,6 +112,8 @@ type Server struct {
 	Connectors []string
 	// Blobs reads captured images (GET /v1/listings/{id}/images/{index}).
 	Blobs BlobReader
+	// Reviews keeps review decisions, negative banks and examples.
+	Reviews ReviewStore
 }
 
 // Handler returns the router.
@@ -150,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/listings/:id", s.getListing)
 	v1.GET("/listings/:id/images/:index", s.listingImage)
 	v1.GET("/suspicions", s.listSuspicions)
+	s.reviewRoutes(v1)
 
 	v1.POST("/sources", require(admin, monitor), s.createSource)
 	v1.GET("/sources", require(admin, monitor), s.listSources)

@@ -61,7 +61,7 @@ func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader
 			return []models.Listing{{ExternalID: "1", Title: "from " + src.URL}}, "s1", nil
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Reviews: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
+		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
 	h := s.Handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

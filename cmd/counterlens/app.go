@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"counterlens/api"
+	"counterlens/ingest/alert"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/fetch"
@@ -103,6 +104,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
 	srv.Reviews = p.store
+	srv.Webhooks = p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
@@ -151,10 +153,16 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "counterlens worker:", err)
 		return 2
 	}
+	alerts, err := alert.New(p.cfg.Alert, p.store, p.fetcher, p.log.With("component", "alert"))
+	if err != nil {
+		fmt.Fprintln(stderr, "counterlens worker:", err)
+		return 2
+	}
 	p.log.Info("worker started", "name", p.cfg.Worker.Name, "concurrency", p.cfg.Worker.Concurrency, "version", version)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return w.Run(gctx) })
 	g.Go(func() error { return p.crawler.Schedule(gctx) })
+	g.Go(func() error { return alerts.Run(gctx) })
 	if err := g.Wait(); err != nil {
 		p.log.Error("worker stopped", "err", err)
 		return 1

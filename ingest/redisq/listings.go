@@ -185,6 +185,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 				p.ZAdd(ctx, keySuspBrand(b.BrandID), z)
 			}
 			p.HSet(ctx, keySuspItem, l.ID, mustJSON(sp))
+			announceAnalysed(ctx, p, l)
 			if d != nil {
 				countAnalysis(ctx, p, l.Analysis)
 			}

@@ -50,7 +50,7 @@ func loadDoc(t *testing.T) *openapi3.T {
 
 // testServer builds the real handler on a real Redis store, with the given
 // analyzer and blob store.
-func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader) (http.Handler, *env) {
+func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader, opts ...func(*Server)) (http.Handler, *env) {
 	t.Helper()
 	acfg := DefaultConfig()
 	acfg.AdminKey = adminKey
@@ -62,6 +62,9 @@ func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
 		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
+	for _, o := range opts {
+		o(s)
+	}
 	h := s.Handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

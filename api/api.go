@@ -32,6 +32,9 @@ type Config struct {
 	MaxImageBytes int64
 	// MaxImages caps the images of one analysis.
 	MaxImages int
+	// AllowPrivateHooks accepts webhook URLs on loopback and private
+	// addresses (COUNTERLENS_ALLOW_PRIVATE_FETCH).
+	AllowPrivateHooks bool
 }
 
 // DefaultConfig returns the defaults.
@@ -112,6 +115,10 @@ type Server struct {
 	Connectors []string
 	// Blobs reads captured images (GET /v1/listings/{id}/images/{index}).
 	Blobs BlobReader
+	// Reviews keeps review decisions, negative banks and examples.
+	Reviews ReviewStore
+	// Webhooks keeps the alert webhooks and their delivery logs.
+	Webhooks WebhookStore
 }
 
 // Handler returns the router.
@@ -150,6 +157,8 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/listings/:id", s.getListing)
 	v1.GET("/listings/:id/images/:index", s.listingImage)
 	v1.GET("/suspicions", s.listSuspicions)
+	s.reviewRoutes(v1)
+	s.webhookRoutes(v1)
 
 	v1.POST("/sources", require(admin, monitor), s.createSource)
 	v1.GET("/sources", require(admin, monitor), s.listSources)

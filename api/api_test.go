@@ -80,7 +80,7 @@ func newEnvWith(t *testing.T, store *redisq.Store) *env {
 			return []models.Listing{{ExternalID: "1", Title: "from " + src.URL}}, "s1", nil
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay", "mastodon"}}
+		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, store: store, an: an}

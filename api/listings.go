@@ -243,6 +243,9 @@ func (s *Server) listSuspicions(c *gin.Context) {
 		}
 		q.MinScore = f
 	}
+	if !suspicionStatuses(c, &q) {
+		return
+	}
 	p := who(c)
 	if p.Key.Role == models.RoleRightsHolder {
 		if q.BrandID != "" && !p.mayBrand(q.BrandID) {

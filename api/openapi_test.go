@@ -50,7 +50,7 @@ func loadDoc(t *testing.T) *openapi3.T {
 
 // testServer builds the real handler on a real Redis store, with the given
 // analyzer and blob store.
-func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader) (http.Handler, *env) {
+func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader, opts ...func(*Server)) (http.Handler, *env) {
 	t.Helper()
 	acfg := DefaultConfig()
 	acfg.AdminKey = adminKey
@@ -61,7 +61,10 @@ func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader
 			return []models.Listing{{ExternalID: "1", Title: "from " + src.URL}}, "s1", nil
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
+		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
+	for _, o := range opts {
+		o(s)
+	}
 	h := s.Handler()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

@@ -1,21 +1,27 @@
 package api
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"math"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 
 	"counterlens/ingest/evidence"
@@ -100,32 +106,11 @@ func TestReviewPageInChromium(t *testing.T) {
 	bbox := *l.Analysis.Signals[0].BBox
 	key := e.createKey(models.RoleMonitor)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-default-browser-check", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 30*time.Second)
-	defer cancelT()
-
+	ctx := startBrowser(t, bin)
 	rectOf := func(sel string) chromedp.Action[rect] {
 		return chromedp.Evaluate[rect](fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, sel))
 	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("key")),
-		chromedp.SendKeys(chromedp.ID("key"), key),
-		chromedp.Click(chromedp.CSS("#signin-form button")),
-		chromedp.WaitVisible(chromedp.CSS("#items li")),
-	)
+	err = chromedp.Do(ctx, signIn(e.srv.URL, key))
 	if err != nil {
 		failShot(t, ctx)
 		t.Fatalf("sign in and see the queue: %v", err)
@@ -173,11 +158,7 @@ func TestReviewPageInChromium(t *testing.T) {
 	adminCtx, cancelAdmin := chromedp.NewContext(ctx)
 	defer cancelAdmin()
 	err = chromedp.Do(adminCtx,
-		chromedp.Navigate(e.srv.URL+"/"),
-		chromedp.WaitVisible(chromedp.ID("key")),
-		chromedp.SendKeys(chromedp.ID("key"), adminKey),
-		chromedp.Click(chromedp.CSS("#signin-form button")),
-		chromedp.WaitVisible(chromedp.CSS("#items li")),
+		signIn(e.srv.URL, adminKey),
 		chromedp.Click(chromedp.CSS(`button[data-view="brands"]`)),
 		chromedp.WaitVisible(chromedp.ID("logos-"+nike.ID)),
 		chromedp.SetUploadFiles(chromedp.ID("file-"+nike.ID), []string{logo}),
@@ -193,6 +174,39 @@ func TestReviewPageInChromium(t *testing.T) {
 	if err != nil || len(logos) != 1 || logos[0].BrandID != nike.ID {
 		t.Fatalf("after the upload the store holds %+v (%v)", logos, err)
 	}
+}
+
+// startBrowser starts headless chromium for one test, 1280x900, bounded
+// to a minute.
+func startBrowser(t *testing.T, bin string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelT := context.WithTimeout(ctx, time.Minute)
+	t.Cleanup(cancelT)
+	return ctx
+}
+
+// signIn opens the page, signs in with key and waits for the queue.
+func signIn(base, key string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("key")),
+		chromedp.SendKeys(chromedp.ID("key"), key),
+		chromedp.Click(chromedp.CSS("#signin-form button")),
+		chromedp.WaitVisible(chromedp.CSS("#items li")),
+	)
 }
 
 // checkScreenshot checks the pixels: the box's edge has the logo overlay
@@ -237,5 +251,150 @@ func failShot(t *testing.T, ctx context.Context) {
 	}
 	if h, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`)); err == nil {
 		t.Logf("page text: %s", h)
+	}
+}
+
+// TestReviewDecisionsInChromium dismisses one suspicion and confirms
+// another through the page, with notes; checks the status filter shows
+// each where it belongs; and downloads the evidence bundle, a zip that
+// holds the manifest and the review in its custody log.
+func TestReviewDecisionsInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless chromium")
+	}
+	bin := chromiumPath(t)
+	bg := context.Background()
+	store := newStore(t, redistest.URL(t))
+	blobs, err := evidence.NewBlobs(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	parts := &EvidenceParts{Blobs: blobs, Signer: evidence.NewSigner(key), Custody: store, Generator: "counterlens test"}
+	_, e := testServer(t, store, &fakeAnalyzer{}, blobs, func(s *Server) { s.Evidence = parts })
+	nike := e.createBrand("Nike")
+	listing := func(ext, title string, shade uint8) models.Listing {
+		var sub submitResponse
+		e.json(http.MethodPost, "/v1/listings", adminKey, map[string]any{"platform": "ebay", "external_id": ext, "title": title,
+			"image_urls": []string{"https://market.example/" + ext + ".png"}}).json(t, &sub)
+		return finishWithImage(t, store, blobs, sub.ListingID, nike, grayPNG(t, 400+int(shade), 300))
+	}
+	genuine := listing("1", "Genuine shop photo", 0)
+	fake := listing("2", "Fake sneakers", 8)
+	mon := e.createKey(models.RoleMonitor)
+
+	ctx := startBrowser(t, bin)
+	// count is the number of queue items once the list settles on want.
+	count := func(want int) error {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`document.querySelectorAll("#items li").length === %d`, want)))
+		return err
+	}
+	open := func(title string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(
+			chromedp.Click(chromedp.Search(`//ol[@id="items"]/li[.//div[@class="t" and contains(., "`+title+`")]]`)),
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				_, err := chromedp.Poll[bool](fmt.Sprintf(`document.getElementById("d-title").textContent === %q`, title))(ctx, tg)
+				return err
+			}),
+		)
+	}
+	fatal := func(step string, err error) {
+		t.Helper()
+		if err != nil {
+			failShot(t, ctx)
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	fatal("sign in", chromedp.Do(ctx, signIn(e.srv.URL, mon)))
+	fatal("two suspicions", count(2))
+
+	// Dismiss the genuine one with a note.
+	fatal("dismiss", chromedp.Do(ctx,
+		open("Genuine shop photo"),
+		chromedp.SendKeys(chromedp.ID("r-note"), "the brand's own shop"),
+		chromedp.Click(chromedp.ID("r-dismiss")),
+		chromedp.WaitVisible(chromedp.CSS("#items li .status.dismissed")),
+	))
+	if txt, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("d-review"))); !strings.Contains(txt, "Dismissed") || !strings.Contains(txt, "the brand's own shop") {
+		t.Errorf("the detail says %q after dismissing", txt)
+	}
+	l, err := store.Listing(bg, genuine.ID)
+	if err != nil || l.Review == nil || l.Review.Decision != models.DecisionDismiss || l.Review.Note != "the brand's own shop" {
+		t.Fatalf("stored review %+v (%v)", l.Review, err)
+	}
+	// The default queue no longer has it; the dismissed filter does.
+	fatal("reload the default queue", chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#filters button[type=submit]"))))
+	fatal("the dismissed one left the queue", count(1))
+	fatal("filter dismissed", chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("f-status"), "dismissed"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+	))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`(() => { const li = document.querySelectorAll("#items li");
+		return li.length === 1 && li[0].textContent.includes("Genuine shop photo") && li[0].textContent.includes("dismissed"); })()`))
+	if err != nil {
+		q, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("items")))
+		t.Fatalf("the dismissed filter shows %q: %v", q, err)
+	}
+
+	// Confirm the fake one, then download its evidence.
+	fatal("confirm", chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.ID("f-status"), "open"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//ol[@id="items"]/li[contains(., "Fake sneakers")]`)),
+		open("Fake sneakers"),
+		chromedp.SendKeys(chromedp.ID("r-note"), "fake"),
+		chromedp.Click(chromedp.ID("r-confirm")),
+		chromedp.WaitVisible(chromedp.CSS("#items li .status.confirmed")),
+	))
+	if dir := os.Getenv("COUNTERLENS_SCREENSHOT_DIR"); dir != "" {
+		if shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+			_ = os.WriteFile(filepath.Join(dir, "review-decided.png"), shot, 0o644)
+		}
+	}
+	ex, err := store.Examples(bg, nike.ID)
+	if err != nil || len(ex) != 1 || ex[0].ListingID != fake.ID || len(ex[0].BBoxes) != 1 {
+		t.Fatalf("Nike's examples after the confirmation: %+v (%v)", ex, err)
+	}
+
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	fatal("download the evidence", chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &[]bool{true}[0]})
+			return err
+		}),
+		chromedp.Click(chromedp.ID("d-evidence")),
+	))
+	var file string
+	for ev, err := range progress {
+		fatal("wait for the download", err)
+		if ev.State == browser.DownloadProgressStateCanceled {
+			t.Fatal("the evidence download was cancelled")
+		}
+		if ev.State == browser.DownloadProgressStateCompleted {
+			file = filepath.Join(dir, ev.GUID)
+			break
+		}
+	}
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatalf("the evidence download is not a zip: %v", err)
+	}
+	defer zr.Close()
+	var names []string
+	reviewed := false
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		reviewed = reviewed || bytes.Contains(b, []byte(`"reviewed"`))
+	}
+	if !slices.Contains(names, "manifest.json") || !reviewed {
+		t.Errorf("the bundle holds %v (a reviewed custody event: %v)", names, reviewed)
 	}
 }

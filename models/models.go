@@ -186,6 +186,8 @@ type Listing struct {
 	Evidence  []Evidence `json:"evidence"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+	// Review is the last decision an officer took on it; nil until then.
+	Review *Review `json:"review,omitempty"`
 }
 
 // Listing statuses.
@@ -218,6 +220,8 @@ type Suspicion struct {
 	Seller     string     `json:"seller"`
 	Reasons    []string   `json:"reasons"`
 	AnalyzedAt time.Time  `json:"analyzed_at"`
+	// Status is open, confirmed or dismissed (see [Review.Status]).
+	Status string `json:"status"`
 }
 
 // Job asks a worker to fetch and analyse a listing.

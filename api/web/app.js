@@ -90,10 +90,11 @@ function fillBrandFilter(brands) {
 async function loadQueue(more) {
   $("queue-error").textContent = "";
   const q = new URLSearchParams({ limit: "50" });
-  const min = $("f-min").value, brand = $("f-brand").value, platform = $("f-platform").value.trim();
+  const min = $("f-min").value, brand = $("f-brand").value, platform = $("f-platform").value.trim(), status = $("f-status").value;
   if (min !== "") q.set("min_score", min);
   if (brand) q.set("brand_id", brand);
   if (platform) q.set("platform", platform);
+  if (status) q.set("status", status);
   if (more && state.cursor) q.set("cursor", state.cursor);
   let page;
   try {
@@ -114,10 +115,11 @@ async function loadQueue(more) {
 function queueItem(s, i) {
   const brands = (s.brands || []).map((b) => b.name).join(", ") || "no brand";
   const why = (s.reasons || [])[0] || "";
+  const status = s.status && s.status !== "open" ? el("span", { class: "status " + s.status }, s.status) : "";
   const li = el("li", { "data-i": String(i), "aria-selected": "false" },
     el("span", { class: scoreClass(s.score) }, pct(s.score)),
     el("div", {},
-      el("div", { class: "t" }, s.title || "(untitled)"),
+      el("div", { class: "t" }, status, s.title || "(untitled)"),
       el("div", { class: "m" }, [brands, s.platform, s.seller].filter(Boolean).join(" · ")),
       why ? el("div", { class: "m" }, why) : ""));
   li.addEventListener("click", () => select(i));
@@ -150,6 +152,9 @@ function renderDetail(l) {
   const a = $("d-url");
   a.hidden = !/^https?:\/\//.test(l.url || "");
   if (!a.hidden) a.href = l.url;
+  $("r-note").value = "";
+  $("review-error").textContent = "";
+  renderReview(l);
   const images = an.images || [];
   const pages = $("d-pages");
   pages.replaceChildren();
@@ -171,6 +176,62 @@ function renderDetail(l) {
   if (!list.children.length) list.append(el("li", { class: "hint" }, "No signals."));
   $("d-figure").hidden = images.length === 0;
   if (images.length) showImage(0);
+}
+
+// renderReview shows the last decision on the listing.
+function renderReview(l) {
+  const r = l.review;
+  $("d-review").textContent = r
+    ? (r.decision === "dismiss" ? "Dismissed" : "Confirmed") + " by " + (r.by_name || r.by_key_id) + " on " +
+      new Date(r.at).toLocaleString() + (r.note ? ": " + r.note : "")
+    : "Not reviewed yet.";
+}
+
+// review confirms or dismisses the open listing with the note.
+async function review(decision) {
+  const l = state.listing;
+  if (!l) return;
+  $("review-error").textContent = "";
+  let r;
+  try {
+    r = await json("/v1/listings/" + encodeURIComponent(l.id) + "/review", {
+      method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ decision, note: $("r-note").value }),
+    });
+  } catch (e) {
+    if (e.status !== 401) $("review-error").textContent = e.message;
+    return;
+  }
+  l.review = r.review;
+  $("r-note").value = "";
+  renderReview(l);
+  const i = state.items.findIndex((s) => s.listing_id === l.id);
+  if (i >= 0) {
+    state.items[i].status = r.status;
+    const li = queueItem(state.items[i], i);
+    li.setAttribute("aria-selected", String(i === state.selected));
+    $("items").children[i].replaceWith(li);
+  }
+}
+
+// downloadEvidence fetches the signed bundle with the key (a plain link
+// cannot send it) and saves it.
+async function downloadEvidence(ev) {
+  ev.preventDefault();
+  const l = state.listing;
+  if (!l) return;
+  $("review-error").textContent = "";
+  try {
+    const blob = await (await api("/v1/listings/" + encodeURIComponent(l.id) + "/evidence")).blob();
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: "evidence-" + l.id + ".zip", hidden: "" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  } catch (e) {
+    if (e.status !== 401) $("review-error").textContent = "Evidence: " + e.message;
+  }
 }
 
 function boxClass(s) { return s.type === "logo" ? "box logo" : "box"; }
@@ -301,6 +362,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("filters").addEventListener("submit", (e) => { e.preventDefault(); loadQueue(false); });
   $("more").addEventListener("click", () => loadQueue(true));
   $("brand-form").addEventListener("submit", createBrand);
+  $("review-form").addEventListener("submit", (e) => e.preventDefault());
+  $("r-confirm").addEventListener("click", () => review("confirm"));
+  $("r-dismiss").addEventListener("click", () => review("dismiss"));
+  $("d-evidence").addEventListener("click", downloadEvidence);
   for (const b of document.querySelectorAll("button.tab")) {
     b.addEventListener("click", () => { show(b.dataset.view); if (b.dataset.view === "brands") loadBrands(); else loadQueue(false); });
   }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"counterlens/api"
+	"counterlens/ingest/alert"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/fetch"
@@ -64,6 +65,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		return nil, err
 	}
 	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region}
+	p.analyzer.Negatives = p.store
 	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Crawl: pages.crawl(connectors(p.fetcher, cfg.Connect)),
 		Log: log.With("component", "crawl")}
@@ -107,6 +109,8 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
+	srv.Reviews = p.store
+	srv.Webhooks = p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
@@ -150,10 +154,16 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "counterlens worker:", err)
 		return 2
 	}
+	alerts, err := alert.New(p.cfg.Alert, p.store, p.fetcher, p.log.With("component", "alert"))
+	if err != nil {
+		fmt.Fprintln(stderr, "counterlens worker:", err)
+		return 2
+	}
 	p.log.Info("worker started", "name", p.cfg.Worker.Name, "concurrency", p.cfg.Worker.Concurrency, "version", version)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return w.Run(gctx) })
 	g.Go(func() error { return p.crawler.Schedule(gctx) })
+	g.Go(func() error { return alerts.Run(gctx) })
 	if err := g.Wait(); err != nil {
 		p.log.Error("worker stopped", "err", err)
 		return 1

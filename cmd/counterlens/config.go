@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"counterlens/api"
+	"counterlens/ingest/alert"
 	"counterlens/ingest/connector"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/fetch"
@@ -43,6 +44,7 @@ type config struct {
 	Worker   worker.Config
 	Crawl    crawl.Config
 	Connect  connector.Config
+	Alert    alert.Config
 }
 
 func defaultConfig() config {
@@ -57,6 +59,7 @@ func defaultConfig() config {
 		Worker:   worker.DefaultConfig(),
 		Crawl:    crawl.DefaultConfig(),
 		Connect:  connector.DefaultConfig(),
+		Alert:    alert.DefaultConfig(),
 	}
 	return c
 }
@@ -124,6 +127,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("OCR_LANGUAGES", &langs)
 	str("LOG_LEVEL", &level)
 	str("LOCAL_ROOT", &c.Connect.LocalRoot)
+	str("PUBLIC_URL", &c.Alert.PublicURL)
 	str("EBAY_CLIENT_ID", &c.Connect.EbayClientID)
 	str("EBAY_CLIENT_SECRET", &c.Connect.EbayClientSecret)
 	boolean("ALLOW_PRIVATE_FETCH", &c.Fetch.AllowPrivate)
@@ -157,6 +161,8 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		c.Vision.Workers = 1
 	}
 	c.Vision.OCR.Workers = c.Vision.Workers
+	c.Alert.Name = c.Worker.Name
+	c.API.AllowPrivateHooks = c.Fetch.AllowPrivate
 	if abs, err := filepath.Abs(c.DataDir); err == nil {
 		c.DataDir = abs
 	}
@@ -165,7 +171,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 
 func (c config) validate() error {
 	errs := []error{c.Redis.Validate(), c.API.Validate(), c.Fetch.Validate(), c.Pipeline.Validate(),
-		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate()}
+		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate(), c.Alert.Validate()}
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}

@@ -29,6 +29,9 @@ type Analyzer struct {
 	Weights score.Weights
 	// Region is the default phone region for numbers without a country code.
 	Region string
+	// Negatives, when set, drops the findings of a brand on photos where an
+	// officer dismissed one before.
+	Negatives NegativeBank
 }
 
 // ImageError is an image of a listing that could not be analysed.
@@ -68,6 +71,9 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 		}
 		rep.Signals = nil
 		an.Images = append(an.Images, rep)
+	}
+	if an.Signals, err = a.dropDismissed(ctx, an.Images, an.Signals); err != nil {
+		return an, err
 	}
 	an.Signals = append(an.Signals, listingSignals(refs, l, an.Signals, a.Region)...)
 	an.Brands = brandHits(refs, an.Signals)

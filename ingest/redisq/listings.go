@@ -125,7 +125,12 @@ func (s *Store) existing(ctx context.Context, l models.Listing) (models.Listing,
 
 // Listing returns one listing.
 func (s *Store) Listing(ctx context.Context, id string) (models.Listing, error) {
-	return getJSON[models.Listing](ctx, s.rdb, keyListing(id))
+	l, err := getJSON[models.Listing](ctx, s.rdb, keyListing(id))
+	if err != nil {
+		return l, err
+	}
+	l.Review, err = s.listingReview(ctx, id)
+	return l, err
 }
 
 // SaveListing stores a listing as it is (e.g. with evidence added while the
@@ -139,7 +144,7 @@ func (s *Store) SaveListing(ctx context.Context, l models.Listing) error {
 func SuspicionOf(l models.Listing) models.Suspicion {
 	s := models.Suspicion{
 		ListingID: l.ID, Platform: l.Platform, URL: l.URL, Title: l.Title, Seller: l.Seller,
-		Brands: []models.BrandHit{}, Reasons: []string{},
+		Brands: []models.BrandHit{}, Reasons: []string{}, Status: l.Review.Status(),
 	}
 	if a := l.Analysis; a != nil {
 		s.Score, s.AnalyzedAt = a.Score, a.AnalyzedAt
@@ -180,6 +185,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 				p.ZAdd(ctx, keySuspBrand(b.BrandID), z)
 			}
 			p.HSet(ctx, keySuspItem, l.ID, mustJSON(sp))
+			announceAnalysed(ctx, p, l)
 			if d != nil {
 				countAnalysis(ctx, p, l.Analysis)
 			}
@@ -204,6 +210,9 @@ type SuspicionQuery struct {
 	MinScore float64
 	Limit    int
 	Cursor   string
+	// Statuses keeps only suspicions of these review statuses; empty means
+	// every one but the dismissed.
+	Statuses []string
 }
 
 // ErrBadCursor means the cursor was not made by this store.
@@ -256,6 +265,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 				continue
 			}
 			if len(q.AnyBrand) > 0 && !hasAnyBrand(it, q.AnyBrand) {
+				continue
+			}
+			if !q.wantStatus(it.Status) {
 				continue
 			}
 			out = append(out, it)
@@ -324,7 +336,7 @@ func (s *Store) suspicionItems(ctx context.Context, ids []string) ([]models.Susp
 		}
 		out = append(out, sp)
 	}
-	return out, nil
+	return out, s.reviewStatuses(ctx, out)
 }
 
 func encodeCursor(score float64, id string) string {

@@ -112,6 +112,8 @@ type Server struct {
 	Connectors []string
 	// Blobs reads captured images (GET /v1/listings/{id}/images/{index}).
 	Blobs BlobReader
+	// Networks reads seller networks (GET /v1/networks/{id}).
+	Networks NetworkStore
 }
 
 // Handler returns the router.
@@ -150,6 +152,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/listings/:id", s.getListing)
 	v1.GET("/listings/:id/images/:index", s.listingImage)
 	v1.GET("/suspicions", s.listSuspicions)
+	v1.GET("/networks/:id", s.getNetwork)
 
 	v1.POST("/sources", require(admin, monitor), s.createSource)
 	v1.GET("/sources", require(admin, monitor), s.listSources)

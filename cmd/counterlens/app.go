@@ -19,6 +19,7 @@ import (
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/fetch"
+	"counterlens/ingest/network"
 	"counterlens/ingest/pipeline"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/score"
@@ -101,6 +102,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
+	srv.Networks = p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
@@ -144,6 +146,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: blobs, Analyzer: p.analyzer,
 		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
+	proc.Networks = &network.Linker{Store: p.store, Cfg: p.cfg.Network, Weights: p.analyzer.Weights, Log: p.log.With("component", "network")}
 	w, err := worker.New(p.cfg.Worker, p.store, proc, p.log.With("component", "worker"))
 	if err != nil {
 		fmt.Fprintln(stderr, "counterlens worker:", err)

@@ -14,6 +14,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/fetch"
+	"counterlens/ingest/network"
 	"counterlens/ingest/pipeline"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/worker"
@@ -40,6 +41,9 @@ type config struct {
 	Worker   worker.Config
 	Crawl    crawl.Config
 	Connect  connector.Config
+
+	// Network bounds seller networks.
+	Network network.Config
 }
 
 func defaultConfig() config {
@@ -54,6 +58,7 @@ func defaultConfig() config {
 		Worker:   worker.DefaultConfig(),
 		Crawl:    crawl.DefaultConfig(),
 		Connect:  connector.DefaultConfig(),
+		Network:  network.DefaultConfig(),
 	}
 	return c
 }
@@ -162,6 +167,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 func (c config) validate() error {
 	errs := []error{c.Redis.Validate(), c.API.Validate(), c.Fetch.Validate(), c.Pipeline.Validate(),
 		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate()}
+	errs = append(errs, c.Network.Validate())
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}

@@ -123,9 +123,13 @@ func (s *Store) existing(ctx context.Context, l models.Listing) (models.Listing,
 	return s.Listing(ctx, id)
 }
 
-// Listing returns one listing.
+// Listing returns one listing, with its seller network.
 func (s *Store) Listing(ctx context.Context, id string) (models.Listing, error) {
-	return getJSON[models.Listing](ctx, s.rdb, keyListing(id))
+	l, err := getJSON[models.Listing](ctx, s.rdb, keyListing(id))
+	if err != nil {
+		return l, err
+	}
+	return l, s.withNetwork(ctx, &l)
 }
 
 // SaveListing stores a listing as it is (e.g. with evidence added while the
@@ -263,6 +267,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 		if int64(len(zs)) < batch {
 			break
 		}
+	}
+	if err := s.withNetworks(ctx, out); err != nil {
+		return nil, "", err
 	}
 	if len(out) <= q.Limit {
 		return out, "", nil

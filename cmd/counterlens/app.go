@@ -156,6 +156,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return w.Run(gctx) })
 	g.Go(func() error { return p.crawler.Schedule(gctx) })
+	retro := &pipeline.Retro{Cfg: p.cfg.Retro, Store: p.store, Blobs: blobs, Logos: p.engine, Analyzer: p.analyzer, Log: p.log.With("component", "retro")}
+	g.Go(func() error { return retro.Run(gctx) })
 	if err := g.Wait(); err != nil {
 		p.log.Error("worker stopped", "err", err)
 		return 1

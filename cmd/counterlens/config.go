@@ -44,6 +44,9 @@ type config struct {
 
 	// Network bounds seller networks.
 	Network network.Config
+	// Retro configures the matching of new logos against pictures seen
+	// before.
+	Retro pipeline.RetroConfig
 }
 
 func defaultConfig() config {
@@ -59,6 +62,7 @@ func defaultConfig() config {
 		Crawl:    crawl.DefaultConfig(),
 		Connect:  connector.DefaultConfig(),
 		Network:  network.DefaultConfig(),
+		Retro:    pipeline.DefaultRetroConfig(),
 	}
 	return c
 }
@@ -132,6 +136,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	boolean("DISABLE_OCR", &c.Vision.DisableOCR)
 	integer("WORKERS", &c.Worker.Concurrency)
 	integer("VISION_WORKERS", &c.Vision.Workers)
+	integer("RETRO_DAYS", &c.Retro.Days)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -167,7 +172,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 func (c config) validate() error {
 	errs := []error{c.Redis.Validate(), c.API.Validate(), c.Fetch.Validate(), c.Pipeline.Validate(),
 		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate()}
-	errs = append(errs, c.Network.Validate())
+	errs = append(errs, c.Network.Validate(), c.Retro.Validate())
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}

@@ -184,6 +184,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 				p.ZAdd(ctx, keySuspBrand(b.BrandID), z)
 			}
 			p.HSet(ctx, keySuspItem, l.ID, mustJSON(sp))
+			markSeen(ctx, p, l)
 			if d != nil {
 				countAnalysis(ctx, p, l.Analysis)
 			}

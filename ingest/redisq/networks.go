@@ -430,10 +430,10 @@ func (s *Store) withNetwork(ctx context.Context, l *models.Listing) error {
 	return nil
 }
 
-// UpdateAnalysis changes the stored analysis of a listing with fn and ranks
-// it anew, unless the listing changed meanwhile (then fn runs again on the
-// new version). fn returns false to leave the listing as it is. Only the
-// score and reasons may change: the brands found stay.
+// UpdateAnalysis changes the stored analysis of a listing with fn (a
+// rescore, or marks found later in its stored pictures) and ranks it anew,
+// unless the listing changed meanwhile (then fn runs again on the new
+// version). fn returns false to leave the listing as it is.
 func (s *Store) UpdateAnalysis(ctx context.Context, id string, fn func(*models.Listing) bool) error {
 	key := keyListing(id)
 	for range 5 {
@@ -442,7 +442,11 @@ func (s *Store) UpdateAnalysis(ctx context.Context, id string, fn func(*models.L
 			if err != nil {
 				return err
 			}
-			if l.Analysis == nil || !fn(&l) {
+			if l.Analysis == nil {
+				return nil
+			}
+			before := SuspicionOf(l)
+			if !fn(&l) {
 				return nil
 			}
 			sp := SuspicionOf(l)
@@ -452,8 +456,17 @@ func (s *Store) UpdateAnalysis(ctx context.Context, id string, fn func(*models.L
 				z := redis.ZAddArgs{XX: true, Members: []redis.Z{{Score: sp.Score, Member: id}}}
 				p.ZAddArgs(ctx, keySusp, z)
 				p.ZAddArgs(ctx, keySuspPlatform(l.Platform), z)
+				for _, b := range before.Brands {
+					if !hasAnyBrand(sp, []string{b.BrandID}) {
+						p.ZRem(ctx, keySuspBrand(b.BrandID), id)
+					}
+				}
 				for _, b := range sp.Brands {
-					p.ZAddArgs(ctx, keySuspBrand(b.BrandID), z)
+					if hasAnyBrand(before, []string{b.BrandID}) {
+						p.ZAddArgs(ctx, keySuspBrand(b.BrandID), z)
+					} else {
+						p.ZAdd(ctx, keySuspBrand(b.BrandID), z.Members[0])
+					}
 				}
 				p.HSet(ctx, keySuspItem, id, mustJSON(sp))
 				return nil

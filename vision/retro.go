@@ -5,6 +5,7 @@ import (
 
 	"counterlens/models"
 	"counterlens/vision/decode"
+	"counterlens/vision/text"
 )
 
 // FindBrandLogos reports the registered marks of one brand in data, with
@@ -37,4 +38,15 @@ func (e *Engine) FindBrandLogos(ctx context.Context, data []byte, brandID string
 		}
 	}
 	return out, nil
+}
+
+// NewRefs builds a reference set of brands (names, aliases and policy)
+// without logos, for analysers that bring their own image reports.
+func NewRefs(version int64, brands []models.Brand) *Refs {
+	r := &Refs{Version: version, Brands: brands, Text: text.NewMatcher(brands, text.DefaultLexicon()),
+		byID: make(map[string]models.Brand, len(brands))}
+	for _, b := range brands {
+		r.byID[b.ID] = b
+	}
+	return r
 }

@@ -142,6 +142,10 @@ func (r *Retro) match(ctx context.Context, id, brandID string) (bool, error) {
 	if err != nil || l.Analysis == nil {
 		return false, err
 	}
+	refs, err := r.Analyzer.Vision.Refs(ctx)
+	if err != nil {
+		return false, err
+	}
 	var found []models.Signal
 	for _, im := range l.Analysis.Images {
 		if hasLogo(l.Analysis.Signals, brandID, im.Index) || im.SHA256 == "" {
@@ -156,6 +160,9 @@ func (r *Retro) match(ctx context.Context, id, brandID string) (bool, error) {
 			return false, fmt.Errorf("picture %d: %w", im.Index, err)
 		}
 		for _, s := range sigs {
+			if weakLogo(refs, s) {
+				continue
+			}
 			idx := im.Index
 			s.ImageIndex = &idx
 			s.Reason = fmt.Sprintf("picture %d: %s", idx+1, s.Reason)
@@ -164,10 +171,6 @@ func (r *Retro) match(ctx context.Context, id, brandID string) (bool, error) {
 	}
 	if len(found) == 0 {
 		return false, nil
-	}
-	refs, err := r.Analyzer.Vision.Refs(ctx)
-	if err != nil {
-		return false, err
 	}
 	analysed := l.Analysis.AnalyzedAt
 	err = r.Store.UpdateAnalysis(ctx, id, func(l *models.Listing) bool {

@@ -209,6 +209,10 @@ type SuspicionQuery struct {
 	MinScore float64
 	Limit    int
 	Cursor   string
+	// BrandMinScore holds brands' own thresholds.min_score: a listing is
+	// then kept only if, for one of its brands in scope (BrandID, AnyBrand,
+	// or any), its score reaches that brand's threshold.
+	BrandMinScore map[string]float64
 }
 
 // ErrBadCursor means the cursor was not made by this store.
@@ -261,6 +265,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 				continue
 			}
 			if len(q.AnyBrand) > 0 && !hasAnyBrand(it, q.AnyBrand) {
+				continue
+			}
+			if !reachesBrandMin(it, q) {
 				continue
 			}
 			out = append(out, it)

@@ -64,18 +64,7 @@ func TestLogoUploadedLaterFindsListingsSeenBefore(t *testing.T) {
 	}
 	seenFetches := fetches.Load()
 
-	logo, err := os.ReadFile(filepath.Join(demoData, "logos", "puma.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("image", "puma.png")
-	_, _ = fw.Write(logo)
-	_ = w.Close()
-	if code := call(t, http.MethodPost, fmt.Sprintf("%s/v1/brands/%s/logos", st.api, brand.ID), w.FormDataContentType(), &buf, nil); code != 201 {
-		t.Fatalf("upload logo: %d", code)
-	}
+	uploadLogo(t, st.api, brand.ID, "puma.png")
 	hasLogo := func(l models.Listing) bool {
 		for _, s := range l.Analysis.Signals {
 			if s.Type == models.SignalLogo && s.BrandID == brand.ID && s.BBox != nil && s.BBox.W > 0 && s.ImageIndex != nil {
@@ -96,6 +85,25 @@ func TestLogoUploadedLaterFindsListingsSeenBefore(t *testing.T) {
 		t.Fatalf("suspicions of the brand: %+v", page.Items)
 	}
 	t.Logf("score %.3f, reasons %q", page.Items[0].Score, page.Items[0].Reasons)
+}
+
+// uploadLogo uploads a demo logo file as a reference logo of a brand.
+func uploadLogo(t *testing.T, api, brandID, file string) models.Logo {
+	t.Helper()
+	logo, err := os.ReadFile(filepath.Join(demoData, "logos", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("image", file)
+	_, _ = fw.Write(logo)
+	_ = w.Close()
+	var l models.Logo
+	if code := call(t, http.MethodPost, fmt.Sprintf("%s/v1/brands/%s/logos", api, brandID), w.FormDataContentType(), &buf, &l); code != 201 {
+		t.Fatalf("upload logo: %d", code)
+	}
+	return l
 }
 
 func waitFor[T any](t *testing.T, limit time.Duration, what string, get func() T, ok func(T) bool) T {

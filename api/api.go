@@ -119,6 +119,8 @@ type Server struct {
 	Reviews ReviewStore
 	// Webhooks keeps the alert webhooks and their delivery logs.
 	Webhooks WebhookStore
+	// Networks reads seller networks (GET /v1/networks/{id}).
+	Networks NetworkStore
 }
 
 // Handler returns the router.
@@ -159,6 +161,7 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/suspicions", s.listSuspicions)
 	s.reviewRoutes(v1)
 	s.webhookRoutes(v1)
+	v1.GET("/networks/:id", s.getNetwork)
 
 	v1.POST("/sources", require(admin, monitor), s.createSource)
 	v1.GET("/sources", require(admin, monitor), s.listSources)

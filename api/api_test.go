@@ -81,6 +81,7 @@ func newEnvWith(t *testing.T, store *redisq.Store) *env {
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
 		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}}
+	s.Networks = store
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, store: store, an: an}

@@ -253,6 +253,12 @@ func (s *Server) listSuspicions(c *gin.Context) {
 			return
 		}
 		q.AnyBrand = p.Key.BrandIDs
+		mins, err := s.brandMinScores(c.Request.Context(), q.AnyBrand)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		q.BrandMinScore = mins
 	}
 	items, next, err := s.Listings.Suspicions(c.Request.Context(), q)
 	if err != nil {

@@ -62,6 +62,7 @@ func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader
 		}}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
 		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
+	s.Networks = store
 	for _, o := range opts {
 		o(s)
 	}
@@ -302,6 +303,7 @@ func TestOpenAPIResponses(t *testing.T) {
 	get("/v1/listings/"+sub.ListingID+"/images/0", adminKey, 404)
 	get("/v1/listings/nope", adminKey, 404)
 	finishWithImage(t, store, blobs, sub.ListingID, nike, img)
+	net := linkNetwork(t, store, sub.ListingID)
 	get("/v1/listings/"+sub.ListingID, mon.Key, 200)
 	get("/v1/listings/"+sub.ListingID+"/images/0", mon.Key, 200)
 	get("/v1/listings/"+sub.ListingID+"/images/x", mon.Key, 400)
@@ -309,7 +311,11 @@ func TestOpenAPIResponses(t *testing.T) {
 	get("/v1/suspicions", adminKey, 200)
 	get("/v1/suspicions?min_score=0.5&platform=ebay&brand_id="+nike.ID+"&limit=10", mon.Key, 200)
 	get("/v1/suspicions?limit=0", adminKey, 400)
+	get("/v1/networks/"+net, mon.Key, 200)
+	get("/v1/networks/nope", adminKey, 404)
+	get("/v1/networks/"+strings.Repeat("n", 101), adminKey, 400)
 	other := e.createKey(models.RoleRightsHolder, e.createBrand("Puma").ID)
+	get("/v1/networks/"+net, other, 404)
 	get("/v1/suspicions?brand_id="+nike.ID, other, 403)
 	get("/v1/listings/"+sub.ListingID+"/images/0", other, 404)
 	if err := ctx.Err(); err != nil {

@@ -85,7 +85,15 @@ const (
 	SignalPictureOnly      SignalType = "picture_only"
 	SignalImageReuse       SignalType = "image_reuse"
 	SignalAuthorizedSeller SignalType = "authorized_seller"
+
+	// SignalSellerNetwork: the listing's seller is linked (shared contact,
+	// photo or account) to other sellers; Value says how many.
+	SignalSellerNetwork SignalType = "seller_network"
 )
+
+// ReuseCrossSeller is the Kind of an image_reuse signal for a photo that
+// several distinct sellers show.
+const ReuseCrossSeller = "cross_seller"
 
 // Sources of text findings.
 const (
@@ -188,6 +196,9 @@ type Listing struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 	// Review is the last decision an officer took on it; nil until then.
 	Review *Review `json:"review,omitempty"`
+
+	// Network is the seller network the listing belongs to, once analysed.
+	Network *NetworkRef `json:"network,omitempty"`
 }
 
 // Listing statuses.
@@ -222,6 +233,19 @@ type Suspicion struct {
 	AnalyzedAt time.Time  `json:"analyzed_at"`
 	// Status is open, confirmed or dismissed (see [Review.Status]).
 	Status string `json:"status"`
+
+	// Network is the seller network of the listing.
+	Network *NetworkRef `json:"network,omitempty"`
+}
+
+// NetworkRef names a seller network: listings linked, transitively, by a
+// shared contact, seller account or photo.
+type NetworkRef struct {
+	ID string `json:"id"`
+	// Size is the number of listings in the network.
+	Size int `json:"size"`
+	// Sellers is the number of distinct sellers in it.
+	Sellers int `json:"sellers"`
 }
 
 // Job asks a worker to fetch and analyse a listing.

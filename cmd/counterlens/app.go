@@ -20,6 +20,7 @@ import (
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/fetch"
+	"counterlens/ingest/network"
 	"counterlens/ingest/pipeline"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/score"
@@ -111,6 +112,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 	}
 	srv.Reviews = p.store
 	srv.Webhooks = p.store
+	srv.Networks = p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
@@ -149,6 +151,7 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 	defer p.close()
 	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: p.blobs, Analyzer: p.analyzer,
 		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
+	proc.Networks = &network.Linker{Store: p.store, Cfg: p.cfg.Network, Weights: p.analyzer.Weights, Log: p.log.With("component", "network")}
 	w, err := worker.New(p.cfg.Worker, p.store, proc, p.log.With("component", "worker"))
 	if err != nil {
 		fmt.Fprintln(stderr, "counterlens worker:", err)
@@ -164,6 +167,8 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 	g.Go(func() error { return w.Run(gctx) })
 	g.Go(func() error { return p.crawler.Schedule(gctx) })
 	g.Go(func() error { return alerts.Run(gctx) })
+	retro := &pipeline.Retro{Cfg: p.cfg.Retro, Store: p.store, Blobs: p.blobs, Logos: p.engine, Analyzer: p.analyzer, Log: p.log.With("component", "retro")}
+	g.Go(func() error { return retro.Run(gctx) })
 	if err := g.Wait(); err != nil {
 		p.log.Error("worker stopped", "err", err)
 		return 1

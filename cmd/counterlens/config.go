@@ -15,6 +15,7 @@ import (
 	"counterlens/ingest/connector"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/fetch"
+	"counterlens/ingest/network"
 	"counterlens/ingest/pipeline"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/worker"
@@ -45,6 +46,12 @@ type config struct {
 	Crawl    crawl.Config
 	Connect  connector.Config
 	Alert    alert.Config
+
+	// Network bounds seller networks.
+	Network network.Config
+	// Retro configures the matching of new logos against pictures seen
+	// before.
+	Retro pipeline.RetroConfig
 }
 
 func defaultConfig() config {
@@ -60,6 +67,8 @@ func defaultConfig() config {
 		Crawl:    crawl.DefaultConfig(),
 		Connect:  connector.DefaultConfig(),
 		Alert:    alert.DefaultConfig(),
+		Network:  network.DefaultConfig(),
+		Retro:    pipeline.DefaultRetroConfig(),
 	}
 	return c
 }
@@ -135,6 +144,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	boolean("DISABLE_OCR", &c.Vision.DisableOCR)
 	integer("WORKERS", &c.Worker.Concurrency)
 	integer("VISION_WORKERS", &c.Vision.Workers)
+	integer("RETRO_DAYS", &c.Retro.Days)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -172,6 +182,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 func (c config) validate() error {
 	errs := []error{c.Redis.Validate(), c.API.Validate(), c.Fetch.Validate(), c.Pipeline.Validate(),
 		c.Worker.Validate(), c.Crawl.Validate(), c.Vision.Validate(), c.Connect.Validate(), c.Alert.Validate()}
+	errs = append(errs, c.Network.Validate(), c.Retro.Validate())
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}

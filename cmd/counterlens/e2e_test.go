@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
@@ -298,19 +297,7 @@ func TestLogoUploadedIsFoundByTheNextAnalysis(t *testing.T) {
 	if code := call(t, http.MethodPost, st.api+"/v1/brands", "application/json", strings.NewReader(`{"name":"Puma"}`), &brand); code != 201 {
 		t.Fatalf("create brand: %d", code)
 	}
-	logo, err := os.ReadFile(filepath.Join(demoData, "logos", "puma.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("image", "puma.png")
-	_, _ = fw.Write(logo)
-	_ = w.Close()
-	var l models.Logo
-	if code := call(t, http.MethodPost, fmt.Sprintf("%s/v1/brands/%s/logos", st.api, brand.ID), w.FormDataContentType(), &buf, &l); code != 201 {
-		t.Fatalf("upload logo: %d", code)
-	}
+	l := uploadLogo(t, st.api, brand.ID, "puma.png")
 	an := analyze()
 	found := false
 	for _, s := range an.Signals {

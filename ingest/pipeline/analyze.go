@@ -65,6 +65,9 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 		}
 		rep.Index = i
 		for _, s := range rep.Signals {
+			if weakLogo(refs, s) {
+				continue
+			}
 			s.ImageIndex = &rep.Index
 			s.Reason = fmt.Sprintf("picture %d: %s", i+1, s.Reason)
 			an.Signals = append(an.Signals, s)

@@ -65,6 +65,9 @@ type Processor struct {
 	// Actor names this process in custody events; "counterlens worker"
 	// when empty.
 	Actor string
+	// Networks, when set, links each analysed listing into its seller
+	// network before the verdict is logged.
+	Networks NetworkLinker
 }
 
 // Process fetches and analyses l and returns it analysed. An error wrapping
@@ -101,6 +104,9 @@ func (p *Processor) Process(ctx context.Context, l models.Listing) (models.Listi
 	}
 	an, err := p.Analyzer.Analyze(ctx, l, images, false)
 	if err != nil {
+		return l, err
+	}
+	if err := p.linkNetwork(ctx, &l, &an); err != nil {
 		return l, err
 	}
 	if err := p.logAnalysed(ctx, l.ID, an); err != nil {

@@ -79,6 +79,7 @@ func (s *Store) AddLogo(ctx context.Context, l models.Logo, data []byte) (models
 		p.HSet(ctx, keyLogoImg, l.ID, data)
 		p.HSet(ctx, keyLogos, l.ID, mustJSON(l))
 		p.Incr(ctx, keyRefVer)
+		queueRetro(ctx, p, l)
 		return nil
 	})
 	return l, wrap(err)

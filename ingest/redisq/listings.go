@@ -123,14 +123,16 @@ func (s *Store) existing(ctx context.Context, l models.Listing) (models.Listing,
 	return s.Listing(ctx, id)
 }
 
-// Listing returns one listing.
+// Listing returns one listing, with its seller network.
 func (s *Store) Listing(ctx context.Context, id string) (models.Listing, error) {
 	l, err := getJSON[models.Listing](ctx, s.rdb, keyListing(id))
 	if err != nil {
 		return l, err
 	}
-	l.Review, err = s.listingReview(ctx, id)
-	return l, err
+	if l.Review, err = s.listingReview(ctx, id); err != nil {
+		return l, err
+	}
+	return l, s.withNetwork(ctx, &l)
 }
 
 // SaveListing stores a listing as it is (e.g. with evidence added while the
@@ -186,6 +188,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 			}
 			p.HSet(ctx, keySuspItem, l.ID, mustJSON(sp))
 			announceAnalysed(ctx, p, l)
+			markSeen(ctx, p, l)
 			if d != nil {
 				countAnalysis(ctx, p, l.Analysis)
 			}
@@ -213,6 +216,10 @@ type SuspicionQuery struct {
 	// Statuses keeps only suspicions of these review statuses; empty means
 	// every one but the dismissed.
 	Statuses []string
+	// BrandMinScore holds brands' own thresholds.min_score: a listing is
+	// then kept only if, for one of its brands in scope (BrandID, AnyBrand,
+	// or any), its score reaches that brand's threshold.
+	BrandMinScore map[string]float64
 }
 
 // ErrBadCursor means the cursor was not made by this store.
@@ -267,7 +274,7 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 			if len(q.AnyBrand) > 0 && !hasAnyBrand(it, q.AnyBrand) {
 				continue
 			}
-			if !q.wantStatus(it.Status) {
+			if !q.wantStatus(it.Status) || !reachesBrandMin(it, q) {
 				continue
 			}
 			out = append(out, it)
@@ -275,6 +282,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 		if int64(len(zs)) < batch {
 			break
 		}
+	}
+	if err := s.withNetworks(ctx, out); err != nil {
+		return nil, "", err
 	}
 	if len(out) <= q.Limit {
 		return out, "", nil

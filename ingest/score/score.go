@@ -31,6 +31,12 @@ type Weights struct {
 	PriceBelowFloor  float64
 	PictureOnly      float64
 	ImageReuse       float64
+	// CrossSellerReuse is the weight of an image_reuse signal of kind
+	// cross_seller: the same photo shown by several distinct sellers.
+	CrossSellerReuse float64
+	// SellerNetwork is the weight of the seller_network signal: the seller
+	// is linked to other sellers by shared contacts, accounts or photos.
+	SellerNetwork float64
 	// Other is the weight of signal types the model does not know yet.
 	Other float64
 	// AuthorizedSeller multiplies the score of an authorised seller's listing.
@@ -50,14 +56,16 @@ func DefaultWeights() Weights {
 		PriceBelowFloor:  0.40,
 		PictureOnly:      0.45,
 		ImageReuse:       0.40,
+		CrossSellerReuse: 0.25,
+		SellerNetwork:    0.30,
 		Other:            0.20,
 		AuthorizedSeller: 0.15,
 		PerType:          map[models.SignalType]int{models.SignalRiskTerm: 2, models.SignalContact: 2},
 	}
 }
 
-func (w Weights) of(t models.SignalType) float64 {
-	switch t {
+func (w Weights) of(s models.Signal) float64 {
+	switch s.Type {
 	case models.SignalLogo:
 		return w.Logo
 	case models.SignalImageTextBrand:
@@ -73,7 +81,12 @@ func (w Weights) of(t models.SignalType) float64 {
 	case models.SignalPictureOnly:
 		return w.PictureOnly
 	case models.SignalImageReuse:
+		if s.Kind == models.ReuseCrossSeller {
+			return w.CrossSellerReuse
+		}
 		return w.ImageReuse
+	case models.SignalSellerNetwork:
+		return w.SellerNetwork
 	case models.SignalAuthorizedSeller:
 		return 0
 	}
@@ -84,12 +97,13 @@ func (w Weights) of(t models.SignalType) float64 {
 // it, strongest first, and returns the score and the reasons in that order.
 func Score(w Weights, signals []models.Signal) (float64, []string) {
 	for i := range signals {
-		signals[i].Weight = w.of(signals[i].Type) * clamp(signals[i].Confidence)
+		signals[i].Weight = w.of(signals[i]) * clamp(signals[i].Confidence)
 	}
 	slices.SortStableFunc(signals, func(a, b models.Signal) int { return cmp.Compare(b.Weight, a.Weight) })
 
 	counted := map[models.SignalType]int{}
 	brandSeen := map[string]bool{} // a brand counts once, by its strongest sighting
+	crossSeller := false           // photos shown by other sellers count once: one fact, one seller
 	miss := 1.0
 	suppress := 1.0
 	reasons := []string{}
@@ -105,6 +119,10 @@ func Score(w Weights, signals []models.Signal) (float64, []string) {
 		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
 			counts = !brandSeen[s.BrandID]
 			brandSeen[s.BrandID] = true
+		case models.SignalImageReuse:
+			if s.Kind == models.ReuseCrossSeller {
+				counts, crossSeller = !crossSeller, true
+			}
 		default:
 			if limit, ok := w.PerType[s.Type]; ok && counted[s.Type] >= limit {
 				counts = false

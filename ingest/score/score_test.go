@@ -71,3 +71,32 @@ func TestScoreCountsEachKindOnlySoOften(t *testing.T) {
 		t.Fatalf("weights %v %v: the strongest sighting should carry the weight", sigs[0].Weight, sigs[1].Weight)
 	}
 }
+
+func TestNetworkSignalsAreWeakAloneAndCountOnce(t *testing.T) {
+	w := DefaultWeights()
+	zero, one := 0, 1
+	net := models.Signal{Type: models.SignalSellerNetwork, Confidence: 1, Reason: "network"}
+	reuse := func(i *int) models.Signal {
+		return models.Signal{Type: models.SignalImageReuse, Kind: models.ReuseCrossSeller, ImageIndex: i, Confidence: 1, Reason: "reused"}
+	}
+	logo := models.Signal{Type: models.SignalLogo, BrandID: "nike", Confidence: 0.9, Reason: "logo"}
+	networkOnly, _ := Score(w, []models.Signal{net, reuse(&zero)})
+	logoOnly, _ := Score(w, []models.Signal{logo})
+	if networkOnly >= logoOnly {
+		t.Errorf("a network without a brand (%v) ranks at or above a registered mark (%v)", networkOnly, logoOnly)
+	}
+	withNet, _ := Score(w, []models.Signal{logo, net})
+	if withNet <= logoOnly {
+		t.Errorf("a mark sold by a network of five sellers (%v) ranks no higher than a lone seller's (%v)", withNet, logoOnly)
+	}
+	onePhoto, _ := Score(w, []models.Signal{reuse(&zero)})
+	twoPhotos, _ := Score(w, []models.Signal{reuse(&zero), reuse(&one)})
+	if onePhoto != twoPhotos {
+		t.Errorf("two reused photos scored %v, one %v: one seller's reuse is one fact", twoPhotos, onePhoto)
+	}
+	official := models.Signal{Type: models.SignalImageReuse, Kind: "official_photo", Confidence: 1, Reason: "official"}
+	both, _ := Score(w, []models.Signal{official, reuse(&zero)})
+	if both <= onePhoto {
+		t.Errorf("an official photo reused counts apart from cross-seller reuse: %v vs %v", both, onePhoto)
+	}
+}

@@ -398,3 +398,74 @@ func TestReviewDecisionsInChromium(t *testing.T) {
 		t.Errorf("the bundle holds %v (a reviewed custody event: %v)", names, reviewed)
 	}
 }
+
+// TestNetworkShownInChromium: a listing whose seller shares a WhatsApp
+// number with a seller on another platform shows its network in the queue
+// and, on demand, the network's members and what links them.
+func TestNetworkShownInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless chromium")
+	}
+	bin := chromiumPath(t)
+	store := newStore(t, redistest.URL(t))
+	_, e := testServer(t, store, &fakeAnalyzer{}, nil)
+	nike := e.createBrand("Nike").ID
+	analysedListing(t, e, "ebay", "kicks", nike, "+447700900123")
+	analysedListing(t, e, "telegram", "plug", nike, "+447700900123")
+	key := e.createKey(models.RoleMonitor)
+
+	ctx := startBrowser(t, bin)
+	// The two listings score low (a network alone is a weak signal): the
+	// officer lowers the queue's minimum score to see them.
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("key")),
+		chromedp.SendKeys(chromedp.ID("key"), key),
+		chromedp.Click(chromedp.CSS("#signin-form button")),
+		chromedp.WaitVisible(chromedp.ID("f-min")),
+		chromedp.SetValue(chromedp.ID("f-min"), "0"),
+		chromedp.Click(chromedp.CSS("#filters button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("#items li")))
+	if err != nil {
+		failShot(t, ctx)
+		t.Fatalf("sign in and list every score: %v", err)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#items li")),
+		chromedp.WaitVisible(chromedp.ID("d-network")),
+		chromedp.Click(chromedp.ID("d-network-show")),
+		chromedp.WaitVisible(chromedp.CSS("#d-network-members li")))
+	if err != nil {
+		failShot(t, ctx)
+		t.Fatalf("open the network: %v", err)
+	}
+	queue, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("items")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	size, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("d-network-size")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("d-network-links")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	members, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("d-network-members")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(queue, "network of 2 sellers") != 2 {
+		t.Errorf("queue %q: want both listings labelled with their network of 2 sellers", queue)
+	}
+	if !strings.Contains(size, "2 listings by 2 sellers") {
+		t.Errorf("network size %q", size)
+	}
+	if !strings.Contains(links, "+447700900123") {
+		t.Errorf("network links %q: want the shared WhatsApp number", links)
+	}
+	for _, want := range []string{"ebay · kicks", "telegram · plug"} {
+		if !strings.Contains(members, want) {
+			t.Errorf("network members %q: want %q", members, want)
+		}
+	}
+}

@@ -120,7 +120,7 @@ function queueItem(s, i) {
     el("span", { class: scoreClass(s.score) }, pct(s.score)),
     el("div", {},
       el("div", { class: "t" }, status, s.title || "(untitled)"),
-      el("div", { class: "m" }, [brands, s.platform, s.seller].filter(Boolean).join(" · ")),
+      el("div", { class: "m" }, [brands, s.platform, s.seller, networkLabel(s.network)].filter(Boolean).join(" · ")),
       why ? el("div", { class: "m" }, why) : ""));
   li.addEventListener("click", () => select(i));
   return li;
@@ -155,6 +155,7 @@ function renderDetail(l) {
   $("r-note").value = "";
   $("review-error").textContent = "";
   renderReview(l);
+  renderNetwork(l.network);
   const images = an.images || [];
   const pages = $("d-pages");
   pages.replaceChildren();
@@ -176,6 +177,48 @@ function renderDetail(l) {
   if (!list.children.length) list.append(el("li", { class: "hint" }, "No signals."));
   $("d-figure").hidden = images.length === 0;
   if (images.length) showImage(0);
+}
+
+// networkLabel names a seller network of more than one seller, or "".
+function networkLabel(n) {
+  if (!n || n.sellers < 2) return "";
+  return "network of " + n.sellers + " sellers";
+}
+
+// renderNetwork shows the size of the listing's seller network; its
+// members and links load on demand.
+function renderNetwork(n) {
+  $("d-network").hidden = !n;
+  $("d-network-body").hidden = true;
+  $("d-network-members").replaceChildren();
+  $("d-network-links").replaceChildren();
+  if (!n) return;
+  $("d-network-size").textContent = "Seller network: " + n.size + (n.size === 1 ? " listing" : " listings") +
+    " by " + n.sellers + (n.sellers === 1 ? " seller" : " sellers") + ".";
+  $("d-network-show").hidden = n.size < 2;
+  $("d-network-show").dataset.id = n.id;
+}
+
+// showNetwork loads the open listing's network: what links its members,
+// and the members with their scores.
+async function showNetwork() {
+  const id = $("d-network-show").dataset.id;
+  let net;
+  try {
+    net = await json("/v1/networks/" + encodeURIComponent(id));
+  } catch (e) {
+    if (e.status !== 401) $("review-error").textContent = "Network: " + e.message;
+    return;
+  }
+  const links = $("d-network-links");
+  links.replaceChildren(...(net.links || []).map((k) =>
+    el("li", {}, el("strong", {}, k.kind + " " + k.type), " " + k.value + " (" + k.listings.length + " listings)")));
+  const members = $("d-network-members");
+  members.replaceChildren(...(net.members || []).map((m) =>
+    el("li", {}, el("span", { class: scoreClass(m.score) }, pct(m.score)), " ",
+      [m.title || "(listing " + m.listing_id + ")", m.platform, m.seller].filter(Boolean).join(" · "))));
+  if (net.truncated) members.append(el("li", { class: "hint" }, "… and " + (net.size - net.members.length) + " more"));
+  $("d-network-body").hidden = false;
 }
 
 // renderReview shows the last decision on the listing.
@@ -366,6 +409,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("r-confirm").addEventListener("click", () => review("confirm"));
   $("r-dismiss").addEventListener("click", () => review("dismiss"));
   $("d-evidence").addEventListener("click", downloadEvidence);
+  $("d-network-show").addEventListener("click", showNetwork);
   for (const b of document.querySelectorAll("button.tab")) {
     b.addEventListener("click", () => { show(b.dataset.view); if (b.dataset.view === "brands") loadBrands(); else loadQueue(false); });
   }

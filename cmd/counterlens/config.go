@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"counterlens/api"
 	"counterlens/ingest/connector"
@@ -108,6 +109,17 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 			*dst = n
 		}
 	}
+	duration := func(name string, dst *time.Duration) {
+		v, ok, err := env(name)
+		errs = append(errs, err)
+		if ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("COUNTERLENS_%s: %w", name, err))
+			}
+			*dst = d
+		}
+	}
 	var langs, level string
 	str("ADDR", &c.Addr)
 	str("REDIS_URL", &c.Redis.URL)
@@ -127,6 +139,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	boolean("DISABLE_OCR", &c.Vision.DisableOCR)
 	integer("WORKERS", &c.Worker.Concurrency)
 	integer("VISION_WORKERS", &c.Vision.Workers)
+	duration("VISIBILITY_TIMEOUT", &c.Redis.Visibility)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

@@ -156,14 +156,40 @@ func SuspicionOf(l models.Listing) models.Suspicion {
 // FinishListing stores an analysed (or failed) listing, ranks it, and
 // acknowledges the job that produced it, all in one transaction: the result
 // is written exactly once per acknowledged job. d may be nil when no queued
-// job is involved.
+// job is involved. When d is no longer pending (another worker took it over
+// and finished it first), nothing is written and the error is ErrJobGone.
 func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery) error {
-	old, err := hgetJSON[models.Suspicion](ctx, s.rdb, keySuspItem, l.ID)
+	// The listing key is watched: a second finisher of the same job, which
+	// writes it, makes this transaction fail, and the retry sees the job gone.
+	for range custodyRetries {
+		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error { return finishListing(ctx, tx, l, d) }, keyListing(l.ID))
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		if err == nil || errors.Is(err, ErrJobGone) || errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		return wrap(err)
+	}
+	return fmt.Errorf("%w: listing %s kept changing", ErrUnavailable, l.ID)
+}
+
+func finishListing(ctx context.Context, tx *redis.Tx, l models.Listing, d *Delivery) error {
+	if d != nil {
+		ok, err := pending(ctx, tx, d)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrJobGone
+		}
+	}
+	old, err := hgetJSON[models.Suspicion](ctx, tx, keySuspItem, l.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
 	l.UpdatedAt = time.Now().UTC()
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, keyListing(l.ID), mustJSON(l), 0)
 		for _, b := range old.Brands {
 			p.ZRem(ctx, keySuspBrand(b.BrandID), l.ID)
@@ -190,7 +216,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 		}
 		return nil
 	})
-	return wrap(err)
+	return err
 }
 
 // SuspicionQuery selects suspicions.

@@ -24,6 +24,7 @@ type StatsCollector struct {
 	failures *prometheus.Desc
 	signals  *prometheus.Desc
 	queue    *prometheus.Desc
+	reuses   *prometheus.Desc
 }
 
 // NewStatsCollector returns a collector reading src.
@@ -35,12 +36,13 @@ func NewStatsCollector(src StatsSource) *StatsCollector {
 		failures: prometheus.NewDesc("counterlens_analysis_failures_total", "Jobs dead-lettered after repeated failures.", nil, nil),
 		signals:  prometheus.NewDesc("counterlens_signals_total", "Signals found in analysed listings, by type.", []string{"type"}, nil),
 		queue:    prometheus.NewDesc("counterlens_queue_jobs", "Jobs in the listing queue, by state.", []string{"state"}, nil),
+		reuses:   prometheus.NewDesc("counterlens_image_results_reused_total", "Pictures whose stored analysis was reused (same bytes seen before).", nil, nil),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *StatsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.up, c.analyses, c.failures, c.signals, c.queue} {
+	for _, d := range []*prometheus.Desc{c.up, c.analyses, c.failures, c.signals, c.queue, c.reuses} {
 		ch <- d
 	}
 }
@@ -57,6 +59,7 @@ func (c *StatsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
 	ch <- prometheus.MustNewConstMetric(c.analyses, prometheus.CounterValue, float64(st.Analyses))
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.Failures))
+	ch <- prometheus.MustNewConstMetric(c.reuses, prometheus.CounterValue, float64(st.ImageReuses))
 	for typ, n := range st.Signals {
 		ch <- prometheus.MustNewConstMetric(c.signals, prometheus.CounterValue, float64(n), string(typ))
 	}

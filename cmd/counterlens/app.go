@@ -57,7 +57,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region}
+	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: p.store, Crawl: connectors(p.fetcher, cfg.Connect),
 		Log: log.With("component", "crawl")}
 	return p, nil

@@ -19,6 +19,8 @@ const keyStats = prefix + "stats"
 type Stats struct {
 	Analyses int64
 	Failures int64
+	// ImageReuses counts pictures whose stored analysis was reused.
+	ImageReuses int64
 	// Signals counts signals found, by type.
 	Signals map[models.SignalType]int64
 	Queue   QueueStats
@@ -45,6 +47,8 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			st.Analyses = n
 		case k == "failures":
 			st.Failures = n
+		case k == "image_reuses":
+			st.ImageReuses = n
 		case strings.HasPrefix(k, "signals:"):
 			st.Signals[models.SignalType(strings.TrimPrefix(k, "signals:"))] = n
 		}

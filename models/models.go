@@ -186,6 +186,12 @@ type Listing struct {
 	Evidence  []Evidence `json:"evidence"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
+	// Version is 1 for the content first seen and one more each time a
+	// crawl finds the listing changed; earlier versions stay readable.
+	Version int `json:"version,omitempty"`
+	// RemovedAt is when the listing was found gone from its platform; it
+	// keeps its evidence and analysis.
+	RemovedAt time.Time `json:"removed_at,omitzero"`
 }
 
 // Listing statuses.

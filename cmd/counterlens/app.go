@@ -58,8 +58,8 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		return nil, err
 	}
 	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region}
-	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: p.store, Crawl: connectors(p.fetcher, cfg.Connect),
-		Log: log.With("component", "crawl")}
+	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: p.store, Connect: connectors(p.fetcher, cfg.Connect),
+		Gone: gone(p.fetcher), Log: log.With("component", "crawl")}
 	return p, nil
 }
 

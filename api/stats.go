@@ -25,6 +25,7 @@ type StatsCollector struct {
 	signals  *prometheus.Desc
 	queue    *prometheus.Desc
 	reuses   *prometheus.Desc
+	crawl    sourceDescs
 }
 
 // NewStatsCollector returns a collector reading src.
@@ -37,6 +38,7 @@ func NewStatsCollector(src StatsSource) *StatsCollector {
 		signals:  prometheus.NewDesc("counterlens_signals_total", "Signals found in analysed listings, by type.", []string{"type"}, nil),
 		queue:    prometheus.NewDesc("counterlens_queue_jobs", "Jobs in the listing queue, by state.", []string{"state"}, nil),
 		reuses:   prometheus.NewDesc("counterlens_image_results_reused_total", "Pictures whose stored analysis was reused (same bytes seen before).", nil, nil),
+		crawl:    newSourceDescs(),
 	}
 }
 
@@ -45,6 +47,7 @@ func (c *StatsCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.up, c.analyses, c.failures, c.signals, c.queue, c.reuses} {
 		ch <- d
 	}
+	c.crawl.describe(ch)
 }
 
 // Collect implements prometheus.Collector.
@@ -66,4 +69,5 @@ func (c *StatsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Waiting), "waiting")
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Pending), "pending")
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Dead), "dead")
+	c.crawl.collect(ch, st.Sources)
 }

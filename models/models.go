@@ -260,7 +260,10 @@ type APIKey struct {
 
 // Source is a platform to crawl.
 type Source struct {
-	ID       string `json:"id"`
+	ID string `json:"id"`
+	// Name identifies a source declared in the sources file
+	// (COUNTERLENS_SOURCES_FILE); sources made through the API may have none.
+	Name     string `json:"name,omitempty"`
 	Type     string `json:"type"`
 	URL      string `json:"url"`
 	Query    string `json:"query"`

@@ -27,9 +27,14 @@ type Store interface {
 	SourceListings(ctx context.Context, sourceID string) (map[string]string, error)
 	MarkRemoved(ctx context.Context, id string, at time.Time) (bool, error)
 	MarkPresent(ctx context.Context, id string) (bool, error)
-	RecheckDue(ctx context.Context, sourceID string, n int) ([]models.Listing, error)
+	RecheckDue(ctx context.Context, sourceID string, n int, before time.Time) ([]models.Listing, error)
 	Rechecked(ctx context.Context, sourceID, id string, at time.Time) error
+	RecordCrawl(ctx context.Context, sourceID string, n redisq.CrawlCounts, at time.Time, failed bool) error
 }
+
+// ProgressFunc is told, while a crawl queues what it found, how many of the
+// total listings are done.
+type ProgressFunc func(done, total int)
 
 // CrawlFunc asks the connector of src.Type for the listings newer than state
 // and returns them with the new state.
@@ -55,11 +60,15 @@ type Config struct {
 	// page checked for removal after each crawl, those checked longest ago
 	// first; 0 checks none.
 	Recheck int
+	// RecheckAfter is how long after it was found or last checked a
+	// listing's page may be checked again.
+	RecheckAfter time.Duration
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Timeout: 10 * time.Minute, Tick: 15 * time.Second, DefaultInterval: time.Hour, Recheck: 20}
+	return Config{Timeout: 10 * time.Minute, Tick: 15 * time.Second, DefaultInterval: time.Hour, Recheck: 20,
+		RecheckAfter: time.Hour}
 }
 
 // Validate reports a configuration that cannot work.
@@ -67,8 +76,8 @@ func (c Config) Validate() error {
 	if c.Timeout <= 0 || c.Tick <= 0 || c.DefaultInterval <= 0 {
 		return errors.New("crawl: timeout, tick and default interval must be positive")
 	}
-	if c.Recheck < 0 || c.Recheck > 10_000 {
-		return errors.New("crawl: recheck must be from 0 to 10000")
+	if c.Recheck < 0 || c.Recheck > 10_000 || c.RecheckAfter < 0 {
+		return errors.New("crawl: recheck must be from 0 to 10000, recheck after not negative")
 	}
 	return nil
 }
@@ -140,6 +149,11 @@ func (c *Crawler) Start(ctx context.Context, id string) (string, error) {
 
 // RunOnce crawls a source now, in the caller's goroutine.
 func (c *Crawler) RunOnce(ctx context.Context, id string) (Stats, error) {
+	return c.RunOnceProgress(ctx, id, nil)
+}
+
+// RunOnceProgress is [Crawler.RunOnce] telling progress (which may be nil).
+func (c *Crawler) RunOnceProgress(ctx context.Context, id string, progress ProgressFunc) (Stats, error) {
 	src, err := c.Store.Source(ctx, id)
 	if err != nil {
 		return Stats{}, err
@@ -155,12 +169,12 @@ func (c *Crawler) RunOnce(ctx context.Context, id string) (Stats, error) {
 	defer release(context.WithoutCancel(ctx))
 	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	return c.crawl(ctx, src)
+	return c.crawl(ctx, src, progress)
 }
 
 func (c *Crawler) run(ctx context.Context, src models.Source, runID string) {
 	log := c.Log.With("source_id", src.ID, "type", src.Type, "run_id", runID)
-	st, err := c.crawl(ctx, src)
+	st, err := c.crawl(ctx, src, nil)
 	if err != nil {
 		log.Warn("crawl failed", "found", st.Found, "queued", st.Queued, "err", err)
 		return
@@ -168,14 +182,29 @@ func (c *Crawler) run(ctx context.Context, src models.Source, runID string) {
 	log.Info("crawl done", "found", st.Found, "queued", st.Queued, "new", st.New, "changed", st.Changed, "removed", st.Removed)
 }
 
-func (c *Crawler) crawl(ctx context.Context, src models.Source) (Stats, error) {
+// crawl crawls src and adds the outcome to its crawl record.
+func (c *Crawler) crawl(ctx context.Context, src models.Source, progress ProgressFunc) (Stats, error) {
+	st, err := c.crawlSource(ctx, src, progress)
+	n := redisq.CrawlCounts{Found: int64(st.Found), New: int64(st.New), Changed: int64(st.Changed), Removed: int64(st.Removed)}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := c.Store.RecordCrawl(rctx, src.ID, n, time.Now(), err != nil); rerr != nil {
+		c.Log.Warn("cannot record crawl", "source_id", src.ID, "err", rerr)
+	}
+	return st, err
+}
+
+func (c *Crawler) crawlSource(ctx context.Context, src models.Source, progress ProgressFunc) (Stats, error) {
 	var st Stats
 	res, err := c.connect(ctx, src)
 	if err != nil {
 		return st, fmt.Errorf("crawl %s source %s: %w", src.Type, src.ID, err)
 	}
 	st.Found = len(res.Listings)
-	for _, l := range res.Listings {
+	if progress != nil {
+		progress(0, st.Found)
+	}
+	for i, l := range res.Listings {
 		l.Platform, l.SourceID = src.Type, src.ID
 		sub, err := c.Store.SubmitListing(ctx, l)
 		if err != nil {
@@ -190,6 +219,9 @@ func (c *Crawler) crawl(ctx context.Context, src models.Source) (Stats, error) {
 		}
 		if sub.Queued {
 			st.Queued++
+		}
+		if progress != nil {
+			progress(i+1, st.Found)
 		}
 	}
 	if err := c.removals(ctx, src, res.Present, &st); err != nil {

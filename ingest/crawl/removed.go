@@ -11,7 +11,7 @@ import (
 // removals marks the listings of src that are gone from the platform. After
 // a full snapshot (present not nil), every listing of the source missing
 // from it is gone. Otherwise the pages of the Config.Recheck listings
-// checked longest ago are asked, and those answering 404 or 410 are gone. A
+// checked longest ago (and not within Config.RecheckAfter) are asked, and those answering 404 or 410 are gone. A
 // removed listing keeps its evidence, analysis and ranking.
 func (c *Crawler) removals(ctx context.Context, src models.Source, present []string, st *Stats) error {
 	now := time.Now()
@@ -51,7 +51,7 @@ func (c *Crawler) removals(ctx context.Context, src models.Source, present []str
 	if c.Gone == nil || c.Cfg.Recheck == 0 {
 		return nil
 	}
-	due, err := c.Store.RecheckDue(ctx, src.ID, c.Cfg.Recheck)
+	due, err := c.Store.RecheckDue(ctx, src.ID, c.Cfg.Recheck, now.Add(-c.Cfg.RecheckAfter))
 	if err != nil {
 		return fmt.Errorf("listings of source %s to re-check: %w", src.ID, err)
 	}

@@ -206,7 +206,7 @@ func TestShopCrawledTwiceAddsNothingThenVersionsAndRemovals(t *testing.T) {
 func TestIncrementalSourceRechecksListingPages(t *testing.T) {
 	ctx := context.Background()
 	c, s, sh, src := shopCrawler(t, false)
-	c.Cfg.Recheck = 2
+	c.Cfg.Recheck, c.Cfg.RecheckAfter = 2, 0
 	for i := range int64(3) {
 		sh.put(i+1, fmt.Sprintf("item %d", i+1), "10.00", fmt.Sprintf("2026-11-0%dT10:00:00-05:00", i+1))
 	}
@@ -214,6 +214,11 @@ func TestIncrementalSourceRechecksListingPages(t *testing.T) {
 		t.Fatalf("first crawl: %+v %v", st, err)
 	}
 	sh.remove(2)
+	c.Cfg.RecheckAfter = time.Hour
+	if st, err := c.RunOnce(ctx, src.ID); err != nil || st.Removed != 0 {
+		t.Fatalf("listings found a moment ago were re-checked: %+v %v", st, err)
+	}
+	c.Cfg.RecheckAfter = 0
 	removed := 0
 	for range 2 { // two listings re-checked per crawl: two crawls check all three
 		st, err := c.RunOnce(ctx, src.ID)

@@ -24,6 +24,8 @@ type Stats struct {
 	// Signals counts signals found, by type.
 	Signals map[models.SignalType]int64
 	Queue   QueueStats
+	// Sources is the crawl record of every source.
+	Sources []SourceCrawlStats
 }
 
 func countAnalysis(ctx context.Context, p redis.Pipeliner, a *models.Analysis) {
@@ -53,6 +55,9 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			st.Signals[models.SignalType(strings.TrimPrefix(k, "signals:"))] = n
 		}
 	}
-	st.Queue, err = s.QueueStats(ctx)
+	if st.Queue, err = s.QueueStats(ctx); err != nil {
+		return st, err
+	}
+	st.Sources, err = s.CrawlStats(ctx)
 	return st, err
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -162,9 +163,11 @@ func (s *Store) updateListing(ctx context.Context, id string, change func(*model
 }
 
 // RecheckDue returns up to n listings of a source whose URL was checked
-// longest ago, not counting those marked removed.
-func (s *Store) RecheckDue(ctx context.Context, sourceID string, n int) ([]models.Listing, error) {
-	ids, err := s.rdb.ZRange(ctx, keyRecheck(sourceID), 0, int64(n)-1).Result()
+// (or that were found) longest ago, and not after before; not those marked
+// removed.
+func (s *Store) RecheckDue(ctx context.Context, sourceID string, n int, before time.Time) ([]models.Listing, error) {
+	ids, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{Key: keyRecheck(sourceID), ByScore: true,
+		Start: "-inf", Stop: strconv.FormatInt(before.Unix(), 10), Count: int64(n)}).Result()
 	if err != nil {
 		return nil, wrap(err)
 	}

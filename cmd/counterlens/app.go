@@ -83,6 +83,9 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	defer p.close()
+	if code := applySourcesFile(ctx, p.cfg, p.store, stderr); code != 0 {
+		return code
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		api.NewStatsCollector(p.store))
@@ -137,6 +140,9 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	defer p.close()
+	if code := applySourcesFile(ctx, p.cfg, p.store, stderr); code != 0 {
+		return code
+	}
 	blobs, err := evidence.NewBlobs(p.cfg.DataDir + "/evidence")
 	if err != nil {
 		p.log.Error("cannot open evidence store", "err", err)

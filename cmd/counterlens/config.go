@@ -32,6 +32,8 @@ type config struct {
 	// EvidenceKeyFile holds the Ed25519 key that signs evidence bundles;
 	// empty means <DataDir>/evidence-key, made on first start.
 	EvidenceKeyFile string
+	// SourcesFile is a YAML file of sources, upserted by name at start.
+	SourcesFile string
 
 	Redis    redisq.Config
 	API      api.Config
@@ -126,6 +128,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("ADMIN_KEY", &c.API.AdminKey)
 	str("DATA_DIR", &c.DataDir)
 	str("EVIDENCE_KEY_FILE", &c.EvidenceKeyFile)
+	str("SOURCES_FILE", &c.SourcesFile)
 	str("USER_AGENT", &c.Fetch.UserAgent)
 	str("PROXY", &c.Fetch.Proxy)
 	str("PHONE_REGION", &c.Region)

@@ -5,6 +5,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,3 +136,45 @@ func TestCrawlCommandErrors(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestCrawlBySourceNameFromTheSourcesFile: a source declared in
+// COUNTERLENS_SOURCES_FILE is stored at start and crawled by its name; a
+// bad file stops the command with the problem named.
+func TestCrawlBySourceNameFromTheSourcesFile(t *testing.T) {
+	ctx := context.Background()
+	store := crawlEnv(t)
+	market, err := demo.NewMarket(demoData, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(market.Handler())
+	defer ms.Close()
+	path := filepath.Join(t.TempDir(), "sources.yaml")
+	write := func(body string) {
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("sources:\n  - name: demo-toots\n    type: mastodon\n    url: " + ms.URL + "\n    query: " + demo.SearchTerm + "\n    interval: 30m\n")
+	t.Setenv("COUNTERLENS_SOURCES_FILE", path)
+	var out, errb bytes.Buffer
+	for range 2 {
+		if code := run(ctx, []string{"crawl", "Demo-Toots", "--once"}, &out, &errb); code != 0 {
+			t.Fatalf("crawl by name exited %d:\n%s", code, errb.String())
+		}
+	}
+	srcs, _ := store.Sources(ctx)
+	if len(srcs) != 1 || srcs[0].Name != "demo-toots" || srcs[0].Interval != "30m" || srcs[0].LastRunAt.IsZero() {
+		t.Fatalf("sources: %+v", srcs)
+	}
+	if !strings.Contains(out.String(), "crawled demo-toots") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+
+	write("sources:\n  - name: demo-toots\n    type: myspace\n    url: " + ms.URL + "\n")
+	errb.Reset()
+	if code := run(ctx, []string{"crawl", "demo-toots", "--once"}, &out, &errb); code != 2 ||
+		!strings.Contains(errb.String(), `source 1 ("demo-toots"): type "myspace" is not one of`) {
+		t.Fatalf("bad sources file: exit %d:\n%s", code, errb.String())
+	}
+}

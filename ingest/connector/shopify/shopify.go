@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"counterlens/ingest/connector"
-	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -244,7 +244,7 @@ func listing(platform string, base *url.URL, p product) (models.Listing, time.Ti
 	}
 	l := models.Listing{Platform: platform, ExternalID: strconv.FormatInt(p.ID, 10),
 		URL:   base.String() + "/products/" + url.PathEscape(p.Handle),
-		Title: strings.TrimSpace(p.Title), Desc: mastodon.PlainText(p.BodyHTML), Seller: p.Vendor, ImageURLs: []string{}}
+		Title: strings.TrimSpace(p.Title), Desc: listingtext.PlainText(p.BodyHTML), Seller: p.Vendor, ImageURLs: []string{}}
 	// The listing's price is its cheapest variant's.
 	priced := false
 	for _, v := range p.Variants {

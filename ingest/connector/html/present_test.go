@@ -13,7 +13,7 @@ import (
 // the page cap is not one.
 func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), connector.DefaultConfig())
+	c := New(f.Srv.Client(), connector.DefaultConfig())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	}
 	cfg := connector.DefaultConfig()
 	cfg.MaxPages = 1
-	capped, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
+	capped, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil || capped.Present != nil {
 		t.Fatalf("crawl cut by the page cap: present %v, %v", capped.Present, err)
 	}

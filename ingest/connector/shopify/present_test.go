@@ -11,7 +11,7 @@ import (
 // a crawl cut by the page cap is not one.
 func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	res, err := c.Crawl(context.Background(), f.source(""), "")
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +31,7 @@ func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	}
 	cfg := testConfig()
 	cfg.MaxPages = 1
-	capped, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
+	capped, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
 	if err != nil || capped.Present != nil {
 		t.Fatalf("crawl cut by the page cap: present %v, %v", capped.Present, err)
 	}

@@ -40,6 +40,18 @@ func crawlEnv(t *testing.T) *redisq.Store {
 	return store
 }
 
+// demoMarket serves the demo marketplace until the test ends.
+func demoMarket(t *testing.T) *httptest.Server {
+	t.Helper()
+	market, err := demo.NewMarket(demoData, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := httptest.NewServer(market.Handler())
+	t.Cleanup(ms.Close)
+	return ms
+}
+
 func metrics(t *testing.T, store *redisq.Store) string {
 	t.Helper()
 	reg := prometheus.NewRegistry()
@@ -56,12 +68,7 @@ func metrics(t *testing.T, store *redisq.Store) string {
 func TestCrawlOnceQueuesAndCountsAndAddsNothingTwice(t *testing.T) {
 	ctx := context.Background()
 	store := crawlEnv(t)
-	market, err := demo.NewMarket(demoData, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms := httptest.NewServer(market.Handler())
-	defer ms.Close()
+	ms := demoMarket(t)
 	src, err := store.CreateSource(ctx, models.Source{Type: "mastodon", URL: ms.URL, Query: demo.SearchTerm})
 	if err != nil {
 		t.Fatal(err)
@@ -143,12 +150,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func TestCrawlBySourceNameFromTheSourcesFile(t *testing.T) {
 	ctx := context.Background()
 	store := crawlEnv(t)
-	market, err := demo.NewMarket(demoData, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms := httptest.NewServer(market.Handler())
-	defer ms.Close()
+	ms := demoMarket(t)
 	path := filepath.Join(t.TempDir(), "sources.yaml")
 	write := func(body string) {
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {

@@ -97,6 +97,16 @@ func (c ErrorCase) Apply(src *models.Source, cfg *connector.Config) {
 	}
 }
 
+// Run serves the case's answer on f, applies the case to src and cfg, and
+// crawls with the connector that build makes: the usual [CrawlFunc] body.
+func (c ErrorCase) Run(ctx context.Context, f *Fake, src models.Source, cfg connector.Config,
+	build func(connector.Doer, connector.Config) connector.Connector) error {
+	f.Override = c.Serve
+	c.Apply(&src, &cfg)
+	_, err := build(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
+	return err
+}
+
 // CrawlFunc crawls once for a case: typically a new [Fake] with
 // [ErrorCase.Serve] as its Override, a source and config the case applies
 // to, and the connector's Crawl with the case's State.

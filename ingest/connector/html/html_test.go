@@ -144,13 +144,10 @@ func TestCrawlErrors(t *testing.T) {
 		"not html":         {Header: map[string]string{"Content-Type": "application/pdf"}, Answer: "%PDF-1.7", Want: connector.ErrBadResponse},
 		"too large":        {Answer: "<html>" + strings.Repeat("x", 3000), MaxBytes: 2048, Want: connector.ErrTooLarge},
 	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		f.Override = c.Serve
-		src, cfg := f.source(), connector.DefaultConfig()
-		c.Apply(&src, &cfg)
-		_, err := New(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
-		return err
+		return c.Run(ctx, f.Fake, f.source(), connector.DefaultConfig(), build)
 	})
 }
 

@@ -143,13 +143,10 @@ func TestCrawlErrors(t *testing.T) {
 		"too large":        {Answer: `[{"id":"5","content":"` + strings.Repeat("x", 3000) + `","account":{"acct":"a"}}]`, MaxBytes: 2048, Want: connector.ErrTooLarge},
 		"foreign next":     {Answer: `[{"id":"5","account":{"acct":"a"}}]`, Header: map[string]string{"Link": `<http://10.0.0.1/x>; rel="next"`}, Want: connector.ErrBadResponse},
 	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		f.Override = c.Serve
-		src, cfg := f.source(), testConfig()
-		c.Apply(&src, &cfg)
-		_, err := New(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
-		return err
+		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
 	})
 }
 

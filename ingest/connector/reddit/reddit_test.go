@@ -123,13 +123,10 @@ func TestCrawlErrors(t *testing.T) {
 		"bad after":       {Answer: `{"kind":"Listing","data":{"after":"../x","children":[{"kind":"t3","data":{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}}]}}`, Want: connector.ErrBadResponse},
 		"too large":       {Answer: wrap(`{"selftext":"` + strings.Repeat("x", 3000) + `"}`), MaxBytes: 2048, Want: connector.ErrTooLarge},
 	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		f.Override = c.Serve
-		src, cfg := f.source(), testConfig()
-		c.Apply(&src, &cfg)
-		_, err := New(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
-		return err
+		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
 	})
 }
 

@@ -135,12 +135,9 @@ func TestCrawlErrors(t *testing.T) {
 		"too large":   {Answer: `<rss version="2.0"><channel><item><title>` + strings.Repeat("x", 3000) + `</title></item></channel></rss>`, MaxBytes: 2048, Want: connector.ErrTooLarge},
 		"json object": {Answer: `{"version":"https://jsonfeed.org/version/1.1","items":[{"title":"no id"}]}`, WantType: new(*connector.FieldError)},
 	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := connectortest.NewFake(t, http.NotFound)
-		f.Override = c.Serve
-		src, cfg := models.Source{Type: "rss", URL: f.Srv.URL + "/feed"}, connector.DefaultConfig()
-		c.Apply(&src, &cfg)
-		_, err := New(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
-		return err
+		return c.Run(ctx, f, models.Source{Type: "rss", URL: f.Srv.URL + "/feed"}, connector.DefaultConfig(), build)
 	})
 }

@@ -131,13 +131,10 @@ func TestCrawlErrors(t *testing.T) {
 		"bad total pages":  {Answer: "[]", Header: map[string]string{"X-WP-TotalPages": "many"}, Want: connector.ErrBadResponse},
 		"too large":        {Answer: one(`,"description":"` + strings.Repeat("x", 3000) + `"`), MaxBytes: 2048, Want: connector.ErrTooLarge},
 	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		f.Override = c.Serve
-		src, cfg := f.source(), testConfig()
-		c.Apply(&src, &cfg)
-		_, err := New(f.Srv.Client(), cfg).Crawl(ctx, src, c.State)
-		return err
+		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
 	})
 }
 

@@ -158,6 +158,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/listings", require(admin, monitor), s.submitListing)
 	v1.GET("/listings/:id", s.getListing)
 	v1.GET("/listings/:id/images/:index", s.listingImage)
+	v1.GET("/listings/:id/versions", s.listingVersions)
 	v1.GET("/suspicions", s.listSuspicions)
 	s.reviewRoutes(v1)
 	s.webhookRoutes(v1)

@@ -24,6 +24,8 @@ type StatsCollector struct {
 	failures *prometheus.Desc
 	signals  *prometheus.Desc
 	queue    *prometheus.Desc
+	reuses   *prometheus.Desc
+	crawl    sourceDescs
 }
 
 // NewStatsCollector returns a collector reading src.
@@ -35,14 +37,17 @@ func NewStatsCollector(src StatsSource) *StatsCollector {
 		failures: prometheus.NewDesc("counterlens_analysis_failures_total", "Jobs dead-lettered after repeated failures.", nil, nil),
 		signals:  prometheus.NewDesc("counterlens_signals_total", "Signals found in analysed listings, by type.", []string{"type"}, nil),
 		queue:    prometheus.NewDesc("counterlens_queue_jobs", "Jobs in the listing queue, by state.", []string{"state"}, nil),
+		reuses:   prometheus.NewDesc("counterlens_image_results_reused_total", "Pictures whose stored analysis was reused (same bytes seen before).", nil, nil),
+		crawl:    newSourceDescs(),
 	}
 }
 
 // Describe implements prometheus.Collector.
 func (c *StatsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.up, c.analyses, c.failures, c.signals, c.queue} {
+	for _, d := range []*prometheus.Desc{c.up, c.analyses, c.failures, c.signals, c.queue, c.reuses} {
 		ch <- d
 	}
+	c.crawl.describe(ch)
 }
 
 // Collect implements prometheus.Collector.
@@ -57,10 +62,12 @@ func (c *StatsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
 	ch <- prometheus.MustNewConstMetric(c.analyses, prometheus.CounterValue, float64(st.Analyses))
 	ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(st.Failures))
+	ch <- prometheus.MustNewConstMetric(c.reuses, prometheus.CounterValue, float64(st.ImageReuses))
 	for typ, n := range st.Signals {
 		ch <- prometheus.MustNewConstMetric(c.signals, prometheus.CounterValue, float64(n), string(typ))
 	}
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Waiting), "waiting")
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Pending), "pending")
 	ch <- prometheus.MustNewConstMetric(c.queue, prometheus.GaugeValue, float64(st.Queue.Dead), "dead")
+	c.crawl.collect(ch, st.Sources)
 }

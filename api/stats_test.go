@@ -40,3 +40,29 @@ func TestMetricsExportTheWorkersCounts(t *testing.T) {
 		}
 	}
 }
+
+// scrape serves /metrics of collector c once.
+func scrape(c prometheus.Collector) string {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(c)
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	return rec.Body.String()
+}
+
+func TestMetricsCountReusedPictureAnalyses(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.store.SaveImageResult(ctx, "ab", 1, "s", models.ImageReport{SHA256: "ab"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, ok, err := e.store.ImageResult(ctx, "ab", 1, "s"); !ok || err != nil {
+			t.Fatalf("stored result not found: %v", err)
+		}
+	}
+	body := scrape(NewStatsCollector(e.store))
+	if want := "counterlens_image_results_reused_total 2"; !strings.Contains(body, want) {
+		t.Errorf("metrics lack %q:\n%s", want, body)
+	}
+}

@@ -199,6 +199,13 @@ type Listing struct {
 
 	// Network is the seller network the listing belongs to, once analysed.
 	Network *NetworkRef `json:"network,omitempty"`
+
+	// Version is 1 for the content first seen and one more each time a
+	// crawl finds the listing changed; earlier versions stay readable.
+	Version int `json:"version,omitempty"`
+	// RemovedAt is when the listing was found gone from its platform; it
+	// keeps its evidence and analysis.
+	RemovedAt time.Time `json:"removed_at,omitzero"`
 }
 
 // Listing statuses.
@@ -282,7 +289,10 @@ type APIKey struct {
 
 // Source is a platform to crawl.
 type Source struct {
-	ID       string `json:"id"`
+	ID string `json:"id"`
+	// Name identifies a source declared in the sources file
+	// (COUNTERLENS_SOURCES_FILE); sources made through the API may have none.
+	Name     string `json:"name,omitempty"`
 	Type     string `json:"type"`
 	URL      string `json:"url"`
 	Query    string `json:"query"`

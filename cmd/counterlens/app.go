@@ -65,11 +65,11 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region}
+	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region}
 	p.analyzer.Negatives = p.store
 	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
-	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Crawl: pages.crawl(connectors(p.fetcher, cfg.Connect)),
-		Log: log.With("component", "crawl")}
+	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Connect: pages.crawl(connectors(p.fetcher, cfg.Connect)),
+		Gone: gone(p.fetcher), Log: log.With("component", "crawl")}
 	return p, nil
 }
 
@@ -96,6 +96,9 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	defer p.close()
+	if code := applySourcesFile(ctx, p.cfg, p.store, stderr); code != 0 {
+		return code
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		api.NewStatsCollector(p.store))
@@ -149,6 +152,9 @@ func runWorker(ctx context.Context, args []string, _, stderr io.Writer) int {
 		return 2
 	}
 	defer p.close()
+	if code := applySourcesFile(ctx, p.cfg, p.store, stderr); code != 0 {
+		return code
+	}
 	proc := &pipeline.Processor{Cfg: p.cfg.Pipeline, Fetcher: pipeline.LocalFiles{Root: p.cfg.Connect.LocalRoot, Next: p.fetcher}, Blobs: p.blobs, Analyzer: p.analyzer,
 		Log: p.log.With("component", "pipeline"), Custody: p.store, Actor: "counterlens worker " + version}
 	proc.Networks = &network.Linker{Store: p.store, Cfg: p.cfg.Network, Weights: p.analyzer.Weights, Log: p.log.With("component", "network")}

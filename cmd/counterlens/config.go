@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"counterlens/api"
 	"counterlens/ingest/alert"
@@ -36,6 +37,8 @@ type config struct {
 	// BlobURL is where captured bytes are kept: "" for <DataDir>/evidence,
 	// file:///folder, or s3://bucket?endpoint=…&region=…&use_path_style=true.
 	BlobURL string
+	// SourcesFile is a YAML file of sources, upserted by name at start.
+	SourcesFile string
 
 	Redis    redisq.Config
 	API      api.Config
@@ -123,6 +126,17 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 			*dst = n
 		}
 	}
+	duration := func(name string, dst *time.Duration) {
+		v, ok, err := env(name)
+		errs = append(errs, err)
+		if ok {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("COUNTERLENS_%s: %w", name, err))
+			}
+			*dst = d
+		}
+	}
 	var langs, level string
 	str("ADDR", &c.Addr)
 	str("REDIS_URL", &c.Redis.URL)
@@ -130,6 +144,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	str("DATA_DIR", &c.DataDir)
 	str("EVIDENCE_KEY_FILE", &c.EvidenceKeyFile)
 	str("BLOB_URL", &c.BlobURL)
+	str("SOURCES_FILE", &c.SourcesFile)
 	str("USER_AGENT", &c.Fetch.UserAgent)
 	str("PROXY", &c.Fetch.Proxy)
 	str("PHONE_REGION", &c.Region)
@@ -145,6 +160,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	integer("WORKERS", &c.Worker.Concurrency)
 	integer("VISION_WORKERS", &c.Vision.Workers)
 	integer("RETRO_DAYS", &c.Retro.Days)
+	duration("VISIBILITY_TIMEOUT", &c.Redis.Visibility)
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}

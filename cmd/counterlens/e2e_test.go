@@ -21,7 +21,10 @@ import (
 	"counterlens/models"
 )
 
-func TestMain(m *testing.M) { os.Exit(redistest.Main(m)) }
+func TestMain(m *testing.M) {
+	childMain() // a test's child process (see worker_kill_test.go) never returns
+	os.Exit(redistest.Main(m))
+}
 
 const (
 	testAdminKey = "e2e-admin-key-0123456789"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"counterlens/ingest/connector"
 	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/redisq"
@@ -39,17 +40,17 @@ type pageLinker struct {
 func pendingKey(l models.Listing) string { return l.ExternalID + "\x00" + l.URL }
 
 // crawl wraps next so that the pages it fetches are kept for linking.
-func (p *pageLinker) crawl(next crawl.CrawlFunc) crawl.CrawlFunc {
-	return func(ctx context.Context, src models.Source, state string) ([]models.Listing, string, error) {
+func (p *pageLinker) crawl(next crawl.ResultFunc) crawl.ResultFunc {
+	return func(ctx context.Context, src models.Source, state string) (connector.Result, error) {
 		cctx, col := evidence.Collect(ctx)
-		listings, newState, err := next(cctx, src, state)
+		res, err := next(cctx, src, state)
 		if err != nil {
-			return listings, newState, err
+			return res, err
 		}
 		caps := col.Captures()
-		links := make(map[string][]evidence.Capture, len(listings))
+		links := make(map[string][]evidence.Capture, len(res.Listings))
 		if len(caps) > 0 {
-			for _, l := range listings {
+			for _, l := range res.Listings {
 				links[pendingKey(l)] = evidence.LinkPages(l, caps)
 			}
 		}
@@ -59,7 +60,7 @@ func (p *pageLinker) crawl(next crawl.CrawlFunc) crawl.CrawlFunc {
 		}
 		p.pending[src.ID] = links
 		p.mu.Unlock()
-		return listings, newState, nil
+		return res, nil
 	}
 }
 

@@ -3,6 +3,7 @@
 //
 //	counterlens serve     the API (analyses POST /v1/analyze in-process)
 //	counterlens worker    consumes the listing queue and runs scheduled crawls
+//	counterlens crawl     crawls one source in the foreground
 //	counterlens demo      a demo marketplace, and optionally seeds the API with it
 //	counterlens version   prints the version
 package main
@@ -49,6 +50,7 @@ const usage = `usage: counterlens <command> [flags]
 commands:
   serve     run the HTTP API
   worker    consume the listing queue and run scheduled crawls
+  crawl     crawl one source in the foreground (SOURCE --once: once)
   demo      run the demo marketplace (with -seed, also register it with the API)
   version   print the version
 
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return serve(ctx, args[1:], stdout, stderr)
 	case "worker":
 		return runWorker(ctx, args[1:], stdout, stderr)
+	case "crawl":
+		return runCrawl(ctx, args[1:], stdout, stderr)
 	case "evidence":
 		return runEvidence(ctx, args[1:], stdout, stderr)
 	case "demo":

@@ -33,6 +33,12 @@ type Result struct {
 	// State is the opaque incremental state to pass to the next Crawl; ""
 	// if none.
 	State string
+	// Present, when not nil, holds the external ids of every item the
+	// source holds now: the connector read a full snapshot, not cut short
+	// by the page cap, so a listing of the source missing from it was
+	// removed. Incremental connectors, which see only what is new, leave it
+	// nil; their listings are re-checked at their URL instead.
+	Present []string
 }
 
 // Connector crawls one kind of platform.

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"counterlens/ingest/connector"
 	"counterlens/ingest/redisq"
 	"counterlens/models"
 )
@@ -23,11 +24,29 @@ type Store interface {
 	SourceCrawled(ctx context.Context, src models.Source, state string, at time.Time) error
 	SubmitListing(ctx context.Context, l models.Listing) (redisq.Submitted, error)
 	LockSource(ctx context.Context, id, owner string, ttl time.Duration) (bool, func(context.Context), error)
+	SourceListings(ctx context.Context, sourceID string) (map[string]string, error)
+	MarkRemoved(ctx context.Context, id string, at time.Time) (bool, error)
+	MarkPresent(ctx context.Context, id string) (bool, error)
+	RecheckDue(ctx context.Context, sourceID string, n int, before time.Time) ([]models.Listing, error)
+	Rechecked(ctx context.Context, sourceID, id string, at time.Time) error
+	RecordCrawl(ctx context.Context, sourceID string, n redisq.CrawlCounts, at time.Time, failed bool) error
 }
+
+// ProgressFunc is told, while a crawl queues what it found, how many of the
+// total listings are done.
+type ProgressFunc func(done, total int)
 
 // CrawlFunc asks the connector of src.Type for the listings newer than state
 // and returns them with the new state.
 type CrawlFunc func(ctx context.Context, src models.Source, state string) ([]models.Listing, string, error)
+
+// ResultFunc is a [CrawlFunc] that returns the connector's whole
+// [connector.Result], which also tells what the source holds now.
+type ResultFunc func(ctx context.Context, src models.Source, state string) (connector.Result, error)
+
+// GoneFunc tells whether a listing's page says it was removed (see
+// [connector.Gone]).
+type GoneFunc func(ctx context.Context, l models.Listing) (bool, error)
 
 // Config configures the crawler.
 type Config struct {
@@ -37,17 +56,28 @@ type Config struct {
 	Tick time.Duration
 	// DefaultInterval applies to sources without an interval.
 	DefaultInterval time.Duration
+	// Recheck is how many listings of an incremental source have their
+	// page checked for removal after each crawl, those checked longest ago
+	// first; 0 checks none.
+	Recheck int
+	// RecheckAfter is how long after it was found or last checked a
+	// listing's page may be checked again.
+	RecheckAfter time.Duration
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	return Config{Timeout: 10 * time.Minute, Tick: 15 * time.Second, DefaultInterval: time.Hour}
+	return Config{Timeout: 10 * time.Minute, Tick: 15 * time.Second, DefaultInterval: time.Hour, Recheck: 20,
+		RecheckAfter: time.Hour}
 }
 
 // Validate reports a configuration that cannot work.
 func (c Config) Validate() error {
 	if c.Timeout <= 0 || c.Tick <= 0 || c.DefaultInterval <= 0 {
 		return errors.New("crawl: timeout, tick and default interval must be positive")
+	}
+	if c.Recheck < 0 || c.Recheck > 10_000 || c.RecheckAfter < 0 {
+		return errors.New("crawl: recheck must be from 0 to 10000, recheck after not negative")
 	}
 	return nil
 }
@@ -57,8 +87,16 @@ var ErrBusy = errors.New("source is being crawled")
 
 // Stats counts what one crawl did.
 type Stats struct {
-	Found  int `json:"found"`
+	// Found is what the connector returned: new or changed on the platform
+	// since the last crawl, as far as it can tell.
+	Found int `json:"found"`
+	// Queued is how many were queued for analysis: New plus Changed.
 	Queued int `json:"queued"`
+	// New were never seen before; Changed came with new content (a new
+	// version); Removed are gone from the platform since.
+	New     int `json:"new"`
+	Changed int `json:"changed"`
+	Removed int `json:"removed"`
 }
 
 // Crawler runs sources.
@@ -66,7 +104,13 @@ type Crawler struct {
 	Cfg   Config
 	Store Store
 	Crawl CrawlFunc
-	Log   *slog.Logger
+	// Connect, when set, is used instead of Crawl: with it, listings gone
+	// from a source that is read as a full snapshot are marked removed.
+	Connect ResultFunc
+	// Gone, when set, re-checks the listings of incremental sources for
+	// removal (see [Config.Recheck]).
+	Gone GoneFunc
+	Log  *slog.Logger
 
 	mu sync.Mutex
 	// failed holds when a scheduled crawl of a source last failed and how
@@ -105,6 +149,11 @@ func (c *Crawler) Start(ctx context.Context, id string) (string, error) {
 
 // RunOnce crawls a source now, in the caller's goroutine.
 func (c *Crawler) RunOnce(ctx context.Context, id string) (Stats, error) {
+	return c.RunOnceProgress(ctx, id, nil)
+}
+
+// RunOnceProgress is [Crawler.RunOnce] telling progress (which may be nil).
+func (c *Crawler) RunOnceProgress(ctx context.Context, id string, progress ProgressFunc) (Stats, error) {
 	src, err := c.Store.Source(ctx, id)
 	if err != nil {
 		return Stats{}, err
@@ -120,38 +169,73 @@ func (c *Crawler) RunOnce(ctx context.Context, id string) (Stats, error) {
 	defer release(context.WithoutCancel(ctx))
 	ctx, cancel := context.WithTimeout(ctx, c.Cfg.Timeout)
 	defer cancel()
-	return c.crawl(ctx, src)
+	return c.crawl(ctx, src, progress)
 }
 
 func (c *Crawler) run(ctx context.Context, src models.Source, runID string) {
 	log := c.Log.With("source_id", src.ID, "type", src.Type, "run_id", runID)
-	st, err := c.crawl(ctx, src)
+	st, err := c.crawl(ctx, src, nil)
 	if err != nil {
 		log.Warn("crawl failed", "found", st.Found, "queued", st.Queued, "err", err)
 		return
 	}
-	log.Info("crawl done", "found", st.Found, "queued", st.Queued)
+	log.Info("crawl done", "found", st.Found, "queued", st.Queued, "new", st.New, "changed", st.Changed, "removed", st.Removed)
 }
 
-func (c *Crawler) crawl(ctx context.Context, src models.Source) (Stats, error) {
+// crawl crawls src and adds the outcome to its crawl record.
+func (c *Crawler) crawl(ctx context.Context, src models.Source, progress ProgressFunc) (Stats, error) {
+	st, err := c.crawlSource(ctx, src, progress)
+	n := redisq.CrawlCounts{Found: int64(st.Found), New: int64(st.New), Changed: int64(st.Changed), Removed: int64(st.Removed)}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if rerr := c.Store.RecordCrawl(rctx, src.ID, n, time.Now(), err != nil); rerr != nil {
+		c.Log.Warn("cannot record crawl", "source_id", src.ID, "err", rerr)
+	}
+	return st, err
+}
+
+func (c *Crawler) crawlSource(ctx context.Context, src models.Source, progress ProgressFunc) (Stats, error) {
 	var st Stats
-	listings, state, err := c.Crawl(ctx, src, src.State)
+	res, err := c.connect(ctx, src)
 	if err != nil {
 		return st, fmt.Errorf("crawl %s source %s: %w", src.Type, src.ID, err)
 	}
-	st.Found = len(listings)
-	for _, l := range listings {
+	st.Found = len(res.Listings)
+	if progress != nil {
+		progress(0, st.Found)
+	}
+	for i, l := range res.Listings {
 		l.Platform, l.SourceID = src.Type, src.ID
 		sub, err := c.Store.SubmitListing(ctx, l)
 		if err != nil {
 			// The state is not advanced: the next crawl finds these again.
 			return st, fmt.Errorf("queue listing %s: %w", l.ExternalID, err)
 		}
+		switch {
+		case sub.Changed:
+			st.Changed++
+		case sub.Queued:
+			st.New++
+		}
 		if sub.Queued {
 			st.Queued++
 		}
+		if progress != nil {
+			progress(i+1, st.Found)
+		}
 	}
-	return st, c.Store.SourceCrawled(ctx, src, state, time.Now())
+	if err := c.removals(ctx, src, res.Present, &st); err != nil {
+		return st, err
+	}
+	return st, c.Store.SourceCrawled(ctx, src, res.State, time.Now())
+}
+
+func (c *Crawler) connect(ctx context.Context, src models.Source) (connector.Result, error) {
+	if c.Connect != nil {
+		return c.Connect(ctx, src, src.State)
+	}
+	listings, state, err := c.Crawl(ctx, src, src.State)
+	return connector.Result{Listings: listings, State: state}, err
 }
 
 // Schedule runs every source at its interval until ctx is done.

@@ -48,6 +48,9 @@ type Submitted struct {
 	// Queued is false when the same listing (same platform and external id,
 	// same content) was submitted before: nothing new is queued.
 	Queued bool
+	// Changed is true when a listing seen before came with new content: it
+	// got a new version, the previous one is kept (see [Store.ListingVersions]).
+	Changed bool
 }
 
 // SubmitListing stores a listing and queues a job to analyse it. A listing
@@ -65,6 +68,7 @@ func (s *Store) SubmitListing(ctx context.Context, l models.Listing) (Submitted,
 		return Submitted{}, ErrQueueFull
 	}
 	now := time.Now().UTC()
+	var prev *models.Listing // the version a changed listing replaces
 	if l.ExternalID != "" {
 		id := NewID()
 		set, err := s.rdb.HSetNX(ctx, keyExt(l.Platform), l.ExternalID, id).Result()
@@ -74,13 +78,14 @@ func (s *Store) SubmitListing(ctx context.Context, l models.Listing) (Submitted,
 		if !set {
 			old, err := s.existing(ctx, l)
 			if err == nil && contentHash(old) == contentHash(l) {
-				return Submitted{Listing: old}, nil
+				return s.unchanged(ctx, old)
 			}
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return Submitted{}, err
 			}
 			if err == nil { // changed: keep id, evidence and creation time
 				l.ID, l.CreatedAt, l.Evidence, l.Analysis = old.ID, old.CreatedAt, old.Evidence, old.Analysis
+				prev = &old
 			}
 		} else {
 			l.ID = id
@@ -101,18 +106,20 @@ func (s *Store) SubmitListing(ctx context.Context, l models.Listing) (Submitted,
 		l.Evidence = []models.Evidence{}
 	}
 	job := models.Job{ID: NewID(), ListingID: l.ID, Attempt: 1, CreatedAt: now}
+	l.Version, l.RemovedAt = nextVersion(prev), time.Time{}
 	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, keyListing(l.ID), mustJSON(l), 0)
 		if l.ExternalID != "" {
 			p.HSet(ctx, keyExt(l.Platform), l.ExternalID, l.ID)
 		}
+		keepVersion(ctx, p, l, prev)
 		p.XAdd(ctx, &redis.XAddArgs{Stream: keyJobs, Values: map[string]any{"job": mustJSON(job)}})
 		return nil
 	})
 	if err != nil {
 		return Submitted{}, wrap(err)
 	}
-	return Submitted{Listing: l, Job: job, Queued: true}, nil
+	return Submitted{Listing: l, Job: job, Queued: true, Changed: prev != nil}, nil
 }
 
 func (s *Store) existing(ctx context.Context, l models.Listing) (models.Listing, error) {
@@ -163,14 +170,40 @@ func SuspicionOf(l models.Listing) models.Suspicion {
 // FinishListing stores an analysed (or failed) listing, ranks it, and
 // acknowledges the job that produced it, all in one transaction: the result
 // is written exactly once per acknowledged job. d may be nil when no queued
-// job is involved.
+// job is involved. When d is no longer pending (another worker took it over
+// and finished it first), nothing is written and the error is ErrJobGone.
 func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery) error {
-	old, err := hgetJSON[models.Suspicion](ctx, s.rdb, keySuspItem, l.ID)
+	// The listing key is watched: a second finisher of the same job, which
+	// writes it, makes this transaction fail, and the retry sees the job gone.
+	for range custodyRetries {
+		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error { return finishListing(ctx, tx, l, d) }, keyListing(l.ID))
+		if errors.Is(err, redis.TxFailedErr) {
+			continue
+		}
+		if err == nil || errors.Is(err, ErrJobGone) || errors.Is(err, ErrUnavailable) {
+			return err
+		}
+		return wrap(err)
+	}
+	return fmt.Errorf("%w: listing %s kept changing", ErrUnavailable, l.ID)
+}
+
+func finishListing(ctx context.Context, tx *redis.Tx, l models.Listing, d *Delivery) error {
+	if d != nil {
+		ok, err := pending(ctx, tx, d)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrJobGone
+		}
+	}
+	old, err := hgetJSON[models.Suspicion](ctx, tx, keySuspItem, l.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
 	}
 	l.UpdatedAt = time.Now().UTC()
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Set(ctx, keyListing(l.ID), mustJSON(l), 0)
 		for _, b := range old.Brands {
 			p.ZRem(ctx, keySuspBrand(b.BrandID), l.ID)
@@ -199,7 +232,7 @@ func (s *Store) FinishListing(ctx context.Context, l models.Listing, d *Delivery
 		}
 		return nil
 	})
-	return wrap(err)
+	return err
 }
 
 // SuspicionQuery selects suspicions.

@@ -19,9 +19,13 @@ const keyStats = prefix + "stats"
 type Stats struct {
 	Analyses int64
 	Failures int64
+	// ImageReuses counts pictures whose stored analysis was reused.
+	ImageReuses int64
 	// Signals counts signals found, by type.
 	Signals map[models.SignalType]int64
 	Queue   QueueStats
+	// Sources is the crawl record of every source.
+	Sources []SourceCrawlStats
 }
 
 func countAnalysis(ctx context.Context, p redis.Pipeliner, a *models.Analysis) {
@@ -45,10 +49,15 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 			st.Analyses = n
 		case k == "failures":
 			st.Failures = n
+		case k == "image_reuses":
+			st.ImageReuses = n
 		case strings.HasPrefix(k, "signals:"):
 			st.Signals[models.SignalType(strings.TrimPrefix(k, "signals:"))] = n
 		}
 	}
-	st.Queue, err = s.QueueStats(ctx)
+	if st.Queue, err = s.QueueStats(ctx); err != nil {
+		return st, err
+	}
+	st.Sources, err = s.CrawlStats(ctx)
 	return st, err
 }

@@ -19,6 +19,7 @@
 //	cl:sources             hash  source id -> Source JSON
 //	cl:jobs                stream of jobs, consumer group "workers"
 //	cl:jobs:dead           stream of jobs that failed too often
+//	cl:imgres:<sha>:<v>:<s> str  ImageReport JSON of one picture (imagecache.go)
 package redisq
 
 import (
@@ -60,6 +61,9 @@ type Config struct {
 	// MaxAttempts is how often a job is delivered before it goes to the
 	// dead-letter stream.
 	MaxAttempts int64
+	// ImageResultTTL is how long the analysis of one picture is kept for
+	// reuse by a later listing showing the same bytes; 0 keeps none.
+	ImageResultTTL time.Duration
 }
 
 // DefaultConfig returns the defaults.
@@ -69,6 +73,9 @@ func DefaultConfig() Config {
 		MaxQueue:    1_000_000,
 		Visibility:  2 * time.Minute,
 		MaxAttempts: 5,
+		// A month: long enough for reposts of the same pictures, short
+		// enough to bound the memory they take.
+		ImageResultTTL: 30 * 24 * time.Hour,
 	}
 }
 

@@ -26,6 +26,10 @@ type Queue interface {
 	Ack(ctx context.Context, d *redisq.Delivery) error
 	DeadLetter(ctx context.Context, d *redisq.Delivery, l models.Listing, reason string) error
 	MaxAttempts() int64
+	// Extend renews the lease of a job this consumer is still working on.
+	Extend(ctx context.Context, consumer string, d *redisq.Delivery) error
+	// Visibility is how long a lease lasts without renewal.
+	Visibility() time.Duration
 }
 
 // Processor runs the listing path for one listing.
@@ -131,23 +135,33 @@ func (w *Worker) loop(ctx, jobBase context.Context, consumer string) {
 		if d == nil {
 			continue
 		}
-		w.handle(jobBase, d)
+		w.handle(jobBase, consumer, d)
 	}
 }
 
 // handle runs one job and settles it: finished, retried later, handed
 // back, or dead-lettered.
-func (w *Worker) handle(base context.Context, d *redisq.Delivery) {
+func (w *Worker) handle(base context.Context, consumer string, d *redisq.Delivery) {
 	log := w.log.With("job_id", d.Job.ID, "listing_id", d.Job.ListingID, "delivery", d.Deliveries)
 	ctx, cancel := context.WithTimeout(base, w.cfg.JobTimeout)
 	defer cancel()
+	stopLease := w.keepLease(ctx, cancel, consumer, d, log)
 	start := time.Now()
 	l, err := w.run(ctx, d)
+	if lost := stopLease(); lost {
+		log.Warn("job lease lost to another worker; it finishes the job", "err", err)
+		return
+	}
 	settle, cancelSettle := context.WithTimeout(context.WithoutCancel(base), 10*time.Second)
 	defer cancelSettle()
 	switch {
 	case err == nil:
-		if err := w.q.FinishListing(settle, l, d); err != nil {
+		err := w.q.FinishListing(settle, l, d)
+		if errors.Is(err, redisq.ErrJobGone) {
+			log.Warn("job was finished by another worker; result dropped")
+			return
+		}
+		if err != nil {
 			log.Error("cannot store result; the job will be retried", "err", err)
 			return
 		}
@@ -178,6 +192,43 @@ func (w *Worker) handle(base context.Context, d *redisq.Delivery) {
 		// Left pending: another claim takes it after the visibility timeout.
 		log.Warn("job failed; will retry", "err", err)
 	}
+}
+
+// keepLease renews the job's lease at a third of the visibility timeout while
+// it runs, so that no other worker claims a job whose worker is alive, however
+// long it takes. A lease that was lost (this worker stalled past the timeout
+// and another took the job over) cancels the job: the other one finishes it.
+// The returned func stops the renewals, waits for the last one, and reports
+// whether the lease was lost.
+func (w *Worker) keepLease(ctx context.Context, cancel context.CancelFunc, consumer string, d *redisq.Delivery, log *slog.Logger) func() bool {
+	every := w.q.Visibility() / 3
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	lost := false
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			err := w.q.Extend(ctx, consumer, d)
+			switch {
+			case errors.Is(err, redisq.ErrJobGone):
+				lost = true
+				cancel()
+				return
+			case err != nil && ctx.Err() == nil:
+				log.Warn("cannot renew job lease", "err", err)
+			}
+		}
+	}()
+	return func() bool { close(done); <-stopped; return lost }
 }
 
 func (w *Worker) run(ctx context.Context, d *redisq.Delivery) (l models.Listing, err error) {

@@ -31,6 +31,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,6 +149,14 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 					next = same
 				}
 			}
+		}
+	}
+	if next == nil || visited[next.String()] {
+		// Pagination ended (or led back to a page read), not at the page
+		// cap: the ids seen are every listing the pages hold now.
+		res.Present = slices.Clone(ids)
+		if res.Present == nil {
+			res.Present = []string{}
 		}
 	}
 	// The ids of this crawl first, then the older ones, capped.

@@ -2,10 +2,8 @@ package html
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
@@ -20,19 +19,13 @@ const selectors = `{"item":".ad-item","title":"h2","price":".price","link":"a.ad
 
 // fakeSite serves the two fixture pages at /taschen?seite=N.
 type fakeSite struct {
-	srv      *httptest.Server
-	calls    atomic.Int32
-	override func(w http.ResponseWriter, r *http.Request) bool
+	*connectortest.Fake
 }
 
 func newFake(t *testing.T) *fakeSite {
 	t.Helper()
 	f := &fakeSite{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.calls.Add(1)
-		if f.override != nil && f.override(w, r) {
-			return
-		}
+	f.Fake = connectortest.NewFake(t, func(w http.ResponseWriter, r *http.Request) {
 		name := map[string]string{"1": "page1.html", "2": "page2.html"}[r.URL.Query().Get("seite")]
 		if r.URL.Path != "/taschen" || name == "" {
 			http.NotFound(w, r)
@@ -44,46 +37,45 @@ func newFake(t *testing.T) *fakeSite {
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write(raw)
-	}))
-	t.Cleanup(f.srv.Close)
+	})
 	return f
 }
 
 func (f *fakeSite) source() models.Source {
-	return models.Source{ID: "h1", Type: "html", URL: f.srv.URL + "/taschen?seite=1", Query: selectors}
+	return models.Source{ID: "h1", Type: "html", URL: f.Srv.URL + "/taschen?seite=1", Query: selectors}
 }
 
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), connector.DefaultConfig())
+	c := New(f.Srv.Client(), connector.DefaultConfig())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 2 {
-		t.Errorf("%d pages read, want 2 (page 2 links back to page 1)", f.calls.Load())
+	if f.Calls.Load() != 2 {
+		t.Errorf("%d pages read, want 2 (page 2 links back to page 1)", f.Calls.Load())
 	}
 	if len(res.Listings) != 3 {
 		t.Fatalf("%d listings: %+v", len(res.Listings), res.Listings)
 	}
-	host := strings.Split(strings.TrimPrefix(f.srv.URL, "http://"), ":")[0]
+	host := strings.Split(strings.TrimPrefix(f.Srv.URL, "http://"), ":")[0]
 	sp := res.Listings[0]
-	if sp.Platform != "html" || sp.ExternalID != f.srv.URL+"/anzeige/2871-speedy-30" || sp.URL != sp.ExternalID ||
+	if sp.Platform != "html" || sp.ExternalID != f.Srv.URL+"/anzeige/2871-speedy-30" || sp.URL != sp.ExternalID ||
 		sp.Title != "Speedy 30 Monogram – wie neu" || sp.Price != 1299 || sp.Currency != "EUR" || sp.Seller != "taschen_queen" ||
 		!strings.Contains(sp.Desc, "Original mit Rechnung, Versand möglich.") ||
-		!slices.Equal(sp.ImageURLs, []string{f.srv.URL + "/img/2871-a.jpg", "https://cdn.markt.example/2871-b.jpg"}) {
+		!slices.Equal(sp.ImageURLs, []string{f.Srv.URL + "/img/2871-a.jpg", "https://cdn.markt.example/2871-b.jpg"}) {
 		t.Errorf("first listing %#v", sp)
 	}
 	nf := res.Listings[1]
 	if nf.URL != "https://markt.example/anzeige/2870-neverfull?ref=list" || nf.Price != 45 || nf.Currency != "EUR" ||
-		nf.Seller != host || !slices.Equal(nf.ImageURLs, []string{f.srv.URL + "/img/2870@1x.jpg"}) {
+		nf.Seller != host || !slices.Equal(nf.ImageURLs, []string{f.Srv.URL + "/img/2870@1x.jpg"}) {
 		t.Errorf("second listing %#v", nf)
 	}
 	kp := res.Listings[2]
 	if kp.Title != "Keepall 45 Bandoulière" || kp.Price != 1150.5 || kp.Currency != "USD" || kp.Seller != "bags4u" || len(kp.ImageURLs) != 0 {
 		t.Errorf("page 2 listing %#v", kp)
 	}
-	want := fmt.Sprintf(`["%[1]s/anzeige/2871-speedy-30","https://markt.example/anzeige/2870-neverfull?ref=list","%[1]s/anzeige/2866-keepall"]`, f.srv.URL)
+	want := fmt.Sprintf(`["%[1]s/anzeige/2871-speedy-30","https://markt.example/anzeige/2870-neverfull?ref=list","%[1]s/anzeige/2866-keepall"]`, f.Srv.URL)
 	if res.State != want {
 		t.Errorf("state %s, want %s", res.State, want)
 	}
@@ -97,7 +89,7 @@ func TestCrawlFixtures(t *testing.T) {
 	}
 	// A state from before the Keepall was listed: only it is new, and
 	// the older ids stay in the state after this crawl's.
-	older := fmt.Sprintf(`["%s/anzeige/2871-speedy-30","https://markt.example/anzeige/2870-neverfull?ref=list","https://markt.example/anzeige/1"]`, f.srv.URL)
+	older := fmt.Sprintf(`["%s/anzeige/2871-speedy-30","https://markt.example/anzeige/2870-neverfull?ref=list","https://markt.example/anzeige/1"]`, f.Srv.URL)
 	mid, err := c.Crawl(context.Background(), f.source(), older)
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +101,7 @@ func TestCrawlFixtures(t *testing.T) {
 
 func TestCrawlDefaults(t *testing.T) {
 	f := newFake(t)
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		_, _ = w.Write([]byte(`<html><head><base href="/shop/"></head><body>
 			<div class="card"><a href="p/1">Rolex Datejust</a><img src="1.jpg"><b>CHF 1'299.–</b></div>
 			<div class="card"><span>Hublot, no link</span><img src="2.png"></div>
@@ -119,18 +111,18 @@ func TestCrawlDefaults(t *testing.T) {
 	}
 	src := f.source()
 	src.Query = `{"item":".card","next":"a[rel=next]"}`
-	res, err := New(f.srv.Client(), connector.DefaultConfig()).Crawl(context.Background(), src, "")
+	res, err := New(f.Srv.Client(), connector.DefaultConfig()).Crawl(context.Background(), src, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 1 {
-		t.Errorf("%d pages read: a next link off the origin must not be followed", f.calls.Load())
+	if f.Calls.Load() != 1 {
+		t.Errorf("%d pages read: a next link off the origin must not be followed", f.Calls.Load())
 	}
 	if len(res.Listings) != 2 {
 		t.Fatalf("%d listings: %+v", len(res.Listings), res.Listings)
 	}
 	r := res.Listings[0]
-	if r.Title != "Rolex Datejust" || r.URL != f.srv.URL+"/shop/p/1" || !slices.Equal(r.ImageURLs, []string{f.srv.URL + "/shop/1.jpg"}) || r.Price != 0 {
+	if r.Title != "Rolex Datejust" || r.URL != f.Srv.URL+"/shop/p/1" || !slices.Equal(r.ImageURLs, []string{f.Srv.URL + "/shop/1.jpg"}) || r.Price != 0 {
 		t.Errorf("default selectors %#v", r)
 	}
 	// The mailto card has a title but no http link; the second has neither.
@@ -140,74 +132,36 @@ func TestCrawlDefaults(t *testing.T) {
 }
 
 func TestCrawlErrors(t *testing.T) {
-	cases := map[string]struct {
-		url, query, state string
-		status            int
-		ctype, answer     string
-		maxBytes          int64
-		want              error
-		wantType          any
-	}{
-		"bad url":          {url: "file:///etc/passwd", want: connector.ErrBadSource},
-		"query not json":   {query: ".ad-item", want: connector.ErrBadSource},
-		"no item":          {query: `{"title":"h2"}`, want: connector.ErrBadSource},
-		"unknown key":      {query: `{"item":"li","titel":"h2"}`, want: connector.ErrBadSource},
-		"bad selector":     {query: `{"item":"li[","title":"h2"}`, want: connector.ErrBadSource},
-		"bad sub-selector": {query: `{"item":"li","price":":nth-child(x)"}`, want: connector.ErrBadSource},
-		"bad state":        {state: `{"a":1}`, answer: "<html></html>"},
-		"forbidden":        {status: 403, answer: "<h1>Access denied</h1>", wantType: new(*connector.StatusError)},
-		"not html":         {ctype: "application/pdf", answer: "%PDF-1.7", want: connector.ErrBadResponse},
-		"too large":        {answer: "<html>" + strings.Repeat("x", 3000), maxBytes: 2048, want: connector.ErrTooLarge},
+	cases := map[string]connectortest.ErrorCase{
+		"bad url":          {URL: "file:///etc/passwd", Want: connector.ErrBadSource},
+		"query not json":   {Query: ".ad-item", Want: connector.ErrBadSource},
+		"no item":          {Query: `{"title":"h2"}`, Want: connector.ErrBadSource},
+		"unknown key":      {Query: `{"item":"li","titel":"h2"}`, Want: connector.ErrBadSource},
+		"bad selector":     {Query: `{"item":"li[","title":"h2"}`, Want: connector.ErrBadSource},
+		"bad sub-selector": {Query: `{"item":"li","price":":nth-child(x)"}`, Want: connector.ErrBadSource},
+		"bad state":        {State: `{"a":1}`, Answer: "<html></html>"},
+		"forbidden":        {Status: 403, Answer: "<h1>Access denied</h1>", WantType: new(*connector.StatusError)},
+		"not html":         {Header: map[string]string{"Content-Type": "application/pdf"}, Answer: "%PDF-1.7", Want: connector.ErrBadResponse},
+		"too large":        {Answer: "<html>" + strings.Repeat("x", 3000), MaxBytes: 2048, Want: connector.ErrTooLarge},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.override = func(w http.ResponseWriter, r *http.Request) bool {
-				if c.ctype != "" {
-					w.Header().Set("Content-Type", c.ctype)
-				}
-				if c.status != 0 {
-					w.WriteHeader(c.status)
-				}
-				_, _ = w.Write([]byte(c.answer))
-				return true
-			}
-			src := f.source()
-			if c.url != "" {
-				src.URL = c.url
-			}
-			if c.query != "" {
-				src.Query = c.query
-			}
-			cfg := connector.DefaultConfig()
-			if c.maxBytes != 0 {
-				cfg.MaxPageBytes = c.maxBytes
-			}
-			_, err := New(f.srv.Client(), cfg).Crawl(context.Background(), src, c.state)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := newFake(t)
+		return c.Run(ctx, f.Fake, f.source(), connector.DefaultConfig(), build)
+	})
 }
 
 func TestCrawlStopsAtPageCap(t *testing.T) {
 	f := newFake(t)
 	var n atomic.Int32
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		i := n.Add(1)
 		fmt.Fprintf(w, `<div class="ad-item"><a class="ad-title" href="/a/%d"><h2>item %d</h2></a></div><a rel="next" href="/taschen?seite=%d">next</a>`, i, i, i+10)
 		return true
 	}
 	cfg := connector.DefaultConfig()
 	cfg.MaxPages = 3
-	res, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
+	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

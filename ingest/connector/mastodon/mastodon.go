@@ -14,9 +14,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
-
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -180,7 +179,7 @@ func listing(platform string, s status) (models.Listing, error) {
 	if s.Account == nil || (s.Account.Acct == "" && s.Account.Username == "") {
 		return models.Listing{}, &connector.FieldError{Field: "account.acct"}
 	}
-	text := PlainText(s.Content)
+	text := listingtext.PlainText(s.Content)
 	if s.SpoilerText != "" {
 		text = strings.TrimSpace(s.SpoilerText + "\n\n" + text)
 	}
@@ -206,7 +205,7 @@ func listing(platform string, s status) (models.Listing, error) {
 			l.ImageURLs = append(l.ImageURLs, u)
 		}
 	}
-	l.Price, l.Currency = FindPrice(text)
+	l.Price, l.Currency = listingtext.FindPrice(text)
 	return l, nil
 }
 
@@ -219,82 +218,6 @@ func title(text string) string {
 	}
 	r := []rune(line)
 	return strings.TrimSpace(string(r[:119])) + "…"
-}
-
-// PlainText turns a status's HTML content into text: paragraphs become
-// blank-line separated, <br> a line break, tags vanish and entities are
-// decoded. Malformed HTML yields what could be read.
-func PlainText(content string) string {
-	z := html.NewTokenizer(strings.NewReader(content))
-	var b strings.Builder
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return tidy(b.String())
-		case html.TextToken:
-			b.Write(z.Text())
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "br":
-				b.WriteString("\n")
-			case "p", "li", "blockquote", "pre":
-				b.WriteString("\n\n")
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "p", "li", "blockquote", "pre":
-				b.WriteString("\n\n")
-			}
-		}
-	}
-}
-
-// tidy trims each line and keeps at most one blank line in a row.
-func tidy(s string) string {
-	lines := strings.Split(s, "\n")
-	out := make([]string, 0, len(lines))
-	blank := true
-	for _, ln := range lines {
-		ln = strings.Join(strings.Fields(ln), " ")
-		if ln == "" {
-			if !blank {
-				out = append(out, "")
-			}
-			blank = true
-			continue
-		}
-		out = append(out, ln)
-		blank = false
-	}
-	return strings.TrimSpace(strings.Join(out, "\n"))
-}
-
-var (
-	symbols = map[string]string{"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
-	// A price: a symbol or ISO code before or after an amount.
-	priceRE = regexp.MustCompile(`(?i)(?:(€|\$|£|¥|\b(?:EUR|USD|GBP|CHF|JPY|CNY)\b)\s?([0-9]{1,7}(?:[.,][0-9]{1,2})?)\b)|(?:\b([0-9]{1,7}(?:[.,][0-9]{1,2})?)\s?(€|\$|£|¥|(?:EUR|USD|GBP|CHF|JPY|CNY)\b))`)
-)
-
-// FindPrice returns the first price written in text, or 0 and "".
-func FindPrice(text string) (float64, string) {
-	m := priceRE.FindStringSubmatch(text)
-	if m == nil {
-		return 0, ""
-	}
-	cur, num := m[1], m[2]
-	if cur == "" {
-		num, cur = m[3], m[4]
-	}
-	if c, ok := symbols[cur]; ok {
-		cur = c
-	}
-	v, err := strconv.ParseFloat(strings.Replace(num, ",", ".", 1), 64)
-	if err != nil {
-		return 0, ""
-	}
-	return v, strings.ToUpper(cur)
 }
 
 // idLess compares status ids: Mastodon's are decimal strings, some

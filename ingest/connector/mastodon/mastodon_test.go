@@ -2,10 +2,8 @@ package mastodon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -13,15 +11,14 @@ import (
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
 // fakeServer serves the fixtures as a hashtag timeline of three pages
 // (the last empty), linked by Link headers as Mastodon does.
 type fakeServer struct {
-	srv      *httptest.Server
-	calls    atomic.Int32
-	override func(w http.ResponseWriter, r *http.Request) bool
+	*connectortest.Fake
 }
 
 func newFake(t *testing.T) *fakeServer {
@@ -34,11 +31,7 @@ func newFake(t *testing.T) *fakeServer {
 		}
 		return raw
 	}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.calls.Add(1)
-		if f.override != nil && f.override(w, r) {
-			return
-		}
+	f.Fake = connectortest.NewFake(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/timelines/tag/sneakers" {
 			http.NotFound(w, r)
 			return
@@ -46,7 +39,7 @@ func newFake(t *testing.T) *fakeServer {
 		q := r.URL.Query()
 		link := func(next, prev string) {
 			w.Header().Set("Link", fmt.Sprintf(`<%s/api/v1/timelines/tag/sneakers?limit=2&max_id=%s>; rel="next", <%s/api/v1/timelines/tag/sneakers?limit=2&min_id=%s>; rel="prev"`,
-				f.srv.URL, next, f.srv.URL, prev))
+				f.Srv.URL, next, f.Srv.URL, prev))
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		switch q.Get("max_id") {
@@ -59,13 +52,12 @@ func newFake(t *testing.T) *fakeServer {
 		default:
 			_, _ = w.Write([]byte("[]"))
 		}
-	}))
-	t.Cleanup(f.srv.Close)
+	})
 	return f
 }
 
 func (f *fakeServer) source() models.Source {
-	return models.Source{ID: "m1", Type: "mastodon", URL: f.srv.URL, Query: "#sneakers"}
+	return models.Source{ID: "m1", Type: "mastodon", URL: f.Srv.URL, Query: "#sneakers"}
 }
 
 func testConfig() connector.Config {
@@ -76,13 +68,13 @@ func testConfig() connector.Config {
 
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 3 {
-		t.Errorf("%d pages read, want 3 (the last one empty)", f.calls.Load())
+	if f.Calls.Load() != 3 {
+		t.Errorf("%d pages read, want 3 (the last one empty)", f.Calls.Load())
 	}
 	if len(res.Listings) != 3 {
 		t.Fatalf("%d listings: %+v", len(res.Listings), res.Listings)
@@ -110,9 +102,9 @@ func TestCrawlFixtures(t *testing.T) {
 	}
 
 	// Incremental: since the newest id, the server answers with nothing new.
-	f.calls.Store(0)
+	f.Calls.Store(0)
 	var sinceID string
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		sinceID = r.URL.Query().Get("since_id")
 		return false
 	}
@@ -122,8 +114,8 @@ func TestCrawlFixtures(t *testing.T) {
 	}
 	// The fixture server ignores since_id: the connector must stop at the
 	// first status it has seen.
-	if sinceID != res.State || len(again.Listings) != 0 || again.State != res.State || f.calls.Load() != 1 {
-		t.Errorf("second crawl: since_id %q, %d listings, state %q, %d calls", sinceID, len(again.Listings), again.State, f.calls.Load())
+	if sinceID != res.State || len(again.Listings) != 0 || again.State != res.State || f.Calls.Load() != 1 {
+		t.Errorf("second crawl: since_id %q, %d listings, state %q, %d calls", sinceID, len(again.Listings), again.State, f.Calls.Load())
 	}
 	// From an older state, only the newer statuses come back.
 	res3, err := c.Crawl(context.Background(), f.source(), "112580000000000103")
@@ -136,123 +128,45 @@ func TestCrawlFixtures(t *testing.T) {
 }
 
 func TestCrawlErrors(t *testing.T) {
-	cases := map[string]struct {
-		query, url, state string
-		status            int
-		answer            string
-		link              string
-		maxBytes          int64
-		want              error
-		wantType          any
-	}{
-		"bad hashtag":      {query: "a/b", want: connector.ErrBadSource},
-		"empty hashtag":    {query: "#", want: connector.ErrBadSource},
-		"bad url":          {url: "gopher://x", want: connector.ErrBadSource},
-		"bad state":        {state: "12'; DROP", answer: "[]"},
-		"not found":        {status: 404, answer: `{"error":"Record not found"}`, wantType: new(*connector.StatusError)},
-		"not json":         {answer: "<html>", want: connector.ErrBadResponse},
-		"object not array": {answer: `{"error":"x"}`, want: connector.ErrBadResponse},
-		"missing id":       {answer: `[{"content":"x","account":{"acct":"a"}}]`, wantType: new(*connector.FieldError)},
-		"hostile id":       {answer: `[{"id":"../../x","account":{"acct":"a"}}]`, want: connector.ErrBadResponse},
-		"missing account":  {answer: `[{"id":"5","content":"x"}]`, wantType: new(*connector.FieldError)},
-		"boost of a boost": {answer: `[{"id":"5","account":{"acct":"a"},"reblog":{"id":"4","reblog":{"id":"3"}}}]`, want: connector.ErrBadResponse},
-		"too large":        {answer: `[{"id":"5","content":"` + strings.Repeat("x", 3000) + `","account":{"acct":"a"}}]`, maxBytes: 2048, want: connector.ErrTooLarge},
-		"foreign next":     {answer: `[{"id":"5","account":{"acct":"a"}}]`, link: `<http://10.0.0.1/x>; rel="next"`, want: connector.ErrBadResponse},
+	cases := map[string]connectortest.ErrorCase{
+		"bad hashtag":      {Query: "a/b", Want: connector.ErrBadSource},
+		"empty hashtag":    {Query: "#", Want: connector.ErrBadSource},
+		"bad url":          {URL: "gopher://x", Want: connector.ErrBadSource},
+		"bad state":        {State: "12'; DROP", Answer: "[]"},
+		"not found":        {Status: 404, Answer: `{"error":"Record not found"}`, WantType: new(*connector.StatusError)},
+		"not json":         {Answer: "<html>", Want: connector.ErrBadResponse},
+		"object not array": {Answer: `{"error":"x"}`, Want: connector.ErrBadResponse},
+		"missing id":       {Answer: `[{"content":"x","account":{"acct":"a"}}]`, WantType: new(*connector.FieldError)},
+		"hostile id":       {Answer: `[{"id":"../../x","account":{"acct":"a"}}]`, Want: connector.ErrBadResponse},
+		"missing account":  {Answer: `[{"id":"5","content":"x"}]`, WantType: new(*connector.FieldError)},
+		"boost of a boost": {Answer: `[{"id":"5","account":{"acct":"a"},"reblog":{"id":"4","reblog":{"id":"3"}}}]`, Want: connector.ErrBadResponse},
+		"too large":        {Answer: `[{"id":"5","content":"` + strings.Repeat("x", 3000) + `","account":{"acct":"a"}}]`, MaxBytes: 2048, Want: connector.ErrTooLarge},
+		"foreign next":     {Answer: `[{"id":"5","account":{"acct":"a"}}]`, Header: map[string]string{"Link": `<http://10.0.0.1/x>; rel="next"`}, Want: connector.ErrBadResponse},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.override = func(w http.ResponseWriter, r *http.Request) bool {
-				if c.link != "" {
-					w.Header().Set("Link", c.link)
-				}
-				if c.status != 0 {
-					w.WriteHeader(c.status)
-				}
-				_, _ = w.Write([]byte(c.answer))
-				return true
-			}
-			src := f.source()
-			if c.query != "" {
-				src.Query = c.query
-			}
-			if c.url != "" {
-				src.URL = c.url
-			}
-			cfg := testConfig()
-			if c.maxBytes != 0 {
-				cfg.MaxPageBytes = c.maxBytes
-			}
-			_, err := New(f.srv.Client(), cfg).Crawl(context.Background(), src, c.state)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := newFake(t)
+		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
+	})
 }
 
 func TestCrawlStopsAtPageCap(t *testing.T) {
 	f := newFake(t)
 	var n atomic.Int32
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		i := 1000 - n.Add(1)
-		w.Header().Set("Link", fmt.Sprintf(`<%s/api/v1/timelines/tag/sneakers?max_id=%d>; rel="next"`, f.srv.URL, i))
+		w.Header().Set("Link", fmt.Sprintf(`<%s/api/v1/timelines/tag/sneakers?max_id=%d>; rel="next"`, f.Srv.URL, i))
 		fmt.Fprintf(w, `[{"id":"%d","account":{"acct":"a"}}]`, i)
 		return true
 	}
 	cfg := testConfig()
 	cfg.MaxPages = 3
-	res, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
+	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n.Load() != 3 || len(res.Listings) != 3 || res.State != "999" {
 		t.Errorf("%d pages, %d listings, state %q", n.Load(), len(res.Listings), res.State)
-	}
-}
-
-func TestPlainText(t *testing.T) {
-	cases := map[string]string{
-		`<p>a &amp; b</p><p>c<br>d<br/>e</p>`: "a & b\n\nc\nd\ne",
-		`<p>unclosed <b>bold`:                 "unclosed bold",
-		`plain`:                               "plain",
-		`<script>x</script><p>y</p>`:          "x\n\ny",
-		`<p><a href="https://x/tags/a" class="hashtag">#<span>a</span></a></p>`: "#a",
-		``: "",
-	}
-	for in, want := range cases {
-		if got := PlainText(in); got != want {
-			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestFindPrice(t *testing.T) {
-	cases := []struct {
-		text string
-		v    float64
-		cur  string
-	}{
-		{"Puffer jackets 45€, all sizes", 45, "EUR"},
-		{"only € 19,99 today", 19.99, "EUR"},
-		{"EUR 120 or best offer", 120, "EUR"},
-		{"$30 a pair", 30, "USD"},
-		{"12.50 GBP", 12.5, "GBP"},
-		{"sneakers size 42", 0, ""},
-		{"WhatsApp +44 7700 900123", 0, ""},
-		{"1:1 mirror quality", 0, ""},
-	}
-	for _, c := range cases {
-		v, cur := FindPrice(c.text)
-		if v != c.v || cur != c.cur {
-			t.Errorf("FindPrice(%q) = %v %q, want %v %q", c.text, v, cur, c.v, c.cur)
-		}
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 	"strings"
 
 	"counterlens/ingest/connector"
-	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -197,7 +197,7 @@ func listing(platform string, base *url.URL, p post) (models.Listing, error) {
 	if l.Seller == "[deleted]" { // the account is gone; the name is not a seller
 		l.Seller = ""
 	}
-	l.Price, l.Currency = mastodon.FindPrice(title + "\n" + desc)
+	l.Price, l.Currency = listingtext.FindPrice(title + "\n" + desc)
 	return l, nil
 }
 

@@ -2,36 +2,28 @@ package reddit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
 // fakeReddit serves the fixtures as r/RepSneakersDeals/new, two pages
 // linked by after.
 type fakeReddit struct {
-	srv      *httptest.Server
-	calls    atomic.Int32
-	override func(w http.ResponseWriter, r *http.Request) bool
+	*connectortest.Fake
 }
 
 func newFake(t *testing.T) *fakeReddit {
 	t.Helper()
 	f := &fakeReddit{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.calls.Add(1)
-		if f.override != nil && f.override(w, r) {
-			return
-		}
+	f.Fake = connectortest.NewFake(t, func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		if r.URL.Path != "/r/RepSneakersDeals/new.json" || q.Get("limit") != "2" || q.Get("raw_json") != "1" {
 			t.Errorf("request %s", r.URL)
@@ -44,18 +36,13 @@ func newFake(t *testing.T) *fakeReddit {
 			_, _ = w.Write([]byte(`{"kind":"Listing","data":{"after":null,"children":[]}}`))
 			return
 		}
-		raw, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Error(err)
-		}
-		_, _ = w.Write(raw)
-	}))
-	t.Cleanup(f.srv.Close)
+		connectortest.Fixture(t, w, name)
+	})
 	return f
 }
 
 func (f *fakeReddit) source() models.Source {
-	return models.Source{ID: "r1", Type: "reddit", URL: f.srv.URL, Query: "r/RepSneakersDeals"}
+	return models.Source{ID: "r1", Type: "reddit", URL: f.Srv.URL, Query: "r/RepSneakersDeals"}
 }
 
 func testConfig() connector.Config {
@@ -66,20 +53,20 @@ func testConfig() connector.Config {
 
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 2 {
-		t.Errorf("%d pages read, want 2 (the second has no after)", f.calls.Load())
+	if f.Calls.Load() != 2 {
+		t.Errorf("%d pages read, want 2 (the second has no after)", f.Calls.Load())
 	}
 	if len(res.Listings) != 3 {
 		t.Fatalf("%d listings: %+v", len(res.Listings), res.Listings)
 	}
 	g := res.Listings[0]
 	if g.Platform != "reddit" || g.ExternalID != "t3_1gw4a2c" ||
-		g.URL != f.srv.URL+"/r/RepSneakersDeals/comments/1gw4a2c/wts_dunk_low_panda_batch_all_sizes/" ||
+		g.URL != f.Srv.URL+"/r/RepSneakersDeals/comments/1gw4a2c/wts_dunk_low_panda_batch_all_sizes/" ||
 		g.Title != "[WTS] Dunk Low Panda batch, all sizes" || !strings.HasPrefix(g.Desc, "WTS Dunk Low Panda") ||
 		g.Seller != "kicksplug_88" || g.Price != 55 || g.Currency != "EUR" ||
 		!slices.Equal(g.ImageURLs, []string{ // gallery order, unescaped, only valid images
@@ -99,13 +86,13 @@ func TestCrawlFixtures(t *testing.T) {
 		t.Errorf("state %q, want the newest fullname", res.State)
 	}
 
-	f.calls.Store(0)
+	f.Calls.Store(0)
 	again, err := c.Crawl(context.Background(), f.source(), res.State)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(again.Listings) != 0 || again.State != res.State || f.calls.Load() != 1 {
-		t.Errorf("second crawl: %d listings, state %q, %d calls", len(again.Listings), again.State, f.calls.Load())
+	if len(again.Listings) != 0 || again.State != res.State || f.Calls.Load() != 1 {
+		t.Errorf("second crawl: %d listings, state %q, %d calls", len(again.Listings), again.State, f.Calls.Load())
 	}
 	since, err := c.Crawl(context.Background(), f.source(), "t3_1gw3k9b")
 	if err != nil {
@@ -120,75 +107,40 @@ func TestCrawlErrors(t *testing.T) {
 	wrap := func(child string) string {
 		return `{"kind":"Listing","data":{"after":null,"children":[{"kind":"t3","data":` + child + `}]}}`
 	}
-	cases := map[string]struct {
-		query, url, state string
-		status            int
-		answer            string
-		maxBytes          int64
-		want              error
-		wantType          any
-	}{
-		"bad subreddit":   {query: "../../api/v1/me", want: connector.ErrBadSource},
-		"empty subreddit": {query: "r/", want: connector.ErrBadSource},
-		"bad url":         {url: "ftp://reddit.com", want: connector.ErrBadSource},
-		"bad state":       {state: "t1_abc", answer: "{}"},
-		"banned":          {status: 403, answer: `{"reason":"banned","message":"Forbidden","error":403}`, wantType: new(*connector.StatusError)},
-		"html":            {answer: "<html>", want: connector.ErrBadResponse},
-		"not a listing":   {answer: `{"kind":"t3","data":{}}`, wantType: new(*connector.FieldError)},
-		"missing name":    {answer: wrap(`{"id":"abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}`), wantType: new(*connector.FieldError)},
-		"name mismatch":   {answer: wrap(`{"id":"abc","name":"t3_abd","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}`), want: connector.ErrBadResponse},
-		"missing title":   {answer: wrap(`{"id":"abc","name":"t3_abc","author":"a","permalink":"/r/ab/comments/abc/t/"}`), wantType: new(*connector.FieldError)},
-		"hostile link":    {answer: wrap(`{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"//evil.example/x"}`), want: connector.ErrBadResponse},
-		"dotdot link":     {answer: wrap(`{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/../../../x"}`), want: connector.ErrBadResponse},
-		"bad after":       {answer: `{"kind":"Listing","data":{"after":"../x","children":[{"kind":"t3","data":{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}}]}}`, want: connector.ErrBadResponse},
-		"too large":       {answer: wrap(`{"selftext":"` + strings.Repeat("x", 3000) + `"}`), maxBytes: 2048, want: connector.ErrTooLarge},
+	cases := map[string]connectortest.ErrorCase{
+		"bad subreddit":   {Query: "../../api/v1/me", Want: connector.ErrBadSource},
+		"empty subreddit": {Query: "r/", Want: connector.ErrBadSource},
+		"bad url":         {URL: "ftp://reddit.com", Want: connector.ErrBadSource},
+		"bad state":       {State: "t1_abc", Answer: "{}"},
+		"banned":          {Status: 403, Answer: `{"reason":"banned","message":"Forbidden","error":403}`, WantType: new(*connector.StatusError)},
+		"html":            {Answer: "<html>", Want: connector.ErrBadResponse},
+		"not a listing":   {Answer: `{"kind":"t3","data":{}}`, WantType: new(*connector.FieldError)},
+		"missing name":    {Answer: wrap(`{"id":"abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}`), WantType: new(*connector.FieldError)},
+		"name mismatch":   {Answer: wrap(`{"id":"abc","name":"t3_abd","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}`), Want: connector.ErrBadResponse},
+		"missing title":   {Answer: wrap(`{"id":"abc","name":"t3_abc","author":"a","permalink":"/r/ab/comments/abc/t/"}`), WantType: new(*connector.FieldError)},
+		"hostile link":    {Answer: wrap(`{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"//evil.example/x"}`), Want: connector.ErrBadResponse},
+		"dotdot link":     {Answer: wrap(`{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/../../../x"}`), Want: connector.ErrBadResponse},
+		"bad after":       {Answer: `{"kind":"Listing","data":{"after":"../x","children":[{"kind":"t3","data":{"id":"abc","name":"t3_abc","title":"t","author":"a","permalink":"/r/ab/comments/abc/t/"}}]}}`, Want: connector.ErrBadResponse},
+		"too large":       {Answer: wrap(`{"selftext":"` + strings.Repeat("x", 3000) + `"}`), MaxBytes: 2048, Want: connector.ErrTooLarge},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.override = func(w http.ResponseWriter, r *http.Request) bool {
-				if c.status != 0 {
-					w.WriteHeader(c.status)
-				}
-				_, _ = w.Write([]byte(c.answer))
-				return true
-			}
-			src := f.source()
-			if c.query != "" {
-				src.Query = c.query
-			}
-			if c.url != "" {
-				src.URL = c.url
-			}
-			cfg := testConfig()
-			if c.maxBytes != 0 {
-				cfg.MaxPageBytes = c.maxBytes
-			}
-			_, err := New(f.srv.Client(), cfg).Crawl(context.Background(), src, c.state)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := newFake(t)
+		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
+	})
 }
 
 func TestCrawlStopsAtPageCap(t *testing.T) {
 	f := newFake(t)
 	var n atomic.Int32
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		id := fmt.Sprintf("z%d", 1000-n.Add(1))
 		fmt.Fprintf(w, `{"kind":"Listing","data":{"after":"t3_%s","children":[{"kind":"t3","data":{"id":"%s","name":"t3_%s","title":"t","author":"a","permalink":"/r/ab/comments/%s/t/"}}]}}`, id, id, id, id)
 		return true
 	}
 	cfg := testConfig()
 	cfg.MaxPages = 3
-	res, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
+	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 	"golang.org/x/net/html"
 
 	"counterlens/ingest/connector"
-	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -180,8 +180,8 @@ func listing(platform string, feedURL *url.URL, feed *gofeed.Feed, it *gofeed.It
 	if strings.TrimSpace(body) == "" {
 		body = it.Description
 	}
-	desc := mastodon.PlainText(body)
-	title := strings.TrimSpace(mastodon.PlainText(it.Title))
+	desc := listingtext.PlainText(body)
+	title := strings.TrimSpace(listingtext.PlainText(it.Title))
 	if title == "" {
 		title, _, _ = strings.Cut(desc, "\n")
 	}
@@ -197,7 +197,7 @@ func listing(platform string, feedURL *url.URL, feed *gofeed.Feed, it *gofeed.It
 	default:
 		l.Seller = feed.Title
 	}
-	l.Price, l.Currency = mastodon.FindPrice(title + "\n" + desc)
+	l.Price, l.Currency = listingtext.FindPrice(title + "\n" + desc)
 	var date time.Time
 	if it.PublishedParsed != nil {
 		date = it.PublishedParsed.UTC()

@@ -2,7 +2,6 @@ package rss
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
@@ -123,52 +123,21 @@ func TestCrawlNewEntry(t *testing.T) {
 }
 
 func TestCrawlErrors(t *testing.T) {
-	cases := map[string]struct {
-		url, state string
-		status     int
-		answer     string
-		maxBytes   int64
-		want       error
-		wantType   any
-	}{
-		"bad url":     {url: "file:///etc/passwd", want: connector.ErrBadSource},
-		"userinfo":    {url: "http://u:p@127.0.0.1/", want: connector.ErrBadSource},
-		"bad state":   {state: "[", answer: "<rss version=\"2.0\"><channel></channel></rss>"},
-		"gone":        {status: 410, answer: "gone", wantType: new(*connector.StatusError)},
-		"html page":   {answer: "<!doctype html><html><body>hi</body></html>", want: connector.ErrBadResponse},
-		"broken xml":  {answer: `<rss version="2.0"><channel><item><title>x</ti`, want: connector.ErrBadResponse},
-		"no id":       {answer: `<rss version="2.0"><channel><item><title>x</title></item></channel></rss>`, wantType: new(*connector.FieldError)},
-		"xml entity":  {answer: `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>`, want: connector.ErrBadResponse},
-		"too large":   {answer: `<rss version="2.0"><channel><item><title>` + strings.Repeat("x", 3000) + `</title></item></channel></rss>`, maxBytes: 2048, want: connector.ErrTooLarge},
-		"json object": {answer: `{"version":"https://jsonfeed.org/version/1.1","items":[{"title":"no id"}]}`, wantType: new(*connector.FieldError)},
+	cases := map[string]connectortest.ErrorCase{
+		"bad url":     {URL: "file:///etc/passwd", Want: connector.ErrBadSource},
+		"userinfo":    {URL: "http://u:p@127.0.0.1/", Want: connector.ErrBadSource},
+		"bad state":   {State: "[", Answer: "<rss version=\"2.0\"><channel></channel></rss>"},
+		"gone":        {Status: 410, Answer: "gone", WantType: new(*connector.StatusError)},
+		"html page":   {Answer: "<!doctype html><html><body>hi</body></html>", Want: connector.ErrBadResponse},
+		"broken xml":  {Answer: `<rss version="2.0"><channel><item><title>x</ti`, Want: connector.ErrBadResponse},
+		"no id":       {Answer: `<rss version="2.0"><channel><item><title>x</title></item></channel></rss>`, WantType: new(*connector.FieldError)},
+		"xml entity":  {Answer: `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>`, Want: connector.ErrBadResponse},
+		"too large":   {Answer: `<rss version="2.0"><channel><item><title>` + strings.Repeat("x", 3000) + `</title></item></channel></rss>`, MaxBytes: 2048, Want: connector.ErrTooLarge},
+		"json object": {Answer: `{"version":"https://jsonfeed.org/version/1.1","items":[{"title":"no id"}]}`, WantType: new(*connector.FieldError)},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if c.status != 0 {
-					w.WriteHeader(c.status)
-				}
-				_, _ = w.Write([]byte(c.answer))
-			}))
-			defer srv.Close()
-			src := models.Source{Type: "rss", URL: srv.URL + "/feed"}
-			if c.url != "" {
-				src.URL = c.url
-			}
-			cfg := connector.DefaultConfig()
-			if c.maxBytes != 0 {
-				cfg.MaxPageBytes = c.maxBytes
-			}
-			_, err := New(srv.Client(), cfg).Crawl(context.Background(), src, c.state)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := connectortest.NewFake(t, http.NotFound)
+		return c.Run(ctx, f, models.Source{Type: "rss", URL: f.Srv.URL + "/feed"}, connector.DefaultConfig(), build)
+	})
 }

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"counterlens/ingest/connector"
-	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -70,6 +70,10 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		updated time.Time
 	}
 	var fresh []found
+	// present is every product matching the query; it is the shop's whole
+	// catalogue when the last page was reached before the page cap.
+	present := []string{}
+	complete := false
 	seen := make(map[int64]bool)
 	next := state{Updated: prev.Updated, IDs: slices.Clone(prev.IDs)}
 	for page := 1; page <= c.cfg.MaxPages; page++ {
@@ -87,6 +91,9 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 				continue // the catalogue shifted under the paging
 			}
 			seen[p.ID] = true
+			if p.matches(words) {
+				present = append(present, l.ExternalID)
+			}
 			if updated.Before(prev.Updated) || (updated.Equal(prev.Updated) && slices.Contains(prev.IDs, p.ID)) {
 				continue
 			}
@@ -104,11 +111,15 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 			fresh = append(fresh, found{l, updated})
 		}
 		if len(products) < limit {
+			complete = true
 			break // the last page
 		}
 	}
 	slices.SortStableFunc(fresh, func(a, b found) int { return b.updated.Compare(a.updated) })
 	res := connector.Result{State: st}
+	if complete {
+		res.Present = present
+	}
 	for _, f := range fresh {
 		res.Listings = append(res.Listings, f.l)
 	}
@@ -233,7 +244,7 @@ func listing(platform string, base *url.URL, p product) (models.Listing, time.Ti
 	}
 	l := models.Listing{Platform: platform, ExternalID: strconv.FormatInt(p.ID, 10),
 		URL:   base.String() + "/products/" + url.PathEscape(p.Handle),
-		Title: strings.TrimSpace(p.Title), Desc: mastodon.PlainText(p.BodyHTML), Seller: p.Vendor, ImageURLs: []string{}}
+		Title: strings.TrimSpace(p.Title), Desc: listingtext.PlainText(p.BodyHTML), Seller: p.Vendor, ImageURLs: []string{}}
 	// The listing's price is its cheapest variant's.
 	priced := false
 	for _, v := range p.Variants {

@@ -2,35 +2,27 @@ package shopify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
 // fakeShop serves the fixtures as a catalogue of two pages of limit 2.
 type fakeShop struct {
-	srv      *httptest.Server
-	calls    atomic.Int32
-	override func(w http.ResponseWriter, r *http.Request) bool
+	*connectortest.Fake
 }
 
 func newFake(t *testing.T) *fakeShop {
 	t.Helper()
 	f := &fakeShop{}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.calls.Add(1)
-		if f.override != nil && f.override(w, r) {
-			return
-		}
+	f.Fake = connectortest.NewFake(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/products.json" || r.URL.Query().Get("limit") != "2" {
 			t.Errorf("request %s", r.URL)
 			http.NotFound(w, r)
@@ -42,18 +34,13 @@ func newFake(t *testing.T) *fakeShop {
 			_, _ = w.Write([]byte(`{"products":[]}`))
 			return
 		}
-		raw, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Error(err)
-		}
-		_, _ = w.Write(raw)
-	}))
-	t.Cleanup(f.srv.Close)
+		connectortest.Fixture(t, w, name)
+	})
 	return f
 }
 
 func (f *fakeShop) source(query string) models.Source {
-	return models.Source{ID: "s1", Type: "shopify", URL: f.srv.URL + "/", Query: query}
+	return models.Source{ID: "s1", Type: "shopify", URL: f.Srv.URL + "/", Query: query}
 }
 
 func testConfig() connector.Config {
@@ -64,13 +51,13 @@ func testConfig() connector.Config {
 
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	res, err := c.Crawl(context.Background(), f.source(""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 2 {
-		t.Errorf("%d pages read, want 2 (the second is short)", f.calls.Load())
+	if f.Calls.Load() != 2 {
+		t.Errorf("%d pages read, want 2 (the second is short)", f.Calls.Load())
 	}
 	ids := []string{}
 	for _, l := range res.Listings {
@@ -80,7 +67,7 @@ func TestCrawlFixtures(t *testing.T) {
 		t.Fatalf("listings %v, want most recently updated first", ids)
 	}
 	aj := res.Listings[0]
-	if aj.Platform != "shopify" || aj.URL != f.srv.URL+"/products/air-jordan-1-retro-high-og-chicago" ||
+	if aj.Platform != "shopify" || aj.URL != f.Srv.URL+"/products/air-jordan-1-retro-high-og-chicago" ||
 		aj.Title != "Air Jordan 1 Retro High OG Chicago" || aj.Desc != "Top quality 1:1 replica.\n\nShips from Guangzhou & arrives in 7 days." ||
 		aj.Price != 79.5 || aj.Currency != "" || aj.Seller != "Nike" ||
 		!slices.Equal(aj.ImageURLs, []string{
@@ -108,7 +95,7 @@ func TestCrawlFixtures(t *testing.T) {
 	}
 
 	// A product updated since comes back, whatever page it is on.
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		if r.URL.Query().Get("page") != "2" {
 			return false
 		}
@@ -138,7 +125,7 @@ func TestCrawlQuery(t *testing.T) {
 	for q, want := range cases {
 		t.Run(q, func(t *testing.T) {
 			f := newFake(t)
-			res, err := New(f.srv.Client(), testConfig()).Crawl(context.Background(), f.source(q), "")
+			res, err := New(f.Srv.Client(), testConfig()).Crawl(context.Background(), f.source(q), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,77 +148,45 @@ func TestCrawlErrors(t *testing.T) {
 	one := func(fields string) string {
 		return `{"products":[{"id":1,"title":"t","handle":"h","updated_at":"2026-11-20T10:00:00Z"` + fields + `}]}`
 	}
-	cases := map[string]struct {
-		url, state string
-		status     int
-		answer     string
-		maxBytes   int64
-		want       error
-		wantType   any
-	}{
-		"bad url":         {url: "file:///etc/passwd", want: connector.ErrBadSource},
-		"bad state":       {state: "{", answer: `{"products":[]}`},
-		"not found":       {status: 404, answer: `{"errors":"Not Found"}`, wantType: new(*connector.StatusError)},
-		"html":            {answer: "<!doctype html><title>Password</title>", want: connector.ErrBadResponse},
-		"no products":     {answer: `{"errors":"x"}`, wantType: new(*connector.FieldError)},
-		"missing id":      {answer: `{"products":[{"title":"t","handle":"h","updated_at":"2026-11-20T10:00:00Z"}]}`, wantType: new(*connector.FieldError)},
-		"string id":       {answer: `{"products":[{"id":"1","title":"t","handle":"h"}]}`, want: connector.ErrBadResponse},
-		"missing title":   {answer: `{"products":[{"id":1,"handle":"h","updated_at":"2026-11-20T10:00:00Z"}]}`, wantType: new(*connector.FieldError)},
-		"hostile handle":  {answer: `{"products":[{"id":1,"title":"t","handle":"../../admin","updated_at":"2026-11-20T10:00:00Z"}]}`, want: connector.ErrBadResponse},
-		"no date":         {answer: `{"products":[{"id":1,"title":"t","handle":"h"}]}`, wantType: new(*connector.FieldError)},
-		"bad date":        {answer: `{"products":[{"id":1,"title":"t","handle":"h","updated_at":"yesterday"}]}`, want: connector.ErrBadResponse},
-		"bad price":       {answer: one(`,"variants":[{"price":"1e309"}]`), want: connector.ErrBadResponse},
-		"negative price":  {answer: one(`,"variants":[{"price":"-5.00"}]`), want: connector.ErrBadResponse},
-		"bad tags":        {answer: one(`,"tags":{"a":1}`), want: connector.ErrBadResponse},
-		"too large":       {answer: one(`,"body_html":"` + strings.Repeat("x", 3000) + `"`), maxBytes: 2048, want: connector.ErrTooLarge},
-		"products object": {answer: `{"products":{"id":1}}`, want: connector.ErrBadResponse},
+	cases := map[string]connectortest.ErrorCase{
+		"bad url":         {URL: "file:///etc/passwd", Want: connector.ErrBadSource},
+		"bad state":       {State: "{", Answer: `{"products":[]}`},
+		"not found":       {Status: 404, Answer: `{"errors":"Not Found"}`, WantType: new(*connector.StatusError)},
+		"html":            {Answer: "<!doctype html><title>Password</title>", Want: connector.ErrBadResponse},
+		"no products":     {Answer: `{"errors":"x"}`, WantType: new(*connector.FieldError)},
+		"missing id":      {Answer: `{"products":[{"title":"t","handle":"h","updated_at":"2026-11-20T10:00:00Z"}]}`, WantType: new(*connector.FieldError)},
+		"string id":       {Answer: `{"products":[{"id":"1","title":"t","handle":"h"}]}`, Want: connector.ErrBadResponse},
+		"missing title":   {Answer: `{"products":[{"id":1,"handle":"h","updated_at":"2026-11-20T10:00:00Z"}]}`, WantType: new(*connector.FieldError)},
+		"hostile handle":  {Answer: `{"products":[{"id":1,"title":"t","handle":"../../admin","updated_at":"2026-11-20T10:00:00Z"}]}`, Want: connector.ErrBadResponse},
+		"no date":         {Answer: `{"products":[{"id":1,"title":"t","handle":"h"}]}`, WantType: new(*connector.FieldError)},
+		"bad date":        {Answer: `{"products":[{"id":1,"title":"t","handle":"h","updated_at":"yesterday"}]}`, Want: connector.ErrBadResponse},
+		"bad price":       {Answer: one(`,"variants":[{"price":"1e309"}]`), Want: connector.ErrBadResponse},
+		"negative price":  {Answer: one(`,"variants":[{"price":"-5.00"}]`), Want: connector.ErrBadResponse},
+		"bad tags":        {Answer: one(`,"tags":{"a":1}`), Want: connector.ErrBadResponse},
+		"too large":       {Answer: one(`,"body_html":"` + strings.Repeat("x", 3000) + `"`), MaxBytes: 2048, Want: connector.ErrTooLarge},
+		"products object": {Answer: `{"products":{"id":1}}`, Want: connector.ErrBadResponse},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFake(t)
-			f.override = func(w http.ResponseWriter, r *http.Request) bool {
-				if c.status != 0 {
-					w.WriteHeader(c.status)
-				}
-				_, _ = w.Write([]byte(c.answer))
-				return true
-			}
-			src := f.source("")
-			if c.url != "" {
-				src.URL = c.url
-			}
-			cfg := testConfig()
-			if c.maxBytes != 0 {
-				cfg.MaxPageBytes = c.maxBytes
-			}
-			_, err := New(f.srv.Client(), cfg).Crawl(context.Background(), src, c.state)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := newFake(t)
+		return c.Run(ctx, f.Fake, f.source(""), testConfig(), build)
+	})
 }
 
 func TestCrawlStopsAtPageCap(t *testing.T) {
 	f := newFake(t)
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
 		p := r.URL.Query().Get("page")
 		fmt.Fprintf(w, `{"products":[{"id":%s1,"title":"a","handle":"a%s","updated_at":"2026-11-20T10:00:00Z"},{"id":%s2,"title":"b","handle":"b%s","updated_at":"2026-11-20T10:00:00Z"}]}`, p, p, p, p)
 		return true
 	}
 	cfg := testConfig()
 	cfg.MaxPages = 3
-	res, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
+	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.calls.Load() != 3 || len(res.Listings) != 6 {
-		t.Errorf("%d pages, %d listings", f.calls.Load(), len(res.Listings))
+	if f.Calls.Load() != 3 || len(res.Listings) != 6 {
+		t.Errorf("%d pages, %d listings", f.Calls.Load(), len(res.Listings))
 	}
 }

@@ -24,8 +24,8 @@ import (
 	"strings"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/ingest/connector/localfs"
-	"counterlens/ingest/connector/mastodon"
 	"counterlens/models"
 )
 
@@ -207,7 +207,7 @@ func chatListings(platform, dir, resultJSON string, ch chat, since int64) ([]mod
 		if l.Seller == "" && ch.Name != nil {
 			l.Seller = *ch.Name
 		}
-		l.Price, l.Currency = mastodon.FindPrice(desc)
+		l.Price, l.Currency = listingtext.FindPrice(desc)
 		out = append(out, l)
 		last = m
 	}

@@ -24,7 +24,7 @@ import (
 	"strings"
 
 	"counterlens/ingest/connector"
-	"counterlens/ingest/connector/mastodon"
+	"counterlens/ingest/connector/listingtext"
 	"counterlens/models"
 )
 
@@ -163,7 +163,7 @@ func listing(platform string, base *url.URL, p product) (models.Listing, error) 
 	} else { // WordPress's short link, which redirects to the product page
 		l.URL = base.String() + "/?post_type=product&p=" + l.ExternalID
 	}
-	short, long := mastodon.PlainText(p.ShortDescription), mastodon.PlainText(p.Description)
+	short, long := listingtext.PlainText(p.ShortDescription), listingtext.PlainText(p.Description)
 	switch {
 	case short == "" || strings.Contains(long, short):
 		l.Desc = long

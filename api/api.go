@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,9 @@ type Config struct {
 	MaxImageBytes int64
 	// MaxImages caps the images of one analysis.
 	MaxImages int
+	// RateLimit is the call rate of a key without its own; a zero Burst
+	// means twice PerSecond.
+	RateLimit models.RateLimit
 }
 
 // DefaultConfig returns the defaults.
@@ -41,6 +45,7 @@ func DefaultConfig() Config {
 		MaxJSONBytes:   1 << 20,
 		MaxImageBytes:  15 << 20,
 		MaxImages:      10,
+		RateLimit:      DefaultRateLimit(),
 	}
 }
 
@@ -51,6 +56,9 @@ func (c Config) Validate() error {
 	}
 	if c.AdminKey != "" && len(c.AdminKey) < 16 {
 		return errors.New("api: the admin key must have at least 16 characters")
+	}
+	if _, err := validRateLimit(c.RateLimit); err != nil {
+		return fmt.Errorf("api: default %w", err)
 	}
 	return nil
 }
@@ -112,6 +120,9 @@ type Server struct {
 	Connectors []string
 	// Blobs reads captured images (GET /v1/listings/{id}/images/{index}).
 	Blobs BlobReader
+	// Limiter, when set, limits the calls of each key (the bootstrap admin
+	// key excepted).
+	Limiter RateLimiter
 }
 
 // Handler returns the router.
@@ -134,7 +145,8 @@ func (s *Server) Handler() http.Handler {
 	s.webRoutes(r)
 
 	admin, monitor, holder := models.RoleAdmin, models.RoleMonitor, models.RoleRightsHolder
-	v1 := r.Group("/v1", s.authenticate)
+	s.Cfg.RateLimit, _ = validRateLimit(s.Cfg.RateLimit)
+	v1 := r.Group("/v1", s.authenticate, s.rateLimit)
 	v1.POST("/keys", require(admin), s.createKey)
 	v1.DELETE("/keys/:id", require(admin), s.revokeKey)
 

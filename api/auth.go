@@ -30,6 +30,8 @@ const ctxPrincipal = "principal"
 // principal is who calls.
 type principal struct {
 	Key models.APIKey
+	// bootstrap is set for COUNTERLENS_ADMIN_KEY, which has no stored key.
+	bootstrap bool
 }
 
 func (p principal) admin() bool { return p.Key.Role == models.RoleAdmin }
@@ -66,7 +68,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	if s.Cfg.AdminKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.Cfg.AdminKey)) == 1 {
-		c.Set(ctxPrincipal, principal{Key: models.APIKey{ID: "bootstrap", Name: "bootstrap admin", Role: models.RoleAdmin}})
+		c.Set(ctxPrincipal, principal{Key: models.APIKey{ID: "bootstrap", Name: "bootstrap admin", Role: models.RoleAdmin}, bootstrap: true})
 		c.Next()
 		return
 	}
@@ -95,9 +97,10 @@ func require(roles ...models.Role) gin.HandlerFunc {
 }
 
 type createKeyRequest struct {
-	Name     string      `json:"name"`
-	Role     models.Role `json:"role"`
-	BrandIDs []string    `json:"brand_ids"`
+	Name      string            `json:"name"`
+	Role      models.Role       `json:"role"`
+	BrandIDs  []string          `json:"brand_ids"`
+	RateLimit *models.RateLimit `json:"rate_limit"`
 }
 
 type createKeyResponse struct {
@@ -126,6 +129,14 @@ func (s *Server) createKey(c *gin.Context) {
 		fail(c, badData("at most 1000 brand_ids", nil))
 		return
 	}
+	if req.RateLimit != nil {
+		l, err := validRateLimit(*req.RateLimit)
+		if err != nil {
+			fail(c, badData(err.Error(), nil))
+			return
+		}
+		req.RateLimit = &l
+	}
 	for _, id := range req.BrandIDs {
 		if _, err := s.Brands.Brand(c.Request.Context(), id); err != nil {
 			if errors.Is(err, redisq.ErrNotFound) {
@@ -136,7 +147,7 @@ func (s *Server) createKey(c *gin.Context) {
 		}
 	}
 	secret := newSecret()
-	k, err := s.Keys.CreateKey(c.Request.Context(), models.APIKey{Name: req.Name, Role: req.Role, BrandIDs: req.BrandIDs}, hashSecret(secret))
+	k, err := s.Keys.CreateKey(c.Request.Context(), models.APIKey{Name: req.Name, Role: req.Role, BrandIDs: req.BrandIDs, RateLimit: req.RateLimit}, hashSecret(secret))
 	if err != nil {
 		fail(c, err)
 		return

@@ -250,6 +250,15 @@ type APIKey struct {
 	Role      Role      `json:"role"`
 	BrandIDs  []string  `json:"brand_ids"`
 	CreatedAt time.Time `json:"created_at"`
+	// RateLimit is this key's own call rate; nil means the service default.
+	RateLimit *RateLimit `json:"rate_limit,omitempty"`
+}
+
+// RateLimit is a sustained call rate with a burst: a key may make Burst calls
+// at once, and regains one every 1/PerSecond seconds.
+type RateLimit struct {
+	PerSecond float64 `json:"per_second"`
+	Burst     int     `json:"burst"`
 }
 
 // Source is a platform to crawl.

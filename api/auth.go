@@ -69,7 +69,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	if s.Cfg.AdminKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.Cfg.AdminKey)) == 1 {
 		c.Set(ctxPrincipal, principal{Key: models.APIKey{ID: "bootstrap", Name: "bootstrap admin", Role: models.RoleAdmin}, bootstrap: true})
-		c.Next()
+		s.admitted(c)
 		return
 	}
 	k, err := s.Keys.KeyBySecretHash(c.Request.Context(), hashSecret(secret))
@@ -82,7 +82,16 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	c.Set(ctxPrincipal, principal{Key: k})
-	c.Next()
+	s.admitted(c)
+}
+
+// admitted runs what every authenticated call goes through, wherever its
+// route is registered: the key's rate limit, then the audit of changes.
+func (s *Server) admitted(c *gin.Context) {
+	if s.limited(c) {
+		return
+	}
+	s.audited(c)
 }
 
 // require lets only the given roles through.
@@ -151,6 +160,11 @@ func (s *Server) createKey(c *gin.Context) {
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	auditDetail(c, "name", k.Name)
+	auditDetail(c, "role", string(k.Role))
+	if len(k.BrandIDs) > 0 {
+		auditDetail(c, "brand_ids", strings.Join(k.BrandIDs, ","))
 	}
 	c.JSON(http.StatusCreated, createKeyResponse{APIKey: k, Key: secret})
 }

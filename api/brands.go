@@ -73,6 +73,7 @@ func (s *Server) createBrand(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	auditDetail(c, "name", b.Name)
 	c.JSON(http.StatusCreated, b)
 }
 

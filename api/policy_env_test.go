@@ -36,7 +36,7 @@ func newPolicyEnvOn(t *testing.T, store *redisq.Store, change func(*Server)) *en
 		}}
 	an := &fakeAnalyzer{}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay"}, Limiter: store}
+		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay"}, Limiter: store, Audit: store}
 	if change != nil {
 		change(s)
 	}
@@ -63,3 +63,5 @@ func (e *env) call(method, path, key string) *http.Response {
 	res.Body.Close()
 	return res
 }
+
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

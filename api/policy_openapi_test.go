@@ -20,6 +20,19 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 	v.json(http.MethodPost, "/v1/keys", adminKey, `{"name":"x","role":"monitor","rate_limit":{"per_second":-1}}`, 400)
 	v.call(http.MethodGet, "/v1/brands", slowKey.Key, "", nil, 200)
 	v.call(http.MethodGet, "/v1/brands", slowKey.Key, "", nil, 429)
+
+	// Audit.
+	v.json(http.MethodPost, "/v1/brands", adminKey, `{"name":"Nike"}`, 201)
+	r = v.call(http.MethodGet, "/v1/audit?limit=1", adminKey, "", nil, 200)
+	var page auditResponse
+	r.json(t, &page)
+	if len(page.Items) != 1 || page.NextCursor == "" {
+		t.Fatalf("audit page %s", r.body)
+	}
+	v.call(http.MethodGet, "/v1/audit?object_type=key&since=2020-01-01T00:00:00Z&cursor="+page.NextCursor, adminKey, "", nil, 200)
+	v.call(http.MethodGet, "/v1/audit?since=yesterday", adminKey, "", nil, 400)
+	v.call(http.MethodGet, "/v1/audit", slowKey.Key, "", nil, 429)
+
 	if !v.errTypes[typeRateLimited] {
 		t.Error("rate_limited was not validated")
 	}

@@ -45,15 +45,15 @@ func validRateLimit(l models.RateLimit) (models.RateLimit, error) {
 	return l, nil
 }
 
-// rateLimit refuses calls over the key's rate with 429 rate_limited. Every
+// limited refuses calls over the key's rate with 429 rate_limited. Every
 // answer carries X-RateLimit-Limit (the burst), X-RateLimit-Remaining and
 // X-RateLimit-Reset (seconds until the full burst is back); a refusal also
 // carries Retry-After. The bootstrap admin key is never limited.
-func (s *Server) rateLimit(c *gin.Context) {
+// It reports whether the call was refused.
+func (s *Server) limited(c *gin.Context) bool {
 	p := who(c)
 	if s.Limiter == nil || p.bootstrap {
-		c.Next()
-		return
+		return false
 	}
 	l := s.Cfg.RateLimit
 	if p.Key.RateLimit != nil {
@@ -62,7 +62,7 @@ func (s *Server) rateLimit(c *gin.Context) {
 	d, err := s.Limiter.AllowCall(c.Request.Context(), p.Key.ID, l)
 	if err != nil {
 		fail(c, err)
-		return
+		return true
 	}
 	h := c.Writer.Header()
 	h.Set("X-RateLimit-Limit", strconv.Itoa(l.Burst))
@@ -72,9 +72,9 @@ func (s *Server) rateLimit(c *gin.Context) {
 		h.Set("Retry-After", ceilSeconds(d.RetryAfter))
 		fail(c, &Error{Status: http.StatusTooManyRequests, Type: typeRateLimited,
 			Message: fmt.Sprintf("too many calls for this key (%g a second, %d at once); retry after %s seconds", l.PerSecond, l.Burst, ceilSeconds(d.RetryAfter))})
-		return
+		return true
 	}
-	c.Next()
+	return false
 }
 
 // ceilSeconds formats d as whole seconds, rounded up, as HTTP headers want.

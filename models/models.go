@@ -261,6 +261,32 @@ type RateLimit struct {
 	Burst     int     `json:"burst"`
 }
 
+// AuditEntry is one recorded change: who made which successful non-GET
+// call, on what, when.
+type AuditEntry struct {
+	// ID is the entry's place in the log; entries sort by it.
+	ID        string    `json:"id"`
+	At        time.Time `json:"at"`
+	RequestID string    `json:"request_id"`
+	KeyID     string    `json:"key_id"`
+	KeyName   string    `json:"key_name"`
+	Role      Role      `json:"role"`
+	// Action is create, update, replace or delete, or the verb of the route
+	// (run, analyze, ...).
+	Action string `json:"action"`
+	Method string `json:"method"`
+	// Route is the route template, e.g. /v1/brands/{id}/logos/{logo}.
+	Route      string `json:"route"`
+	Status     int    `json:"status"`
+	ObjectType string `json:"object_type"`
+	ObjectID   string `json:"object_id,omitempty"`
+	// Refs are the ids the call named, by object type (the brand of a logo,
+	// the logo itself), and the id of what it created.
+	Refs map[string]string `json:"refs,omitempty"`
+	// Details are what the handler found worth keeping (a secret never is).
+	Details map[string]string `json:"details,omitempty"`
+}
+
 // Source is a platform to crawl.
 type Source struct {
 	ID       string `json:"id"`

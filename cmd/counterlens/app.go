@@ -101,7 +101,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
-	srv.Limiter = p.store
+	srv.Limiter, srv.Audit = p.store, p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {

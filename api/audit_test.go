@@ -105,8 +105,8 @@ func TestAuditRecordsEveryChange(t *testing.T) {
 			"object_type=source":            {"run source", "create source"},
 			"key=bootstrap&object_type=key": {"create key"},
 			"since=" + url.QueryEscape(time.Now().Add(time.Hour).Format(time.RFC3339)): nil,
-			"until=" + url.QueryEscape(start.Format(time.RFC3339)):                      nil,
-			"since=" + url.QueryEscape(start.Format(time.RFC3339Nano)):                  ids(page),
+			"until=" + url.QueryEscape(start.Format(time.RFC3339)):                     nil,
+			"since=" + url.QueryEscape(start.Format(time.RFC3339Nano)):                 ids(page),
 		}
 		for q, want := range cases {
 			if got := ids(e.audit(q)); !slices.Equal(got, want) {

@@ -68,6 +68,7 @@ type BrandStore interface {
 	CreateBrand(ctx context.Context, b models.Brand) (models.Brand, error)
 	Brand(ctx context.Context, id string) (models.Brand, error)
 	Brands(ctx context.Context) ([]models.Brand, error)
+	UpdateBrand(ctx context.Context, b models.Brand) error
 	AddLogo(ctx context.Context, l models.Logo, data []byte) (models.Logo, error)
 	Logos(ctx context.Context) ([]models.Logo, error)
 	DeleteLogo(ctx context.Context, id string) error
@@ -156,6 +157,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/brands", require(admin), s.createBrand)
 	v1.GET("/brands", s.listBrands)
 	v1.GET("/brands/:id", s.getBrand)
+	v1.PATCH("/brands/:id", require(admin, holder), s.patchBrand)
 	v1.POST("/brands/:id/logos", require(admin, holder), s.uploadLogo)
 	v1.GET("/brands/:id/logos", s.listLogos)
 	v1.DELETE("/brands/:id/logos/:logo", require(admin, holder), s.deleteLogo)

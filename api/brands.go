@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,33 +14,13 @@ import (
 )
 
 type brandRequest struct {
-	Name              string        `json:"name"`
-	Aliases           []string      `json:"aliases"`
-	MinPrice          *models.Money `json:"min_price"`
-	AuthorizedSellers []string      `json:"authorized_sellers"`
-	OfficialDomains   []string      `json:"official_domains"`
-}
-
-func (r brandRequest) validate() error {
-	if strings.TrimSpace(r.Name) == "" || len(r.Name) > 200 {
-		return badData("name is required (at most 200 characters)", nil)
-	}
-	for what, list := range map[string][]string{"aliases": r.Aliases, "authorized_sellers": r.AuthorizedSellers, "official_domains": r.OfficialDomains} {
-		if len(list) > 500 {
-			return badData(what+" may hold at most 500 entries", nil)
-		}
-		for _, v := range list {
-			if strings.TrimSpace(v) == "" || len(v) > 200 {
-				return badData(what+" entries must be non-empty and at most 200 characters", nil)
-			}
-		}
-	}
-	if m := r.MinPrice; m != nil {
-		if m.Amount <= 0 || math.IsInf(m.Amount, 0) || len(m.Currency) != 3 {
-			return badData("min_price needs a positive amount and a 3-letter currency code", nil)
-		}
-	}
-	return nil
+	Name              string              `json:"name"`
+	Aliases           []string            `json:"aliases"`
+	MinPrice          *models.Money       `json:"min_price"`
+	MinPrices         []models.PriceFloor `json:"min_prices"`
+	Thresholds        *models.Thresholds  `json:"thresholds"`
+	AuthorizedSellers []string            `json:"authorized_sellers"`
+	OfficialDomains   []string            `json:"official_domains"`
 }
 
 func orEmpty(s []string) []string {
@@ -58,17 +36,15 @@ func (s *Server) createBrand(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := req.validate(); err != nil {
+	nb := models.Brand{
+		Name: req.Name, Aliases: req.Aliases, MinPrice: req.MinPrice, MinPrices: req.MinPrices, Thresholds: req.Thresholds,
+		AuthorizedSellers: req.AuthorizedSellers, OfficialDomains: req.OfficialDomains,
+	}
+	if err := normalizePolicy(&nb); err != nil {
 		fail(c, err)
 		return
 	}
-	if req.MinPrice != nil {
-		req.MinPrice.Currency = strings.ToUpper(req.MinPrice.Currency)
-	}
-	b, err := s.Brands.CreateBrand(c.Request.Context(), models.Brand{
-		Name: strings.TrimSpace(req.Name), Aliases: orEmpty(req.Aliases), MinPrice: req.MinPrice,
-		AuthorizedSellers: orEmpty(req.AuthorizedSellers), OfficialDomains: orEmpty(req.OfficialDomains),
-	})
+	b, err := s.Brands.CreateBrand(c.Request.Context(), nb)
 	if err != nil {
 		fail(c, err)
 		return

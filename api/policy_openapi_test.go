@@ -3,6 +3,8 @@ package api
 import (
 	"net/http"
 	"testing"
+
+	"counterlens/models"
 )
 
 // TestOpenAPIPolicyResponses validates the answers of the policy routes
@@ -32,6 +34,23 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 	v.call(http.MethodGet, "/v1/audit?object_type=key&since=2020-01-01T00:00:00Z&cursor="+page.NextCursor, adminKey, "", nil, 200)
 	v.call(http.MethodGet, "/v1/audit?since=yesterday", adminKey, "", nil, 400)
 	v.call(http.MethodGet, "/v1/audit", slowKey.Key, "", nil, 429)
+
+	// Brand policy.
+	r = v.json(http.MethodPost, "/v1/brands", adminKey, `{"name":"Puma","min_prices":[{"amount":50,"currency":"EUR","product_type":"sneakers"}],"thresholds":{"min_score":0.2}}`, 201)
+	var puma models.Brand
+	r.json(t, &puma)
+	v.json(http.MethodPatch, "/v1/brands/"+puma.ID, adminKey, `{"aliases":["formstrip"],"min_price":null,"min_prices":[{"amount":60,"currency":"USD"}],"thresholds":{"min_score":0.3,"logo_confidence":0.6},"official_domains":["puma.com"]}`, 200)
+	v.json(http.MethodPatch, "/v1/brands/"+puma.ID, adminKey, `{"min_prices":[{"amount":60,"currency":"XYZ"}]}`, 400)
+	v.json(http.MethodPatch, "/v1/brands/"+puma.ID, adminKey, `{"name":"Nike"}`, 409)
+	v.json(http.MethodPatch, "/v1/brands/nope", adminKey, `{"aliases":[]}`, 404)
+	v.json(http.MethodPatch, "/v1/brands/"+puma.ID, slowKey.Key, `{"aliases":[]}`, 429)
+	mon := e.createKey(models.RoleMonitor)
+	v.json(http.MethodPatch, "/v1/brands/"+puma.ID, mon, `{"aliases":[]}`, 403)
+	get := func(path, key string, want int) resp {
+		t.Helper()
+		return v.call(http.MethodGet, path, key, "", nil, want)
+	}
+	get("/v1/brands/"+puma.ID, adminKey, 200)
 
 	if !v.errTypes[typeRateLimited] {
 		t.Error("rate_limited was not validated")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"counterlens/ingest/policy"
 	"counterlens/ingest/score"
 	"counterlens/models"
 	"counterlens/vision"
@@ -115,22 +116,38 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 		if !ok {
 			continue
 		}
-		if slices.ContainsFunc(b.AuthorizedSellers, func(s string) bool { return strings.EqualFold(s, l.Seller) }) && l.Seller != "" {
+		if policy.AuthorizedSeller(b, l.Seller) {
 			out = append(out, models.Signal{
 				Type: models.SignalAuthorizedSeller, BrandID: id, Confidence: 1, Value: l.Seller,
 				Reason: fmt.Sprintf("%q is an authorised seller of %s", l.Seller, b.Name),
 			})
 			continue
 		}
-		if m := b.MinPrice; m != nil && l.Price > 0 && strings.EqualFold(m.Currency, l.Currency) && l.Price < m.Amount {
-			out = append(out, models.Signal{
-				Type: models.SignalPriceBelowFloor, BrandID: id, Confidence: priceConfidence(l.Price, m.Amount),
-				Value:  fmt.Sprintf("%.2f %s", l.Price, strings.ToUpper(l.Currency)),
-				Reason: fmt.Sprintf("price %.2f %s is below the lowest plausible price of a genuine %s product (%.2f %s)", l.Price, strings.ToUpper(l.Currency), b.Name, m.Amount, strings.ToUpper(m.Currency)),
-			})
+		if sig, ok := priceSignal(b, l, text); ok {
+			out = append(out, sig)
 		}
 	}
 	return out
+}
+
+// priceSignal reports a price below the floor of b that applies to l: in
+// l's currency, for the product type its title and description name when b
+// has a floor for it.
+func priceSignal(b models.Brand, l models.Listing, text string) (models.Signal, bool) {
+	f, ok := policy.FloorFor(b, l.Currency, text)
+	if !ok || l.Price <= 0 || l.Price >= f.Amount {
+		return models.Signal{}, false
+	}
+	cur := strings.ToUpper(l.Currency)
+	what := "genuine " + b.Name + " product"
+	if f.ProductType != "" {
+		what = "genuine " + b.Name + " " + f.ProductType
+	}
+	return models.Signal{
+		Type: models.SignalPriceBelowFloor, BrandID: b.ID, Confidence: priceConfidence(l.Price, f.Amount),
+		Value: fmt.Sprintf("%.2f %s", l.Price, cur), Kind: f.ProductType,
+		Reason: fmt.Sprintf("price %.2f %s is below the lowest plausible price of a %s (%.2f %s)", l.Price, cur, what, f.Amount, strings.ToUpper(f.Currency)),
+	}, true
 }
 
 // priceConfidence grows with the gap: 10% below the floor is weak, half the

@@ -161,6 +161,7 @@ func (s *Server) Handler() http.Handler {
 	v1.POST("/brands/:id/logos", require(admin, holder), s.uploadLogo)
 	v1.GET("/brands/:id/logos", s.listLogos)
 	v1.DELETE("/brands/:id/logos/:logo", require(admin, holder), s.deleteLogo)
+	v1.PUT("/brands/:id/logos/:logo", require(admin, holder), s.replaceLogo)
 
 	v1.POST("/analyze", require(admin, monitor), s.analyze)
 	v1.POST("/listings", require(admin, monitor), s.submitListing)

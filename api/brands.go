@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -128,30 +129,64 @@ func (s *Server) uploadLogo(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, err := s.formFile(c, "image")
+	l, data, err := s.readLogo(c, b.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	img, format, err := decode.Logo(data, decode.DefaultLimits())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	h, err := phash.Hash(img)
-	if err != nil {
-		fail(c, fmt.Errorf("%w: %v", decode.ErrUndecodable, err))
-		return
-	}
-	l, err := s.Brands.AddLogo(c.Request.Context(), models.Logo{
-		BrandID: b.ID, SHA256: sha256Hex(data), PHash: phash.Hex(h), ContentType: contentType(format),
-		Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
-	}, data)
-	if err != nil {
+	if l, err = s.Brands.AddLogo(c.Request.Context(), l, data); err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, l)
+}
+
+// replaceLogo handles PUT /v1/brands/{id}/logos/{logo}: multipart field
+// "image". The logo keeps its id; from the moment the answer is sent,
+// analyses find the new image instead of the old one.
+func (s *Server) replaceLogo(c *gin.Context) {
+	logos, ok := s.scopedLogos(c)
+	if !ok {
+		return
+	}
+	i := slices.IndexFunc(logos, func(l models.Logo) bool { return l.ID == c.Param("logo") })
+	if i < 0 {
+		fail(c, notFound("logo"))
+		return
+	}
+	l, data, err := s.readLogo(c, logos[i].BrandID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	l.ID = logos[i].ID
+	if l, err = s.Brands.AddLogo(c.Request.Context(), l, data); err != nil {
+		fail(c, err)
+		return
+	}
+	auditDetail(c, "previous_sha256", logos[i].SHA256)
+	c.JSON(http.StatusOK, l)
+}
+
+// readLogo reads, decodes and hashes the uploaded "image" of a logo of
+// brand brandID.
+func (s *Server) readLogo(c *gin.Context, brandID string) (models.Logo, []byte, error) {
+	data, err := s.formFile(c, "image")
+	if err != nil {
+		return models.Logo{}, nil, err
+	}
+	img, format, err := decode.Logo(data, decode.DefaultLimits())
+	if err != nil {
+		return models.Logo{}, nil, err
+	}
+	h, err := phash.Hash(img)
+	if err != nil {
+		return models.Logo{}, nil, fmt.Errorf("%w: %v", decode.ErrUndecodable, err)
+	}
+	return models.Logo{
+		BrandID: brandID, SHA256: sha256Hex(data), PHash: phash.Hex(h), ContentType: contentType(format),
+		Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
+	}, data, nil
 }
 
 // deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -52,7 +54,28 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 	}
 	get("/v1/brands/"+puma.ID, adminKey, 200)
 
+	// Logo replacement.
+	r = v.form("/v1/brands/"+puma.ID+"/logos", adminKey, [][]byte{pngBytes(t, 64, 48)}, nil, 201)
+	var logo models.Logo
+	r.json(t, &logo)
+	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, adminKey, pngBytes(t, 80, 40), 200)
+	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/nope", adminKey, pngBytes(t, 80, 40), 404)
+	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, adminKey, []byte("plain text"), 415)
+	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, adminKey, pngBomb(), 422)
+	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, mon, pngBytes(t, 80, 40), 403)
+
 	if !v.errTypes[typeRateLimited] {
 		t.Error("rate_limited was not validated")
 	}
+}
+
+// upload sends one file as the multipart field "image" with method.
+func (v *validator) upload(method, path, key string, image []byte, want int) resp {
+	v.t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("image", "f.png")
+	_, _ = fw.Write(image)
+	_ = w.Close()
+	return v.call(method, path, key, w.FormDataContentType(), buf.Bytes(), want)
 }

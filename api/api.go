@@ -126,6 +126,8 @@ type Server struct {
 	Limiter RateLimiter
 	// Audit, when set, records every change and serves GET /v1/audit.
 	Audit AuditLog
+	// Photos, when set, keeps the brands' official product photos.
+	Photos PhotoStore
 }
 
 // Handler returns the router.
@@ -162,6 +164,9 @@ func (s *Server) Handler() http.Handler {
 	v1.GET("/brands/:id/logos", s.listLogos)
 	v1.DELETE("/brands/:id/logos/:logo", require(admin, holder), s.deleteLogo)
 	v1.PUT("/brands/:id/logos/:logo", require(admin, holder), s.replaceLogo)
+	v1.POST("/brands/:id/photos", require(admin, holder), s.uploadPhoto)
+	v1.GET("/brands/:id/photos", require(admin, holder), s.listPhotos)
+	v1.DELETE("/brands/:id/photos/:photo", require(admin, holder), s.deletePhoto)
 
 	v1.POST("/analyze", require(admin, monitor), s.analyze)
 	v1.POST("/listings", require(admin, monitor), s.submitListing)

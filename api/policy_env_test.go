@@ -36,7 +36,7 @@ func newPolicyEnvOn(t *testing.T, store *redisq.Store, change func(*Server)) *en
 		}}
 	an := &fakeAnalyzer{}
 	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay"}, Limiter: store, Audit: store}
+		Analyzer: an, Health: store, Log: log, Connectors: []string{"ebay"}, Limiter: store, Audit: store, Photos: store}
 	if change != nil {
 		change(s)
 	}

@@ -64,6 +64,21 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, adminKey, pngBomb(), 422)
 	v.upload(http.MethodPut, "/v1/brands/"+puma.ID+"/logos/"+logo.ID, mon, pngBytes(t, 80, 40), 403)
 
+	// Official photos.
+	photo := pngBytes(t, 120, 90)
+	r = v.upload(http.MethodPost, "/v1/brands/"+puma.ID+"/photos", adminKey, photo, 201)
+	var p models.Photo
+	r.json(t, &p)
+	v.upload(http.MethodPost, "/v1/brands/"+puma.ID+"/photos", adminKey, photo, 409)
+	v.upload(http.MethodPost, "/v1/brands/"+puma.ID+"/photos", adminKey, []byte("plain text"), 415)
+	v.upload(http.MethodPost, "/v1/brands/"+puma.ID+"/photos", adminKey, pngBomb(), 422)
+	v.upload(http.MethodPost, "/v1/brands/nope/photos", adminKey, photo, 404)
+	v.upload(http.MethodPost, "/v1/brands/"+puma.ID+"/photos", mon, photo, 403)
+	get("/v1/brands/"+puma.ID+"/photos", adminKey, 200)
+	get("/v1/brands/"+puma.ID+"/photos", mon, 403)
+	v.call(http.MethodDelete, "/v1/brands/"+puma.ID+"/photos/"+p.ID, adminKey, "", nil, 204)
+	v.call(http.MethodDelete, "/v1/brands/"+puma.ID+"/photos/"+p.ID, adminKey, "", nil, 404)
+
 	if !v.errTypes[typeRateLimited] {
 		t.Error("rate_limited was not validated")
 	}

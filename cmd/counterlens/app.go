@@ -57,7 +57,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region}
+	p.analyzer = &pipeline.Analyzer{Vision: p.engine, Weights: score.DefaultWeights(), Region: cfg.Region, Photos: p.store}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: p.store, Crawl: connectors(p.fetcher, cfg.Connect),
 		Log: log.With("component", "crawl")}
 	return p, nil
@@ -101,7 +101,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
-	srv.Limiter, srv.Audit = p.store, p.store
+	srv.Limiter, srv.Audit, srv.Photos = p.store, p.store, p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {

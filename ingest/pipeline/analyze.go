@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"counterlens/ingest/policy"
@@ -30,6 +31,11 @@ type Analyzer struct {
 	Weights score.Weights
 	// Region is the default phone region for numbers without a country code.
 	Region string
+	// Photos, when set, gives the brands' official product photos; a
+	// listing picture copying one is an image_reuse signal.
+	Photos PhotoSource
+
+	photos atomic.Pointer[photoSet]
 }
 
 // ImageError is an image of a listing that could not be analysed.
@@ -70,6 +76,11 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 		rep.Signals = nil
 		an.Images = append(an.Images, rep)
 	}
+	photos, err := a.officialPhotos(ctx, refs.Version)
+	if err != nil {
+		return an, err
+	}
+	an.Signals = append(an.Signals, reuseSignals(refs, l, an.Images, photos)...)
 	an.Signals = append(an.Signals, listingSignals(refs, l, an.Signals, a.Region)...)
 	an.Brands = brandHits(refs, an.Signals)
 	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
@@ -92,7 +103,7 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 	}
 	inPicture := map[string]float64{}
 	for _, s := range pictures {
-		if s.Type == models.SignalLogo || s.Type == models.SignalImageTextBrand {
+		if s.Type == models.SignalLogo || s.Type == models.SignalImageTextBrand || s.Type == models.SignalImageReuse {
 			inPicture[s.BrandID] = max(inPicture[s.BrandID], s.Confidence)
 		}
 	}
@@ -161,7 +172,7 @@ func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {
 	best := map[string]float64{}
 	for _, s := range signals {
 		switch s.Type {
-		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand, models.SignalImageReuse:
 			best[s.BrandID] = max(best[s.BrandID], s.Confidence)
 		}
 	}

@@ -34,7 +34,7 @@ func newAnalyzer(t *testing.T) (*Analyzer, *redisq.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	return &Analyzer{Vision: eng, Weights: score.DefaultWeights()}, store
+	return &Analyzer{Vision: eng, Weights: score.DefaultWeights(), Photos: store}, store
 }
 
 func signalsOf(an models.Analysis, typ models.SignalType) []models.Signal {

@@ -243,6 +243,15 @@ func (s *Server) listSuspicions(c *gin.Context) {
 		}
 		q.MinScore = f
 	}
+	var err error
+	if q.Since, err = queryTime(c, "since"); err != nil {
+		fail(c, err)
+		return
+	}
+	if q.Until, err = queryTime(c, "until"); err != nil {
+		fail(c, err)
+		return
+	}
 	p := who(c)
 	if p.Key.Role == models.RoleRightsHolder {
 		if q.BrandID != "" && !p.mayBrand(q.BrandID) {

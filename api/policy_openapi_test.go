@@ -79,6 +79,10 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 	v.call(http.MethodDelete, "/v1/brands/"+puma.ID+"/photos/"+p.ID, adminKey, "", nil, 204)
 	v.call(http.MethodDelete, "/v1/brands/"+puma.ID+"/photos/"+p.ID, adminKey, "", nil, 404)
 
+	// Suspicions by analysed time.
+	get("/v1/suspicions?since=2024-05-01T00:00:00Z&until=2030-05-01T00:00:00%2B02:00&limit=5", adminKey, 200)
+	get("/v1/suspicions?since=yesterday", adminKey, 400)
+
 	if !v.errTypes[typeRateLimited] {
 		t.Error("rate_limited was not validated")
 	}

@@ -204,6 +204,8 @@ type SuspicionQuery struct {
 	MinScore float64
 	Limit    int
 	Cursor   string
+	// Since and Until, when set, keep listings analysed in [Since, Until].
+	Since, Until time.Time
 }
 
 // ErrBadCursor means the cursor was not made by this store.
@@ -256,6 +258,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 				continue
 			}
 			if len(q.AnyBrand) > 0 && !hasAnyBrand(it, q.AnyBrand) {
+				continue
+			}
+			if !q.Since.IsZero() && it.AnalyzedAt.Before(q.Since) || !q.Until.IsZero() && it.AnalyzedAt.After(q.Until) {
 				continue
 			}
 			out = append(out, it)

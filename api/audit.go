@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -193,28 +192,17 @@ func (s *Server) listAudit(c *gin.Context) {
 		return
 	}
 	q := redisq.AuditQuery{KeyID: c.Query("key"), Object: c.Query("object"), ObjectType: c.Query("object_type"),
-		Cursor: c.Query("cursor"), Limit: 50}
+		Cursor: c.Query("cursor")}
 	if len(q.KeyID) > 100 || len(q.Object) > 200 || len(q.ObjectType) > 100 || len(q.Cursor) > 100 {
 		fail(c, badData("query parameter too long", nil))
 		return
 	}
-	var err error
-	if q.Since, err = queryTime(c, "since"); err != nil {
+	pg, err := readPage(c)
+	if err != nil {
 		fail(c, err)
 		return
 	}
-	if q.Until, err = queryTime(c, "until"); err != nil {
-		fail(c, err)
-		return
-	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			fail(c, badData("limit must be an integer from 1 to 500", err))
-			return
-		}
-		q.Limit = n
-	}
+	q.Limit, q.Since, q.Until = pg.Limit, pg.Since, pg.Until
 	items, next, err := s.Audit.AuditLog(c.Request.Context(), q)
 	if err != nil {
 		fail(c, err)
@@ -224,17 +212,4 @@ func (s *Server) listAudit(c *gin.Context) {
 		items = []models.AuditEntry{}
 	}
 	c.JSON(http.StatusOK, auditResponse{Items: items, NextCursor: next})
-}
-
-// queryTime parses an optional RFC 3339 query parameter.
-func queryTime(c *gin.Context, name string) (time.Time, error) {
-	v := c.Query(name)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil || len(v) > 64 {
-		return time.Time{}, badData(name+" must be an RFC 3339 time, e.g. 2024-05-01T12:00:00Z", err)
-	}
-	return t, nil
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -191,21 +192,24 @@ func (s *Server) readLogo(c *gin.Context, brandID string) (models.Logo, []byte, 
 
 // deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.
 func (s *Server) deleteLogo(c *gin.Context) {
-	logos, ok := s.scopedLogos(c)
-	if !ok {
+	if logos, ok := s.scopedLogos(c); ok {
+		deleteListed(c, logos, func(l models.Logo) string { return l.ID }, "logo", s.Brands.DeleteLogo)
+	}
+}
+
+// deleteListed deletes the item of list (what the caller may see) named by
+// the route parameter param, and answers 204; an item not in list is 404.
+func deleteListed[T any](c *gin.Context, list []T, idOf func(T) string, param string, del func(context.Context, string) error) {
+	i := slices.IndexFunc(list, func(it T) bool { return idOf(it) == c.Param(param) })
+	if i < 0 {
+		fail(c, notFound(param))
 		return
 	}
-	for _, l := range logos {
-		if l.ID == c.Param("logo") {
-			if err := s.Brands.DeleteLogo(c.Request.Context(), l.ID); err != nil {
-				fail(c, err)
-				return
-			}
-			c.Status(http.StatusNoContent)
-			return
-		}
+	if err := del(c.Request.Context(), idOf(list[i])); err != nil {
+		fail(c, err)
+		return
 	}
-	fail(c, notFound("logo"))
+	c.Status(http.StatusNoContent)
 }
 
 func contentType(format string) string {

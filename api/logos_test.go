@@ -10,15 +10,21 @@ import (
 	"counterlens/models"
 )
 
+// imageForm is a multipart form whose field "image" holds image.
+func imageForm(image []byte) (contentType string, body []byte) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("image", "image.png")
+	_, _ = fw.Write(image)
+	_ = w.Close()
+	return w.FormDataContentType(), buf.Bytes()
+}
+
 // upload sends image as the multipart field "image" with method.
 func (e *env) upload(method, path, key string, image []byte) resp {
 	e.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("image", "logo.png")
-	_, _ = fw.Write(image)
-	_ = w.Close()
-	return e.do(method, path, key, w.FormDataContentType(), &buf)
+	ct, body := imageForm(image)
+	return e.do(method, path, key, ct, bytes.NewReader(body))
 }
 
 func TestReplaceLogo(t *testing.T) {

@@ -99,19 +99,7 @@ func (s *Server) listPhotos(c *gin.Context) {
 
 // deletePhoto handles DELETE /v1/brands/{id}/photos/{photo}.
 func (s *Server) deletePhoto(c *gin.Context) {
-	_, photos, ok := s.scopedPhotos(c)
-	if !ok {
-		return
+	if _, photos, ok := s.scopedPhotos(c); ok {
+		deleteListed(c, photos, func(p models.Photo) string { return p.ID }, "photo", s.Photos.DeletePhoto)
 	}
-	for _, p := range photos {
-		if p.ID == c.Param("photo") {
-			if err := s.Photos.DeletePhoto(c.Request.Context(), p.ID); err != nil {
-				fail(c, err)
-				return
-			}
-			c.Status(http.StatusNoContent)
-			return
-		}
-	}
-	fail(c, notFound("photo"))
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -91,10 +89,6 @@ func TestOpenAPIPolicyResponses(t *testing.T) {
 // upload sends one file as the multipart field "image" with method.
 func (v *validator) upload(method, path, key string, image []byte, want int) resp {
 	v.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("image", "f.png")
-	_, _ = fw.Write(image)
-	_ = w.Close()
-	return v.call(method, path, key, w.FormDataContentType(), buf.Bytes(), want)
+	ct, body := imageForm(image)
+	return v.call(method, path, key, ct, body, want)
 }

@@ -64,20 +64,14 @@ type Logo struct {
 }
 
 // Photo is an official product photo of a brand: its reuse by a seller who
-// is neither authorised nor on an official domain is a signal. Only its
-// hashes are kept, not its bytes.
-type Photo struct {
-	ID      string `json:"id"`
-	BrandID string `json:"brand_id"`
-	// SHA256 is the hex digest of the uploaded bytes.
-	SHA256 string `json:"sha256"`
-	// PHash is the perceptual hash of the whole picture, 16 hex digits.
-	PHash       string    `json:"phash"`
-	ContentType string    `json:"content_type"`
-	Width       int       `json:"width"`
-	Height      int       `json:"height"`
-	CreatedAt   time.Time `json:"created_at"`
-}
+// is neither authorised nor on an official domain is a signal. It has the
+// fields of a [Logo]; PHash is the whole picture's, and only the hashes are
+// kept, not the bytes.
+type Photo Logo
+
+// ReuseOfficialPhoto is the Kind of an image_reuse signal for a listing
+// picture copying one of a brand's official photos.
+const ReuseOfficialPhoto = "official_photo"
 
 // BBox is a box in pixels of the original image, top-left origin.
 type BBox struct {

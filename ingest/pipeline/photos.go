@@ -61,7 +61,7 @@ func reuseSignals(refs *vision.Refs, l models.Listing, images []models.ImageRepo
 			how = fmt.Sprintf("a near-duplicate (perceptual hash distance %d)", d)
 		}
 		out = append(out, models.Signal{
-			Type: models.SignalImageReuse, Kind: "official_photo", BrandID: b.ID, ImageIndex: &im.Index,
+			Type: models.SignalImageReuse, Kind: models.ReuseOfficialPhoto, BrandID: b.ID, ImageIndex: &im.Index,
 			Confidence: 1 - float64(d)/20, Value: p.ID,
 			Reason: fmt.Sprintf("picture %d is %s of an official %s product photo, offered by a seller who is neither an authorised seller nor on an official %s domain", im.Index+1, how, b.Name, b.Name),
 		})

@@ -103,7 +103,7 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 	}
 	inPicture := map[string]float64{}
 	for _, s := range pictures {
-		if s.Type == models.SignalLogo || s.Type == models.SignalImageTextBrand || s.Type == models.SignalImageReuse {
+		if showsBrand(s) && s.Type != models.SignalListingTextBrand {
 			inPicture[s.BrandID] = max(inPicture[s.BrandID], s.Confidence)
 		}
 	}
@@ -168,11 +168,23 @@ func priceConfidence(price, floor float64) float64 {
 	return min(1, 0.5+gap)
 }
 
+// showsBrand reports whether s finds its brand in the listing: its mark or
+// name, or a copy of one of its official photos (not a photo other sellers
+// share, which names no brand).
+func showsBrand(s models.Signal) bool {
+	switch s.Type {
+	case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+		return true
+	case models.SignalImageReuse:
+		return s.Kind == models.ReuseOfficialPhoto && s.BrandID != ""
+	}
+	return false
+}
+
 func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {
 	best := map[string]float64{}
 	for _, s := range signals {
-		switch s.Type {
-		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand, models.SignalImageReuse:
+		if showsBrand(s) {
 			best[s.BrandID] = max(best[s.BrandID], s.Confidence)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,9 @@ type Config struct {
 	// AllowPrivateHooks accepts webhook URLs on loopback and private
 	// addresses (COUNTERLENS_ALLOW_PRIVATE_FETCH).
 	AllowPrivateHooks bool
+	// RateLimit is the call rate of a key without its own; a zero Burst
+	// means twice PerSecond.
+	RateLimit models.RateLimit
 }
 
 // DefaultConfig returns the defaults.
@@ -44,6 +48,7 @@ func DefaultConfig() Config {
 		MaxJSONBytes:   1 << 20,
 		MaxImageBytes:  15 << 20,
 		MaxImages:      10,
+		RateLimit:      DefaultRateLimit(),
 	}
 }
 
@@ -55,6 +60,9 @@ func (c Config) Validate() error {
 	if c.AdminKey != "" && len(c.AdminKey) < 16 {
 		return errors.New("api: the admin key must have at least 16 characters")
 	}
+	if _, err := validRateLimit(c.RateLimit); err != nil {
+		return fmt.Errorf("api: default %w", err)
+	}
 	return nil
 }
 
@@ -63,6 +71,7 @@ type BrandStore interface {
 	CreateBrand(ctx context.Context, b models.Brand) (models.Brand, error)
 	Brand(ctx context.Context, id string) (models.Brand, error)
 	Brands(ctx context.Context) ([]models.Brand, error)
+	UpdateBrand(ctx context.Context, b models.Brand) error
 	AddLogo(ctx context.Context, l models.Logo, data []byte) (models.Logo, error)
 	Logos(ctx context.Context) ([]models.Logo, error)
 	DeleteLogo(ctx context.Context, id string) error
@@ -121,6 +130,13 @@ type Server struct {
 	Webhooks WebhookStore
 	// Networks reads seller networks (GET /v1/networks/{id}).
 	Networks NetworkStore
+	// Limiter, when set, limits the calls of each key (the bootstrap admin
+	// key excepted).
+	Limiter RateLimiter
+	// Audit, when set, records every change and serves GET /v1/audit.
+	Audit AuditLog
+	// Photos, when set, keeps the brands' official product photos.
+	Photos PhotoStore
 }
 
 // Handler returns the router.
@@ -143,16 +159,23 @@ func (s *Server) Handler() http.Handler {
 	s.webRoutes(r)
 
 	admin, monitor, holder := models.RoleAdmin, models.RoleMonitor, models.RoleRightsHolder
+	s.Cfg.RateLimit, _ = validRateLimit(s.Cfg.RateLimit)
 	v1 := r.Group("/v1", s.authenticate)
 	v1.POST("/keys", require(admin), s.createKey)
 	v1.DELETE("/keys/:id", require(admin), s.revokeKey)
+	v1.GET("/audit", require(admin), s.listAudit)
 
 	v1.POST("/brands", require(admin), s.createBrand)
 	v1.GET("/brands", s.listBrands)
 	v1.GET("/brands/:id", s.getBrand)
+	v1.PATCH("/brands/:id", require(admin, holder), s.patchBrand)
 	v1.POST("/brands/:id/logos", require(admin, holder), s.uploadLogo)
 	v1.GET("/brands/:id/logos", s.listLogos)
 	v1.DELETE("/brands/:id/logos/:logo", require(admin, holder), s.deleteLogo)
+	v1.PUT("/brands/:id/logos/:logo", require(admin, holder), s.replaceLogo)
+	v1.POST("/brands/:id/photos", require(admin, holder), s.uploadPhoto)
+	v1.GET("/brands/:id/photos", require(admin, holder), s.listPhotos)
+	v1.DELETE("/brands/:id/photos/:photo", require(admin, holder), s.deletePhoto)
 
 	v1.POST("/analyze", require(admin, monitor), s.analyze)
 	v1.POST("/listings", require(admin, monitor), s.submitListing)

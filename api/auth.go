@@ -30,6 +30,8 @@ const ctxPrincipal = "principal"
 // principal is who calls.
 type principal struct {
 	Key models.APIKey
+	// bootstrap is set for COUNTERLENS_ADMIN_KEY, which has no stored key.
+	bootstrap bool
 }
 
 func (p principal) admin() bool { return p.Key.Role == models.RoleAdmin }
@@ -66,8 +68,8 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	if s.Cfg.AdminKey != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.Cfg.AdminKey)) == 1 {
-		c.Set(ctxPrincipal, principal{Key: models.APIKey{ID: "bootstrap", Name: "bootstrap admin", Role: models.RoleAdmin}})
-		c.Next()
+		c.Set(ctxPrincipal, principal{Key: models.APIKey{ID: "bootstrap", Name: "bootstrap admin", Role: models.RoleAdmin}, bootstrap: true})
+		s.admitted(c)
 		return
 	}
 	k, err := s.Keys.KeyBySecretHash(c.Request.Context(), hashSecret(secret))
@@ -80,7 +82,16 @@ func (s *Server) authenticate(c *gin.Context) {
 		return
 	}
 	c.Set(ctxPrincipal, principal{Key: k})
-	c.Next()
+	s.admitted(c)
+}
+
+// admitted runs what every authenticated call goes through, wherever its
+// route is registered: the key's rate limit, then the audit of changes.
+func (s *Server) admitted(c *gin.Context) {
+	if s.limited(c) {
+		return
+	}
+	s.audited(c)
 }
 
 // require lets only the given roles through.
@@ -95,9 +106,10 @@ func require(roles ...models.Role) gin.HandlerFunc {
 }
 
 type createKeyRequest struct {
-	Name     string      `json:"name"`
-	Role     models.Role `json:"role"`
-	BrandIDs []string    `json:"brand_ids"`
+	Name      string            `json:"name"`
+	Role      models.Role       `json:"role"`
+	BrandIDs  []string          `json:"brand_ids"`
+	RateLimit *models.RateLimit `json:"rate_limit"`
 }
 
 type createKeyResponse struct {
@@ -126,6 +138,14 @@ func (s *Server) createKey(c *gin.Context) {
 		fail(c, badData("at most 1000 brand_ids", nil))
 		return
 	}
+	if req.RateLimit != nil {
+		l, err := validRateLimit(*req.RateLimit)
+		if err != nil {
+			fail(c, badData(err.Error(), nil))
+			return
+		}
+		req.RateLimit = &l
+	}
 	for _, id := range req.BrandIDs {
 		if _, err := s.Brands.Brand(c.Request.Context(), id); err != nil {
 			if errors.Is(err, redisq.ErrNotFound) {
@@ -136,10 +156,15 @@ func (s *Server) createKey(c *gin.Context) {
 		}
 	}
 	secret := newSecret()
-	k, err := s.Keys.CreateKey(c.Request.Context(), models.APIKey{Name: req.Name, Role: req.Role, BrandIDs: req.BrandIDs}, hashSecret(secret))
+	k, err := s.Keys.CreateKey(c.Request.Context(), models.APIKey{Name: req.Name, Role: req.Role, BrandIDs: req.BrandIDs, RateLimit: req.RateLimit}, hashSecret(secret))
 	if err != nil {
 		fail(c, err)
 		return
+	}
+	auditDetail(c, "name", k.Name)
+	auditDetail(c, "role", string(k.Role))
+	if len(k.BrandIDs) > 0 {
+		auditDetail(c, "brand_ids", strings.Join(k.BrandIDs, ","))
 	}
 	c.JSON(http.StatusCreated, createKeyResponse{APIKey: k, Key: secret})
 }

@@ -1,12 +1,12 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
-	"strings"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,33 +16,13 @@ import (
 )
 
 type brandRequest struct {
-	Name              string        `json:"name"`
-	Aliases           []string      `json:"aliases"`
-	MinPrice          *models.Money `json:"min_price"`
-	AuthorizedSellers []string      `json:"authorized_sellers"`
-	OfficialDomains   []string      `json:"official_domains"`
-}
-
-func (r brandRequest) validate() error {
-	if strings.TrimSpace(r.Name) == "" || len(r.Name) > 200 {
-		return badData("name is required (at most 200 characters)", nil)
-	}
-	for what, list := range map[string][]string{"aliases": r.Aliases, "authorized_sellers": r.AuthorizedSellers, "official_domains": r.OfficialDomains} {
-		if len(list) > 500 {
-			return badData(what+" may hold at most 500 entries", nil)
-		}
-		for _, v := range list {
-			if strings.TrimSpace(v) == "" || len(v) > 200 {
-				return badData(what+" entries must be non-empty and at most 200 characters", nil)
-			}
-		}
-	}
-	if m := r.MinPrice; m != nil {
-		if m.Amount <= 0 || math.IsInf(m.Amount, 0) || len(m.Currency) != 3 {
-			return badData("min_price needs a positive amount and a 3-letter currency code", nil)
-		}
-	}
-	return nil
+	Name              string              `json:"name"`
+	Aliases           []string            `json:"aliases"`
+	MinPrice          *models.Money       `json:"min_price"`
+	MinPrices         []models.PriceFloor `json:"min_prices"`
+	Thresholds        *models.Thresholds  `json:"thresholds"`
+	AuthorizedSellers []string            `json:"authorized_sellers"`
+	OfficialDomains   []string            `json:"official_domains"`
 }
 
 func orEmpty(s []string) []string {
@@ -58,21 +38,20 @@ func (s *Server) createBrand(c *gin.Context) {
 	if !s.bindJSON(c, &req) {
 		return
 	}
-	if err := req.validate(); err != nil {
+	nb := models.Brand{
+		Name: req.Name, Aliases: req.Aliases, MinPrice: req.MinPrice, MinPrices: req.MinPrices, Thresholds: req.Thresholds,
+		AuthorizedSellers: req.AuthorizedSellers, OfficialDomains: req.OfficialDomains,
+	}
+	if err := normalizePolicy(&nb); err != nil {
 		fail(c, err)
 		return
 	}
-	if req.MinPrice != nil {
-		req.MinPrice.Currency = strings.ToUpper(req.MinPrice.Currency)
-	}
-	b, err := s.Brands.CreateBrand(c.Request.Context(), models.Brand{
-		Name: strings.TrimSpace(req.Name), Aliases: orEmpty(req.Aliases), MinPrice: req.MinPrice,
-		AuthorizedSellers: orEmpty(req.AuthorizedSellers), OfficialDomains: orEmpty(req.OfficialDomains),
-	})
+	b, err := s.Brands.CreateBrand(c.Request.Context(), nb)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	auditDetail(c, "name", b.Name)
 	c.JSON(http.StatusCreated, b)
 }
 
@@ -151,49 +130,86 @@ func (s *Server) uploadLogo(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, err := s.formFile(c, "image")
+	l, data, err := s.readLogo(c, b.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	img, format, err := decode.Logo(data, decode.DefaultLimits())
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	h, err := phash.Hash(img)
-	if err != nil {
-		fail(c, fmt.Errorf("%w: %v", decode.ErrUndecodable, err))
-		return
-	}
-	l, err := s.Brands.AddLogo(c.Request.Context(), models.Logo{
-		BrandID: b.ID, SHA256: sha256Hex(data), PHash: phash.Hex(h), ContentType: contentType(format),
-		Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
-	}, data)
-	if err != nil {
+	if l, err = s.Brands.AddLogo(c.Request.Context(), l, data); err != nil {
 		fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, l)
 }
 
-// deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.
-func (s *Server) deleteLogo(c *gin.Context) {
+// replaceLogo handles PUT /v1/brands/{id}/logos/{logo}: multipart field
+// "image". The logo keeps its id; from the moment the answer is sent,
+// analyses find the new image instead of the old one.
+func (s *Server) replaceLogo(c *gin.Context) {
 	logos, ok := s.scopedLogos(c)
 	if !ok {
 		return
 	}
-	for _, l := range logos {
-		if l.ID == c.Param("logo") {
-			if err := s.Brands.DeleteLogo(c.Request.Context(), l.ID); err != nil {
-				fail(c, err)
-				return
-			}
-			c.Status(http.StatusNoContent)
-			return
-		}
+	i := slices.IndexFunc(logos, func(l models.Logo) bool { return l.ID == c.Param("logo") })
+	if i < 0 {
+		fail(c, notFound("logo"))
+		return
 	}
-	fail(c, notFound("logo"))
+	l, data, err := s.readLogo(c, logos[i].BrandID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	l.ID = logos[i].ID
+	if l, err = s.Brands.AddLogo(c.Request.Context(), l, data); err != nil {
+		fail(c, err)
+		return
+	}
+	auditDetail(c, "previous_sha256", logos[i].SHA256)
+	c.JSON(http.StatusOK, l)
+}
+
+// readLogo reads, decodes and hashes the uploaded "image" of a logo of
+// brand brandID.
+func (s *Server) readLogo(c *gin.Context, brandID string) (models.Logo, []byte, error) {
+	data, err := s.formFile(c, "image")
+	if err != nil {
+		return models.Logo{}, nil, err
+	}
+	img, format, err := decode.Logo(data, decode.DefaultLimits())
+	if err != nil {
+		return models.Logo{}, nil, err
+	}
+	h, err := phash.Hash(img)
+	if err != nil {
+		return models.Logo{}, nil, fmt.Errorf("%w: %v", decode.ErrUndecodable, err)
+	}
+	return models.Logo{
+		BrandID: brandID, SHA256: sha256Hex(data), PHash: phash.Hex(h), ContentType: contentType(format),
+		Width: img.Bounds().Dx(), Height: img.Bounds().Dy(),
+	}, data, nil
+}
+
+// deleteLogo handles DELETE /v1/brands/{id}/logos/{logo}.
+func (s *Server) deleteLogo(c *gin.Context) {
+	if logos, ok := s.scopedLogos(c); ok {
+		deleteListed(c, logos, func(l models.Logo) string { return l.ID }, "logo", s.Brands.DeleteLogo)
+	}
+}
+
+// deleteListed deletes the item of list (what the caller may see) named by
+// the route parameter param, and answers 204; an item not in list is 404.
+func deleteListed[T any](c *gin.Context, list []T, idOf func(T) string, param string, del func(context.Context, string) error) {
+	i := slices.IndexFunc(list, func(it T) bool { return idOf(it) == c.Param(param) })
+	if i < 0 {
+		fail(c, notFound(param))
+		return
+	}
+	if err := del(c.Request.Context(), idOf(list[i])); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func contentType(format string) string {

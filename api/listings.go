@@ -221,20 +221,18 @@ type suspicionsResponse struct {
 func (s *Server) listSuspicions(c *gin.Context) {
 	q := redisq.SuspicionQuery{
 		BrandID: c.Query("brand_id"), Platform: strings.ToLower(c.Query("platform")),
-		Cursor: c.Query("cursor"), Limit: 50,
+		Cursor: c.Query("cursor"),
 	}
 	if len(q.BrandID) > 100 || len(q.Platform) > maxShort || len(q.Cursor) > 200 {
 		fail(c, badData("query parameter too long", nil))
 		return
 	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			fail(c, badData("limit must be an integer from 1 to 500", err))
-			return
-		}
-		q.Limit = n
+	pg, err := readPage(c)
+	if err != nil {
+		fail(c, err)
+		return
 	}
+	q.Limit, q.Since, q.Until = pg.Limit, pg.Since, pg.Until
 	if v := c.Query("min_score"); v != "" {
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 0 || f > 1 || math.IsNaN(f) {

@@ -63,6 +63,16 @@ type Logo struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
+// Photo is an official product photo of a brand: its reuse by a seller who
+// is neither authorised nor on an official domain is a signal. It has the
+// fields of a [Logo]; PHash is the whole picture's, and only the hashes are
+// kept, not the bytes.
+type Photo Logo
+
+// ReuseOfficialPhoto is the Kind of an image_reuse signal for a listing
+// picture copying one of a brand's official photos.
+const ReuseOfficialPhoto = "official_photo"
+
 // BBox is a box in pixels of the original image, top-left origin.
 type BBox struct {
 	X int `json:"x"`
@@ -285,6 +295,41 @@ type APIKey struct {
 	Role      Role      `json:"role"`
 	BrandIDs  []string  `json:"brand_ids"`
 	CreatedAt time.Time `json:"created_at"`
+	// RateLimit is this key's own call rate; nil means the service default.
+	RateLimit *RateLimit `json:"rate_limit,omitempty"`
+}
+
+// RateLimit is a sustained call rate with a burst: a key may make Burst calls
+// at once, and regains one every 1/PerSecond seconds.
+type RateLimit struct {
+	PerSecond float64 `json:"per_second"`
+	Burst     int     `json:"burst"`
+}
+
+// AuditEntry is one recorded change: who made which successful non-GET
+// call, on what, when.
+type AuditEntry struct {
+	// ID is the entry's place in the log; entries sort by it.
+	ID        string    `json:"id"`
+	At        time.Time `json:"at"`
+	RequestID string    `json:"request_id"`
+	KeyID     string    `json:"key_id"`
+	KeyName   string    `json:"key_name"`
+	Role      Role      `json:"role"`
+	// Action is create, update, replace or delete, or the verb of the route
+	// (run, analyze, ...).
+	Action string `json:"action"`
+	Method string `json:"method"`
+	// Route is the route template, e.g. /v1/brands/{id}/logos/{logo}.
+	Route      string `json:"route"`
+	Status     int    `json:"status"`
+	ObjectType string `json:"object_type"`
+	ObjectID   string `json:"object_id,omitempty"`
+	// Refs are the ids the call named, by object type (the brand of a logo,
+	// the logo itself), and the id of what it created.
+	Refs map[string]string `json:"refs,omitempty"`
+	// Details are what the handler found worth keeping (a secret never is).
+	Details map[string]string `json:"details,omitempty"`
 }
 
 // Source is a platform to crawl.

@@ -196,7 +196,7 @@ func (e *Engine) reload(ctx context.Context, v int64) (*Refs, error) {
 			e.log.Warn("cannot decode reference logo", "logo_id", l.ID, "brand_id", l.BrandID, "err", err)
 			continue
 		}
-		refs = append(refs, logo.Reference{LogoID: l.ID, BrandID: l.BrandID, Image: img})
+		refs = append(refs, logo.Reference{LogoID: l.ID, BrandID: l.BrandID, Image: img, Digest: l.SHA256})
 	}
 	if err := e.det.SetReferences(refs); err != nil {
 		return nil, fmt.Errorf("prepare logos: %w", err)

@@ -65,7 +65,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
-	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region}
+	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region, Photos: p.store}
 	p.analyzer.Negatives = p.store
 	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Connect: pages.crawl(connectors(p.fetcher, cfg.Connect)),
@@ -116,6 +116,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 	srv.Reviews = p.store
 	srv.Webhooks = p.store
 	srv.Networks = p.store
+	srv.Limiter, srv.Audit, srv.Photos = p.store, p.store, p.store
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"counterlens/ingest/pipeline"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/worker"
+	"counterlens/models"
 	"counterlens/vision"
 )
 
@@ -161,6 +162,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	integer("VISION_WORKERS", &c.Vision.Workers)
 	integer("RETRO_DAYS", &c.Retro.Days)
 	duration("VISIBILITY_TIMEOUT", &c.Redis.Visibility)
+	errs = append(errs, rateLimitEnv(&c.API.RateLimit))
 	if err := errors.Join(errs...); err != nil {
 		return c, err
 	}
@@ -203,4 +205,28 @@ func (c config) validate() error {
 		errs = append(errs, errors.New("listen address is empty"))
 	}
 	return errors.Join(errs...)
+}
+
+// rateLimitEnv reads COUNTERLENS_RATE_LIMIT (calls a second per key; the
+// burst becomes twice that) and COUNTERLENS_RATE_BURST (calls at once).
+func rateLimitEnv(dst *models.RateLimit) error {
+	if v, ok, err := env("RATE_LIMIT"); err != nil {
+		return err
+	} else if ok {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("COUNTERLENS_RATE_LIMIT: %w", err)
+		}
+		dst.PerSecond, dst.Burst = f, 0
+	}
+	if v, ok, err := env("RATE_BURST"); err != nil {
+		return err
+	} else if ok {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("COUNTERLENS_RATE_BURST: %w", err)
+		}
+		dst.Burst = n
+	}
+	return nil
 }

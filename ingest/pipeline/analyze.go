@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"counterlens/ingest/policy"
 	"counterlens/ingest/score"
 	"counterlens/models"
 	"counterlens/vision"
@@ -32,6 +34,11 @@ type Analyzer struct {
 	// Negatives, when set, drops the findings of a brand on photos where an
 	// officer dismissed one before.
 	Negatives NegativeBank
+	// Photos, when set, gives the brands' official product photos; a
+	// listing picture copying one is an image_reuse signal.
+	Photos PhotoSource
+
+	photos atomic.Pointer[photoSet]
 }
 
 // ImageError is an image of a listing that could not be analysed.
@@ -78,6 +85,11 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 	if an.Signals, err = a.dropDismissed(ctx, an.Images, an.Signals); err != nil {
 		return an, err
 	}
+	photos, err := a.officialPhotos(ctx, refs.Version)
+	if err != nil {
+		return an, err
+	}
+	an.Signals = append(an.Signals, reuseSignals(refs, l, an.Images, photos)...)
 	an.Signals = append(an.Signals, listingSignals(refs, l, an.Signals, a.Region)...)
 	an.Brands = brandHits(refs, an.Signals)
 	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
@@ -100,7 +112,7 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 	}
 	inPicture := map[string]float64{}
 	for _, s := range pictures {
-		if s.Type == models.SignalLogo || s.Type == models.SignalImageTextBrand {
+		if showsBrand(s) && s.Type != models.SignalListingTextBrand {
 			inPicture[s.BrandID] = max(inPicture[s.BrandID], s.Confidence)
 		}
 	}
@@ -124,22 +136,38 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 		if !ok {
 			continue
 		}
-		if slices.ContainsFunc(b.AuthorizedSellers, func(s string) bool { return strings.EqualFold(s, l.Seller) }) && l.Seller != "" {
+		if policy.AuthorizedSeller(b, l.Seller) {
 			out = append(out, models.Signal{
 				Type: models.SignalAuthorizedSeller, BrandID: id, Confidence: 1, Value: l.Seller,
 				Reason: fmt.Sprintf("%q is an authorised seller of %s", l.Seller, b.Name),
 			})
 			continue
 		}
-		if m := b.MinPrice; m != nil && l.Price > 0 && strings.EqualFold(m.Currency, l.Currency) && l.Price < m.Amount {
-			out = append(out, models.Signal{
-				Type: models.SignalPriceBelowFloor, BrandID: id, Confidence: priceConfidence(l.Price, m.Amount),
-				Value:  fmt.Sprintf("%.2f %s", l.Price, strings.ToUpper(l.Currency)),
-				Reason: fmt.Sprintf("price %.2f %s is below the lowest plausible price of a genuine %s product (%.2f %s)", l.Price, strings.ToUpper(l.Currency), b.Name, m.Amount, strings.ToUpper(m.Currency)),
-			})
+		if sig, ok := priceSignal(b, l, text); ok {
+			out = append(out, sig)
 		}
 	}
 	return out
+}
+
+// priceSignal reports a price below the floor of b that applies to l: in
+// l's currency, for the product type its title and description name when b
+// has a floor for it.
+func priceSignal(b models.Brand, l models.Listing, text string) (models.Signal, bool) {
+	f, ok := policy.FloorFor(b, l.Currency, text)
+	if !ok || l.Price <= 0 || l.Price >= f.Amount {
+		return models.Signal{}, false
+	}
+	cur := strings.ToUpper(l.Currency)
+	what := "genuine " + b.Name + " product"
+	if f.ProductType != "" {
+		what = "genuine " + b.Name + " " + f.ProductType
+	}
+	return models.Signal{
+		Type: models.SignalPriceBelowFloor, BrandID: b.ID, Confidence: priceConfidence(l.Price, f.Amount),
+		Value: fmt.Sprintf("%.2f %s", l.Price, cur), Kind: f.ProductType,
+		Reason: fmt.Sprintf("price %.2f %s is below the lowest plausible price of a %s (%.2f %s)", l.Price, cur, what, f.Amount, strings.ToUpper(f.Currency)),
+	}, true
 }
 
 // priceConfidence grows with the gap: 10% below the floor is weak, half the
@@ -149,11 +177,23 @@ func priceConfidence(price, floor float64) float64 {
 	return min(1, 0.5+gap)
 }
 
+// showsBrand reports whether s finds its brand in the listing: its mark or
+// name, or a copy of one of its official photos (not a photo other sellers
+// share, which names no brand).
+func showsBrand(s models.Signal) bool {
+	switch s.Type {
+	case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+		return true
+	case models.SignalImageReuse:
+		return s.Kind == models.ReuseOfficialPhoto && s.BrandID != ""
+	}
+	return false
+}
+
 func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {
 	best := map[string]float64{}
 	for _, s := range signals {
-		switch s.Type {
-		case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+		if showsBrand(s) {
 			best[s.BrandID] = max(best[s.BrandID], s.Confidence)
 		}
 	}

@@ -87,20 +87,7 @@ func (s *Store) AddLogo(ctx context.Context, l models.Logo, data []byte) (models
 
 // DeleteLogo removes a reference logo.
 func (s *Store) DeleteLogo(ctx context.Context, id string) error {
-	var del *redis.IntCmd
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.HDel(ctx, keyLogos, id)
-		p.HDel(ctx, keyLogoImg, id)
-		p.Incr(ctx, keyRefVer)
-		return nil
-	})
-	if err != nil {
-		return wrap(err)
-	}
-	if del.Val() == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.deleteRef(ctx, id, keyLogos, keyLogoImg)
 }
 
 // Logos returns every reference logo (without bytes), oldest first.

@@ -253,6 +253,8 @@ type SuspicionQuery struct {
 	// then kept only if, for one of its brands in scope (BrandID, AnyBrand,
 	// or any), its score reaches that brand's threshold.
 	BrandMinScore map[string]float64
+	// Since and Until, when set, keep listings analysed in [Since, Until].
+	Since, Until time.Time
 }
 
 // ErrBadCursor means the cursor was not made by this store.
@@ -308,6 +310,9 @@ func (s *Store) Suspicions(ctx context.Context, q SuspicionQuery) ([]models.Susp
 				continue
 			}
 			if !q.wantStatus(it.Status) || !reachesBrandMin(it, q) {
+				continue
+			}
+			if !q.Since.IsZero() && it.AnalyzedAt.Before(q.Since) || !q.Until.IsZero() && it.AnalyzedAt.After(q.Until) {
 				continue
 			}
 			out = append(out, it)

@@ -48,6 +48,10 @@ type Reference struct {
 	// Image is the rights holder's upload, decoded. It may have alpha; flat
 	// marks are typically one colour on transparent or white.
 	Image image.Image
+	// Digest identifies the image's content (its SHA-256): a reference
+	// whose digest changed under the same LogoID (a replaced logo) is
+	// prepared again instead of reused.
+	Digest string
 }
 
 // Detection is one mark found in a scene.
@@ -271,7 +275,7 @@ func (d *Detector) SetReferences(refs []Reference) error {
 	var errs []error
 	for _, r := range refs {
 		p, ok := old.byID[r.LogoID]
-		if !ok || p.brandID != r.BrandID {
+		if !ok || p.brandID != r.BrandID || p.digest != r.Digest {
 			var err error
 			p, err = safePrepare(r, d.cfg)
 			if err != nil {

@@ -26,6 +26,8 @@ const refMaxSide = 400
 // an older Detect still reads it.
 type prepared struct {
 	logoID, brandID string
+	// digest is the Reference's, to tell a replaced image.
+	digest string
 	// shape route
 	flat  bool
 	mo    moments
@@ -126,7 +128,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
 	}
-	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, mo: mo, aspect: float64(src.w) / float64(src.h)}
+	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, digest: ref.Digest, mo: mo, aspect: float64(src.w) / float64(src.h)}
 	for i := range numAngles {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
 	}

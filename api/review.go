@@ -128,8 +128,9 @@ func (s *Server) listExamples(c *gin.Context) {
 var reviewStatuses = []string{models.ReviewOpen, models.ReviewConfirmed, models.ReviewDismissed}
 
 // suspicionStatuses reads the status filter of GET /v1/suspicions: a comma
-// separated list of open, confirmed, dismissed, or "all"; absent means every
-// status but dismissed.
+// separated list of open, confirmed, dismissed, or "all". Absent means all:
+// API.md promises every analysed listing by default; the review page asks
+// for open,confirmed.
 func suspicionStatuses(c *gin.Context, q *redisq.SuspicionQuery) bool {
 	v := c.Query("status")
 	switch {

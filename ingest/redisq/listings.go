@@ -247,7 +247,7 @@ type SuspicionQuery struct {
 	Limit    int
 	Cursor   string
 	// Statuses keeps only suspicions of these review statuses; empty means
-	// every one but the dismissed.
+	// every one.
 	Statuses []string
 	// BrandMinScore holds brands' own thresholds.min_score: a listing is
 	// then kept only if, for one of its brands in scope (BrandID, AnyBrand,

@@ -171,7 +171,7 @@ func (s *Store) reviewStatuses(ctx context.Context, items []models.Suspicion) er
 // query: by default everything but the dismissed ones.
 func (q SuspicionQuery) wantStatus(st string) bool {
 	if len(q.Statuses) == 0 {
-		return st != models.ReviewDismissed
+		return true
 	}
 	return slices.Contains(q.Statuses, st)
 }

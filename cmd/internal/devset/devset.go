@@ -327,6 +327,16 @@ func (g *gen) listing(i int, kind Kind) (Listing, error) {
 		if g.chance(0.25) {
 			pic.banners = append(pic.banners, pick(g, benign))
 		}
+		// Honest shops write the brand into their photos too (a shop's
+		// watermark, "official store"), and sometimes their phone number.
+		if g.chance(map[Kind]float64{Resale: 0.2, Authorized: 0.3}[kind]) {
+			t := pick(g, []string{b.Name, strings.ToUpper(b.Name), b.Name + " official store", "genuine " + b.Name})
+			pic.banners = append(pic.banners, t)
+			l.Truth = append(l.Truth, "picture text "+t)
+		}
+		if g.chance(0.05) {
+			pic.banners = append(pic.banners, pick(g, shopPhones))
+		}
 		l.Listing.Title = pick(g, []string{"Used ", "Original ", "Genuine ", ""}) + b.Name + " " + product
 		l.Listing.Desc = pick(g, []string{"Worn twice, receipt included.", "Bought in store, box included.", "Official product, 2 year warranty."})
 		if g.chance(0.1) {

@@ -46,9 +46,10 @@ type analysed struct {
 // (pipeline.Analyzer with the vision engine: mark detector, OCR, text) once
 // and caches the signals under .bench/ranking/ by seed, size and a hash of
 // the code that finds them, then scores the cached signals: average
-// precision and precision at 10 and 50 for score.DefaultWeights and for
-// weights fitted by coordinate ascent on the development seed, on that seed
-// and on a held-out seed never fitted on. It also counts the top 50 whose
+// precision and precision at 10 and 50 for the weights set by reasoning
+// before calibration, for score.DefaultWeights and for weights fitted by
+// coordinate ascent (from the defaults) on the development seed, on that
+// seed and on a held-out seed never fitted on. It also counts the top 50 whose
 // counted reasons include one a person can check in the picture (a box) or
 // in the listing's text. COUNTERLENS_BENCH_SEED (default 42),
 // COUNTERLENS_BENCH_HELDOUT (43) and COUNTERLENS_BENCH_LISTINGS (300 per
@@ -114,18 +115,18 @@ func BenchmarkRanking(b *testing.B) {
 		fmt.Printf("  %-19s %.2f -> %.2f\n", p.Name, *p.Ptr(&cur), *p.Ptr(&fitted))
 	}
 	fmt.Printf("ranking: fit reached AP %.4f on the dev seed\n", fitAP)
-	fmt.Printf("%-8s %-16s %6s %6s %6s %14s %14s\n", "weights", "set", "AP", "P@10", "P@50", "top50 checkable", "top50 in picture")
+	fmt.Printf("%-9s %-16s %6s %6s %6s %14s %14s\n", "weights", "set", "AP", "P@10", "P@50", "top50 checkable", "top50 in picture")
 	for _, w := range []struct {
 		name string
 		w    score.Weights
-	}{{"current", cur}, {"fitted", fitted}} {
+	}{{"reasoned", reasoned()}, {"current", cur}, {"fitted", fitted}} {
 		for _, s := range []struct {
 			name string
 			ex   []calibrate.Example
 		}{{fmt.Sprintf("dev %d", seed), dev}, {fmt.Sprintf("held-out %d", heldOut), held}} {
 			r := calibrate.Rank(w.w, s.ex)
 			check, pic := checkable(r, 50)
-			fmt.Printf("%-8s %-16s %6.4f %6.2f %6.2f %11d/%d %13d/%d\n", w.name, s.name,
+			fmt.Printf("%-9s %-16s %6.4f %6.2f %6.2f %11d/%d %13d/%d\n", w.name, s.name,
 				calibrate.AveragePrecision(r), calibrate.PrecisionAt(r, 10), calibrate.PrecisionAt(r, 50), check, min(50, len(r)), pic, min(50, len(r)))
 			if testing.Verbose() {
 				listRanking(r, sets, seed, heldOut, s.name)
@@ -135,6 +136,15 @@ func BenchmarkRanking(b *testing.B) {
 			}
 		}
 	}
+}
+
+// reasoned are the weights set by reasoning before the first calibration
+// (commit b73b4fe), kept to compare against.
+func reasoned() score.Weights {
+	w := score.DefaultWeights()
+	w.Logo, w.ImageTextBrand, w.ListingTextBrand, w.RiskTerm = 0.70, 0.55, 0.30, 0.60
+	w.Contact, w.PriceBelowFloor, w.PictureOnly, w.AuthorizedSeller = 0.30, 0.40, 0.45, 0.15
+	return w
 }
 
 func envUint(b *testing.B, key string, def uint64) uint64 {

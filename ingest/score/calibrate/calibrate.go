@@ -133,9 +133,10 @@ func grid(lo, hi float64) []float64 {
 func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 // Fit is coordinate ascent on average precision: it sweeps each parameter
-// over its grid with the others fixed, keeps the value with the best AP
-// (the current one unless another is strictly better, so a weight the data
-// does not speak to stays where it was), and repeats until a whole round
+// over its grid with the others fixed and moves it only when another value
+// is strictly better, to the best value nearest the current one (so a
+// weight the data does not speak to stays where it was, and one it speaks
+// to moves no further than it must); it repeats until a whole round
 // changes nothing, or rounds rounds are done. Weights come out rounded to
 // two decimals. It returns the weights and the AP they reach.
 func Fit(start score.Weights, examples []Example, params []Param, rounds int) (score.Weights, float64) {
@@ -149,14 +150,26 @@ func Fit(start score.Weights, examples []Example, params []Param, rounds int) (s
 		changed := false
 		for _, p := range params {
 			cur := p.Ptr(&w)
-			keep := *cur
-			for _, v := range p.Grid {
+			was := *cur
+			aps := make([]float64, len(p.Grid))
+			top := best
+			for i, v := range p.Grid {
 				*cur = v
-				if ap := AveragePrecision(Rank(w, examples)); ap > best+1e-9 {
-					best, keep, changed = ap, v, true
+				aps[i] = AveragePrecision(Rank(w, examples))
+				top = max(top, aps[i])
+			}
+			*cur = was
+			if top <= best+1e-9 {
+				continue
+			}
+			// Of the values that reach the best AP, the one nearest the
+			// current weight: the smallest change the data asks for.
+			for i, v := range p.Grid {
+				if aps[i] >= top-1e-9 && (*cur == was || math.Abs(v-was) < math.Abs(*cur-was)) {
+					*cur = v
 				}
 			}
-			*cur = keep
+			best, changed = top, true
 		}
 		if !changed {
 			break

@@ -16,6 +16,7 @@ func sig(t models.SignalType, brand string, c float64) models.Signal {
 func TestAveragePrecisionAndPrecisionAtK(t *testing.T) {
 	// Scores 0.7 (pos), 0.6 (neg), 0.3 (pos), 0 (neg): AP = (1/1 + 2/3) / 2.
 	w := score.DefaultWeights()
+	w.Logo, w.RiskTerm, w.ListingTextBrand = 0.7, 0.6, 0.3
 	ex := []Example{
 		{ID: "a", Positive: true, Signals: []models.Signal{sig(models.SignalLogo, "b", 1)}},
 		{ID: "b", Signals: []models.Signal{sig(models.SignalRiskTerm, "", 1)}},
@@ -28,7 +29,7 @@ func TestAveragePrecisionAndPrecisionAtK(t *testing.T) {
 		order += x.ID
 	}
 	if order != "abcd" {
-		t.Fatalf("ranked %s, want abcd (scores by the default weights)", order)
+		t.Fatalf("ranked %s, want abcd", order)
 	}
 	if ap, want := AveragePrecision(r), (1+2.0/3)/2; math.Abs(ap-want) > 1e-12 {
 		t.Errorf("AP %v, want %v", ap, want)
@@ -76,8 +77,10 @@ func TestFitRaisesWhatSeparatesAndKeepsTheRest(t *testing.T) {
 	if ap != 1 || AveragePrecision(Rank(w, ex)) != 1 {
 		t.Fatalf("fit reached AP %v (before %v), weights %+v", ap, before, w)
 	}
-	if w.Contact <= w.RiskTerm {
-		t.Errorf("contact %v not above risk %v", w.Contact, w.RiskTerm)
+	// Any risk weight below 0.30 separates the sets; the nearest to 0.60
+	// is 0.25, and then nothing is left for contact to improve.
+	if w.RiskTerm != 0.25 || w.Contact != 0.3 {
+		t.Errorf("risk %v, contact %v: want the smallest change, 0.25 and 0.30", w.RiskTerm, w.Contact)
 	}
 	if w.Logo != start.Logo || w.PictureOnly != start.PictureOnly || w.SellerNetwork != start.SellerNetwork {
 		t.Errorf("weights without evidence moved: %+v", w)

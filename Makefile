@@ -6,6 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: build run test deps vet bench-logos bench-ocr bench-data clean
+.PHONY: bench-ranking
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o bin/counterlens ./cmd/counterlens
@@ -34,6 +35,12 @@ bench-logos: bench-data
 bench-ocr: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
 	  go test -run '^$$' -bench BenchmarkOCR -benchtime 1x -timeout 60m ./vision/ocr/
+
+# Ranking calibration (issue 8): analyses development listings once (cached
+# under .bench/ranking/), then measures and fits the score's weights.
+bench-ranking: bench-data
+	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
+	  go test -run '^$$' -bench BenchmarkRanking -benchtime 1x -timeout 60m ./cmd/internal/devset/
 
 clean:
 	rm -rf bin .bench

@@ -45,16 +45,19 @@ type Weights struct {
 	PerType map[models.SignalType]int
 }
 
-// DefaultWeights are the calibrated defaults.
+// DefaultWeights are the defaults. The weights of the signals one
+// listing's analysis finds (logo to picture-only) are fitted on development
+// listings by make bench-ranking (docs/scoring.md); the network and reuse
+// weights and the suppression are set by reasoning.
 func DefaultWeights() Weights {
 	return Weights{
-		Logo:             0.70,
-		ImageTextBrand:   0.55,
-		ListingTextBrand: 0.30,
+		Logo:             0.40,
+		ImageTextBrand:   0.85,
+		ListingTextBrand: 0.75,
 		RiskTerm:         0.60,
-		Contact:          0.30,
-		PriceBelowFloor:  0.40,
-		PictureOnly:      0.45,
+		Contact:          0.60,
+		PriceBelowFloor:  0.55,
+		PictureOnly:      0.70,
 		ImageReuse:       0.40,
 		CrossSellerReuse: 0.25,
 		SellerNetwork:    0.30,

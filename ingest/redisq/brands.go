@@ -88,6 +88,7 @@ func (s *Store) AddLogo(ctx context.Context, l models.Logo, data []byte) (models
 		p.HSet(ctx, keyLogoImg, l.ID, data)
 		p.HSet(ctx, keyLogos, l.ID, mustJSON(l))
 		ix.queue(ctx, p, l.ID, old, logoHashes(l))
+		p.HDel(ctx, keyLogoDesc, l.ID)
 		p.Incr(ctx, keyRefVer)
 		return nil
 	})
@@ -109,6 +110,7 @@ func (s *Store) DeleteLogo(ctx context.Context, id string) error {
 		del = p.HDel(ctx, keyLogos, id)
 		p.HDel(ctx, keyLogoImg, id)
 		ix.queue(ctx, p, id, old, nil)
+		p.HDel(ctx, keyLogoDesc, id)
 		p.Incr(ctx, keyRefVer)
 		return nil
 	})

@@ -346,6 +346,27 @@ func BenchmarkLogos(b *testing.B) {
 				b.Logf("some references unusable: %v", err)
 			}
 			prep := time.Since(t0)
+			// The same set loaded from stored descriptors, as a second worker does.
+			var descRefs []Reference
+			descBytes := 0
+			for _, r := range tc.refs {
+				if desc, ok := d.Descriptor(r.LogoID); ok {
+					descRefs = append(descRefs, Reference{LogoID: r.LogoID, BrandID: r.BrandID, Descriptor: desc})
+					descBytes += len(desc)
+				}
+			}
+			d2, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := d2.SetReferences(descRefs); err != nil {
+				b.Fatalf("loading descriptors: %v", err)
+			}
+			load := time.Since(t1)
+			_ = d2.Close()
+			fmt.Printf("logos %s: prepare=%s load_descriptors=%s descriptors=%d bytes=%d\n", tc.name,
+				prep.Round(time.Millisecond), load.Round(time.Millisecond), len(descRefs), descBytes)
 			b.ReportAllocs()
 			var s devScore
 			for b.Loop() {

@@ -48,6 +48,13 @@ type Reference struct {
 	// Image is the rights holder's upload, decoded. It may have alpha; flat
 	// marks are typically one colour on transparent or white.
 	Image image.Image
+	// Descriptor, when set, is what [Detector.Descriptor] returned for
+	// this reference: it is decoded instead of preparing Image, which may
+	// then be nil. A stale or unreadable one falls back to Image.
+	Descriptor []byte
+	// Rev identifies the image's content (its SHA-256, say): a LogoID
+	// already prepared is reused only while its BrandID and Rev are unchanged.
+	Rev string
 }
 
 // Detection is one mark found in a scene.
@@ -220,11 +227,13 @@ type refSet struct {
 
 // Detector finds registered marks in scenes. It is safe for concurrent use.
 type Detector struct {
-	cfg    Config
-	null   []*candidate // regions of the null corpus, see nullFS
-	refs   atomic.Pointer[refSet]
-	mu     sync.Mutex // serialises SetReferences
-	closed atomic.Bool
+	cfg  Config
+	null []*candidate // regions of the null corpus, see nullFS
+	// descVer fingerprints the settings descriptors depend on.
+	descVer uint64
+	refs    atomic.Pointer[refSet]
+	mu      sync.Mutex // serialises SetReferences
+	closed  atomic.Bool
 }
 
 // New returns a Detector with no references.
@@ -236,7 +245,7 @@ func New(cfg Config) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, null: null}
+	d := &Detector{cfg: cfg, null: null, descVer: descVersion(cfg, len(null))}
 	d.refs.Store(&refSet{byID: map[string]*prepared{}})
 	return d, nil
 }
@@ -271,15 +280,12 @@ func (d *Detector) SetReferences(refs []Reference) error {
 	var errs []error
 	for _, r := range refs {
 		p, ok := old.byID[r.LogoID]
-		if !ok || p.brandID != r.BrandID {
+		if !ok || p.brandID != r.BrandID || p.rev != r.Rev {
 			var err error
-			p, err = safePrepare(r, d.cfg)
+			p, err = d.load(r)
 			if err != nil {
 				errs = append(errs, err)
 				continue
-			}
-			if p.feat == nil {
-				p.nullMax = nullScore(p, d.null, d.cfg)
 			}
 		}
 		next.byID[r.LogoID] = p
@@ -295,6 +301,26 @@ func (d *Detector) SetReferences(refs []Reference) error {
 	return errors.Join(errs...)
 }
 
+// load decodes r's descriptor or, failing that, prepares r's image and
+// calibrates it on the null corpus.
+func (d *Detector) load(r Reference) (*prepared, error) {
+	if len(r.Descriptor) > 0 {
+		if p, err := decodePrepared(r.Descriptor, d.descVer); err == nil {
+			p.logoID, p.brandID, p.rev = r.LogoID, r.BrandID, r.Rev
+			return p, nil
+		}
+	}
+	p, err := safePrepare(r, d.cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.rev = r.Rev
+	if p.feat == nil {
+		p.nullMax = nullScore(p, d.null, d.cfg)
+	}
+	return p, nil
+}
+
 func safePrepare(r Reference, cfg Config) (p *prepared, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -302,6 +328,13 @@ func safePrepare(r Reference, cfg Config) (p *prepared, err error) {
 		}
 	}()
 	return prepare(r, cfg)
+}
+
+// Has reports whether the current set holds the reference logoID at
+// revision rev.
+func (d *Detector) Has(logoID, rev string) bool {
+	p, ok := d.refs.Load().byID[logoID]
+	return ok && p.rev == rev
 }
 
 // Close releases the detector. It holds no C memory between calls (every

@@ -26,6 +26,7 @@ const refMaxSide = 400
 // an older Detect still reads it.
 type prepared struct {
 	logoID, brandID string
+	rev             string // Reference.Rev
 	// shape route
 	flat  bool
 	mo    moments

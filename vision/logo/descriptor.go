@@ -168,6 +168,7 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 	for i := range p.views {
 		r.view(&p.views[i])
 	}
+	p.rad = radialOf(&p.views[numAngles/2])
 	if p.aniso = r.flag(); p.aniso {
 		r.view(&p.aligned[0])
 		r.view(&p.aligned[1])

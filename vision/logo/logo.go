@@ -72,6 +72,8 @@ type Detection struct {
 	// of another brand on the same region and the reference's null-corpus
 	// score, kept for calibration.
 	score, second, nullMax float64
+	// radial is the radial-profile distance of region and reference.
+	radial float64
 }
 
 // Method names.
@@ -107,6 +109,10 @@ type Config struct {
 	MaxLogEcc float64
 	// HashMaxDist is the largest 8x8 hash distance worth an exact IoU.
 	HashMaxDist int
+	// MaxRadial is the largest radial-profile distance (rotation-invariant,
+	// see radial) between a region and a reference worth comparing their
+	// rasters at every angle.
+	MaxRadial float64
 	// CoarseMin is the tolerant silhouette overlap a pair needs before
 	// refinement.
 	CoarseMin float64
@@ -153,6 +159,7 @@ func DefaultConfig() Config {
 		MaxPartRatio:  4,
 		MaxLogEcc:     0.7,
 		HashMaxDist:   14,
+		MaxRadial:     1.0,
 		CoarseMin:     0.6,
 		ShapeMid:      0.72,
 		ShapeWidth:    0.015,
@@ -190,6 +197,8 @@ func (c Config) Validate() error {
 		return bad("MaxLogEcc", c.MaxLogEcc)
 	case c.HashMaxDist < 0 || c.HashMaxDist > 64:
 		return bad("HashMaxDist", c.HashMaxDist)
+	case c.MaxRadial <= 0:
+		return bad("MaxRadial", c.MaxRadial)
 	case c.CoarseMin < 0 || c.CoarseMin > 1:
 		return bad("CoarseMin", c.CoarseMin)
 	case c.SmallMidBoost < 0 || c.SmallSide < c.MinSide:
@@ -392,6 +401,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
+				radial: radialDist(&m.cand.rad, &m.ref.rad),
 			})
 		}
 	}
@@ -552,6 +562,9 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 			c.alignedShifts = shiftViews(c.aligned)
 		}
 		return bestShift(c.alignedShifts, v)
+	}
+	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
+		return 0
 	}
 	lo, hi := 0, numAngles-1
 	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {

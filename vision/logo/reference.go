@@ -31,6 +31,7 @@ type prepared struct {
 	flat  bool
 	mo    moments
 	views [numAngles]shapeView
+	rad   radial // of views[numAngles/2], the same at every angle
 	// aniso references (elongated: wordmarks, swooshes) are compared in
 	// their whitened principal frame, aligned[1] being turned by 180°.
 	aniso   bool
@@ -138,6 +139,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 	}
 	mid := numAngles / 2
+	p.rad = radialOf(&p.views[mid])
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
 		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
 	}

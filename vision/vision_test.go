@@ -41,6 +41,19 @@ func (c *countingStore) asked() []string {
 	return slices.Clone(c.images)
 }
 
+// newStore is the real store on a fresh test database.
+func newStore(t *testing.T) *redisq.Store {
+	t.Helper()
+	cfg := redisq.DefaultConfig()
+	cfg.URL = redistest.URL(t)
+	st, err := redisq.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return st
+}
+
 func newEngine(t *testing.T, src RefSource) *Engine {
 	t.Helper()
 	cfg := DefaultConfig()
@@ -77,13 +90,7 @@ func TestReferenceSetLifecycle(t *testing.T) {
 		t.Skip("loads OpenCV and a null corpus")
 	}
 	ctx := context.Background()
-	cfg := redisq.DefaultConfig()
-	cfg.URL = redistest.URL(t)
-	st, err := redisq.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := newStore(t)
 	box, err := os.ReadFile("logo/testdata/box.png")
 	if err != nil {
 		t.Fatal(err)
@@ -144,13 +151,7 @@ func TestRefreshDoesNotBlockAnalysis(t *testing.T) {
 		t.Skip("loads OpenCV and a null corpus")
 	}
 	ctx := context.Background()
-	cfg := redisq.DefaultConfig()
-	cfg.URL = redistest.URL(t)
-	st, err := redisq.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := newStore(t)
 	slow := &blockingStore{Store: st, release: make(chan struct{})}
 	e := newEngine(t, slow)
 	e.cfg.RefreshWait = 0

@@ -133,11 +133,16 @@ func (s *Store) Logos(ctx context.Context) ([]models.Logo, error) {
 // LogoImages returns the uploaded bytes of the named logos; ids that are gone
 // are absent from the map.
 func (s *Store) LogoImages(ctx context.Context, ids []string) (map[string][]byte, error) {
+	return s.hmgetBytes(ctx, keyLogoImg, ids)
+}
+
+// hmgetBytes returns the named fields of hash key that exist.
+func (s *Store) hmgetBytes(ctx context.Context, key string, ids []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	vals, err := s.rdb.HMGet(ctx, keyLogoImg, ids...).Result()
+	vals, err := s.rdb.HMGet(ctx, key, ids...).Result()
 	if err != nil {
 		return nil, wrap(err)
 	}

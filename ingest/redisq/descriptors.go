@@ -24,20 +24,7 @@ return 0`)
 // LogoDescriptors returns the stored descriptors of the named logos; ids
 // without one are absent from the map.
 func (s *Store) LogoDescriptors(ctx context.Context, ids []string) (map[string][]byte, error) {
-	out := make(map[string][]byte, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	vals, err := s.rdb.HMGet(ctx, keyLogoDesc, ids...).Result()
-	if err != nil {
-		return nil, wrap(err)
-	}
-	for i, v := range vals {
-		if str, ok := v.(string); ok {
-			out[ids[i]] = []byte(str)
-		}
-	}
-	return out, nil
+	return s.hmgetBytes(ctx, keyLogoDesc, ids)
 }
 
 // PutLogoDescriptor stores the descriptor of logo id, unless the logo was

@@ -13,16 +13,17 @@
 //     elongated ones (wordmarks) also in their whitened principal frame. A pair
 //     is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
-//     other curved blob. Eccentricity, principal-axis angle and an 8x8 hash
-//     shortlist references before the bitwise IoU, so a thousand references
-//     cost little per region.
+//     other curved blob. Eccentricity, a rotation-invariant radial profile,
+//     principal-axis angle and an 8x8 hash shortlist references before the
+//     bitwise IoU (still a linear pass over the references).
 //   - "features", for textured references (packaging, multi-tone emblems):
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
 //
 // Confidence is a logistic of the route's score. For shapes its midpoint is
 // per reference (above what that reference scores by chance on an embedded
-// corpus of mark-free photos, and higher for small regions) and it is
+// corpus of mark-free photos and of letters and digits, and higher for small
+// regions) and it is
 // multiplied by a margin factor (the region must fit this brand clearly
 // better than any other), both calibrated on the BenchmarkLogos dev set, so a
 // threshold on it means the same for every reference and route.

@@ -5,7 +5,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build run test deps vet bench-logos bench-ocr bench-data clean
+.PHONY: build run test deps vet bench-logos bench-index bench-ocr bench-data clean
 .PHONY: bench-ranking
 
 build:
@@ -31,6 +31,11 @@ bench-data:
 bench-logos: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
 	  go test -run '^$$' -bench BenchmarkLogos -benchtime 1x -timeout 60m ./vision/logo/
+
+# The Redis Hamming index against a linear scan at 1K/100K/1M hashes (needs
+# redis-server; fills about 300 MB in a private one).
+bench-index:
+	go test -run '^$$' -bench BenchmarkHamIndex -benchtime 1000x -timeout 30m ./ingest/redisq/
 
 bench-ocr: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \

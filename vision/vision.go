@@ -12,8 +12,10 @@ import (
 	"image"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"counterlens/models"
 	"counterlens/vision/decode"
@@ -40,6 +42,15 @@ type RefSource interface {
 	LogoImages(ctx context.Context, ids []string) (map[string][]byte, error)
 }
 
+// DescriptorStore keeps the matcher descriptors of reference logos beside
+// them. When the [RefSource] also implements it, each logo is prepared once,
+// by the first engine that loads it, and every other engine decodes the
+// stored descriptor instead (far faster, see docs/benchmarks.md).
+type DescriptorStore interface {
+	LogoDescriptors(ctx context.Context, ids []string) (map[string][]byte, error)
+	PutLogoDescriptor(ctx context.Context, id string, desc []byte) error
+}
+
 // Config configures the engine.
 type Config struct {
 	Limits decode.Limits
@@ -53,6 +64,12 @@ type Config struct {
 	// DisableOCR skips text recognition (for machines without tesseract
 	// data, or for logo-only benchmarks).
 	DisableOCR bool
+	// RefreshWait is how long an analysis waits for a newer reference set
+	// being loaded beside the current one before it goes on with the
+	// current one. A logo added or deleted loads in well under it.
+	RefreshWait time.Duration
+	// RefreshTimeout bounds one reload of the reference set.
+	RefreshTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults.
@@ -63,6 +80,8 @@ func DefaultConfig() Config {
 		OCR:               ocr.DefaultConfig(),
 		Workers:           runtime.NumCPU(),
 		MinLogoConfidence: 0.5,
+		RefreshWait:       3 * time.Second,
+		RefreshTimeout:    5 * time.Minute,
 	}
 }
 
@@ -73,6 +92,9 @@ func (c Config) Validate() error {
 	}
 	if c.MinLogoConfidence < 0 || c.MinLogoConfidence > 1 {
 		return errors.New("vision: min logo confidence must be in [0,1]")
+	}
+	if c.RefreshWait < 0 || c.RefreshTimeout <= 0 {
+		return errors.New("vision: refresh wait must be >= 0 and refresh timeout positive")
 	}
 	if err := c.Logo.Validate(); err != nil {
 		return fmt.Errorf("vision: %w", err)
@@ -112,8 +134,27 @@ type Engine struct {
 	sem  chan struct{}
 	log  *slog.Logger
 
-	refreshMu sync.Mutex
-	cur       atomic.Pointer[Refs]
+	cur atomic.Pointer[Refs]
+	// reloading is the reload in flight, if any (one at a time).
+	reloadMu  sync.Mutex
+	reloading *reloadCall
+	// loaded is, per logo id in the detector, its brand and content digest;
+	// only the running reload touches it.
+	loaded map[string]loadedLogo
+	// life is cancelled by Close, stopping a reload in flight.
+	life context.Context
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+}
+
+type loadedLogo struct{ brandID, sha string }
+
+// reloadCall is one reload of the reference set; done is closed when refs
+// and err are set.
+type reloadCall struct {
+	done chan struct{}
+	refs *Refs
+	err  error
 }
 
 // New builds an engine. Close it to free the OCR clients and OpenCV state.
@@ -126,7 +167,8 @@ func New(cfg Config, refs RefSource, log *slog.Logger) (*Engine, error) {
 		return nil, fmt.Errorf("logo detector: %w", err)
 	}
 	e := &Engine{cfg: cfg, refs: refs, det: det, lex: text.DefaultLexicon(),
-		sem: make(chan struct{}, cfg.Workers), log: log}
+		sem: make(chan struct{}, cfg.Workers), log: log, loaded: map[string]loadedLogo{}}
+	e.life, e.stop = context.WithCancel(context.Background())
 	if !cfg.DisableOCR {
 		if e.ocr, err = ocr.NewPool(cfg.OCR); err != nil {
 			_ = det.Close()
@@ -139,6 +181,8 @@ func New(cfg Config, refs RefSource, log *slog.Logger) (*Engine, error) {
 
 // Close frees the engine's resources.
 func (e *Engine) Close() error {
+	e.stop()
+	e.wg.Wait()
 	var errs []error
 	if e.ocr != nil {
 		errs = append(errs, e.ocr.Close())
@@ -147,28 +191,77 @@ func (e *Engine) Close() error {
 	return errors.Join(errs...)
 }
 
-// Refs returns the current reference set, reloading it first if Redis holds
-// a newer version: a logo uploaded a moment ago is used by the next analysis,
-// on every worker, without a restart.
+// Refs returns the current reference set. When Redis holds a newer version,
+// the new set is built beside the current one (only new or changed logos are
+// prepared; stored descriptors are decoded) and swapped in: analyses wait
+// for it at most RefreshWait and meanwhile go on with the current set, so a
+// logo uploaded a moment ago is used by the next analysis, on every worker,
+// without a restart and without pausing analysis. Only the very first load
+// is waited for in full.
 func (e *Engine) Refs(ctx context.Context) (*Refs, error) {
 	v, err := e.refs.RefVersion(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reference version: %w", err)
 	}
-	if cur := e.cur.Load(); cur.Version == v {
+	cur := e.cur.Load()
+	if cur.Version >= v {
 		return cur, nil
 	}
-	e.refreshMu.Lock()
-	defer e.refreshMu.Unlock()
-	if cur := e.cur.Load(); cur.Version >= v {
-		return cur, nil
+	call := e.startReload(v)
+	var timeout <-chan time.Time
+	if cur.Version >= 0 {
+		t := time.NewTimer(e.cfg.RefreshWait)
+		defer t.Stop()
+		timeout = t.C
 	}
-	return e.reload(ctx, v)
+	select {
+	case <-call.done:
+		if call.err != nil {
+			if cur.Version >= 0 {
+				return cur, nil // logged by the reload
+			}
+			return nil, call.err
+		}
+		return call.refs, nil
+	case <-timeout:
+		return cur, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// startReload returns the reload in flight, starting one for version v if
+// there is none. It runs on the engine's own context, not the caller's: a
+// cancelled analysis must not abort a reload others wait for.
+func (e *Engine) startReload(v int64) *reloadCall {
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
+	if e.reloading != nil {
+		return e.reloading
+	}
+	call := &reloadCall{done: make(chan struct{})}
+	e.reloading = call
+	e.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(e.life, e.cfg.RefreshTimeout)
+		defer cancel()
+		call.refs, call.err = e.reload(ctx, v)
+		if call.err != nil {
+			e.log.Error("cannot load the reference set", "version", v, "err", call.err)
+		}
+		e.reloadMu.Lock()
+		e.reloading = nil
+		e.reloadMu.Unlock()
+		close(call.done)
+	})
+	return call
 }
 
 // reload loads the reference set at version v. Analyses running meanwhile
-// go on with the previous set; logos already prepared are not prepared again.
+// go on with the previous set. Logos already in the detector are reused;
+// new ones are decoded from their stored descriptor, or prepared from their
+// image (and their descriptor stored for the other engines).
 func (e *Engine) reload(ctx context.Context, v int64) (*Refs, error) {
+	t0 := time.Now()
 	brands, err := e.refs.Brands(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load brands: %w", err)
@@ -177,29 +270,69 @@ func (e *Engine) reload(ctx context.Context, v int64) (*Refs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load logos: %w", err)
 	}
-	ids := make([]string, len(logos))
-	for i, l := range logos {
-		ids[i] = l.ID
+	var fresh []string
+	for _, l := range logos {
+		if e.loaded[l.ID] != (loadedLogo{l.BrandID, l.SHA256}) {
+			fresh = append(fresh, l.ID)
+		}
 	}
-	imgs, err := e.refs.LogoImages(ctx, ids)
+	descs := map[string][]byte{}
+	ds, hasDS := e.refs.(DescriptorStore)
+	if hasDS && len(fresh) > 0 {
+		if descs, err = ds.LogoDescriptors(ctx, fresh); err != nil {
+			return nil, fmt.Errorf("load logo descriptors: %w", err)
+		}
+	}
+	var need []string
+	for _, id := range fresh {
+		if d, ok := descs[id]; !ok || e.det.CheckDescriptor(d) != nil {
+			delete(descs, id)
+			need = append(need, id)
+		}
+	}
+	imgs, err := e.refs.LogoImages(ctx, need)
 	if err != nil {
 		return nil, fmt.Errorf("load logo images: %w", err)
 	}
 	refs := make([]logo.Reference, 0, len(logos))
 	for _, l := range logos {
-		data, ok := imgs[l.ID]
-		if !ok {
+		r := logo.Reference{LogoID: l.ID, BrandID: l.BrandID, Rev: l.SHA256, Descriptor: descs[l.ID]}
+		if data, ok := imgs[l.ID]; ok {
+			img, _, err := decode.Logo(data, e.cfg.Limits)
+			if err != nil {
+				e.log.Warn("cannot decode reference logo", "logo_id", l.ID, "brand_id", l.BrandID, "err", err)
+				continue
+			}
+			r.Image = img
+		} else if slices.Contains(need, l.ID) {
 			continue // deleted meanwhile
 		}
-		img, _, err := decode.Logo(data, e.cfg.Limits)
-		if err != nil {
-			e.log.Warn("cannot decode reference logo", "logo_id", l.ID, "brand_id", l.BrandID, "err", err)
-			continue
-		}
-		refs = append(refs, logo.Reference{LogoID: l.ID, BrandID: l.BrandID, Image: img, Digest: l.SHA256})
+		refs = append(refs, r)
 	}
 	if err := e.det.SetReferences(refs); err != nil {
-		return nil, fmt.Errorf("prepare logos: %w", err)
+		// The usable references are installed all the same.
+		e.log.Warn("some reference logos are unusable", "version", v, "err", err)
+	}
+	loaded := make(map[string]loadedLogo, len(logos))
+	for _, l := range logos {
+		if e.det.Has(l.ID, l.SHA256) {
+			loaded[l.ID] = loadedLogo{l.BrandID, l.SHA256}
+		}
+	}
+	e.loaded = loaded
+	stored := 0
+	if hasDS {
+		for _, id := range need {
+			d, ok := e.det.Descriptor(id)
+			if !ok {
+				continue
+			}
+			if err := ds.PutLogoDescriptor(ctx, id, d); err != nil {
+				e.log.Warn("cannot store a logo descriptor", "logo_id", id, "err", err)
+				continue
+			}
+			stored++
+		}
 	}
 	r := &Refs{Version: v, Brands: brands, Text: text.NewMatcher(brands, e.lex),
 		byID: make(map[string]models.Brand, len(brands))}
@@ -207,7 +340,8 @@ func (e *Engine) reload(ctx context.Context, v int64) (*Refs, error) {
 		r.byID[b.ID] = b
 	}
 	e.cur.Store(r)
-	e.log.Info("reference set loaded", "version", v, "brands", len(brands), "logos", len(refs))
+	e.log.Info("reference set loaded", "version", v, "brands", len(brands), "logos", len(loaded),
+		"decoded", len(fresh)-len(need), "prepared", len(need), "descriptors_stored", stored, "duration", time.Since(t0))
 	return r, nil
 }
 

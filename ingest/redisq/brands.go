@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"counterlens/models"
+	"counterlens/vision/phash"
 )
 
 const (
@@ -75,9 +76,19 @@ func (s *Store) AddLogo(ctx context.Context, l models.Logo, data []byte) (models
 		l.ID = NewID()
 	}
 	l.CreatedAt = time.Now().UTC()
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+	ix, err := s.LogoIndex(ctx)
+	if err != nil {
+		return models.Logo{}, err
+	}
+	old, err := ix.Hashes(ctx, l.ID)
+	if err != nil {
+		return models.Logo{}, err
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, keyLogoImg, l.ID, data)
 		p.HSet(ctx, keyLogos, l.ID, mustJSON(l))
+		ix.queue(ctx, p, l.ID, old, logoHashes(l))
+		p.HDel(ctx, keyLogoDesc, l.ID)
 		p.Incr(ctx, keyRefVer)
 		queueRetro(ctx, p, l)
 		return nil
@@ -87,7 +98,30 @@ func (s *Store) AddLogo(ctx context.Context, l models.Logo, data []byte) (models
 
 // DeleteLogo removes a reference logo.
 func (s *Store) DeleteLogo(ctx context.Context, id string) error {
-	return s.deleteRef(ctx, id, keyLogos, keyLogoImg)
+	ix, err := s.LogoIndex(ctx)
+	if err != nil {
+		return err
+	}
+	old, err := ix.Hashes(ctx, id)
+	if err != nil {
+		return err
+	}
+	var del *redis.IntCmd
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		del = p.HDel(ctx, keyLogos, id)
+		p.HDel(ctx, keyLogoImg, id)
+		ix.queue(ctx, p, id, old, nil)
+		p.HDel(ctx, keyLogoDesc, id)
+		p.Incr(ctx, keyRefVer)
+		return nil
+	})
+	if err != nil {
+		return wrap(err)
+	}
+	if del.Val() == 0 {
+		return ErrNotFound
+	}
+	return nil
 }
 
 // Logos returns every reference logo (without bytes), oldest first.
@@ -100,11 +134,16 @@ func (s *Store) Logos(ctx context.Context) ([]models.Logo, error) {
 // LogoImages returns the uploaded bytes of the named logos; ids that are gone
 // are absent from the map.
 func (s *Store) LogoImages(ctx context.Context, ids []string) (map[string][]byte, error) {
+	return s.hmgetBytes(ctx, keyLogoImg, ids)
+}
+
+// hmgetBytes returns the named fields of hash key that exist.
+func (s *Store) hmgetBytes(ctx context.Context, key string, ids []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	vals, err := s.rdb.HMGet(ctx, keyLogoImg, ids...).Result()
+	vals, err := s.rdb.HMGet(ctx, key, ids...).Result()
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -123,4 +162,25 @@ func (s *Store) RefVersion(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	return v, wrap(err)
+}
+
+// logoHashes are the hashes of l filed in the logo index: its perceptual
+// hash, when it has a well-formed one.
+func logoHashes(l models.Logo) []uint64 {
+	h, err := phash.ParseHex(l.PHash)
+	if err != nil {
+		return nil
+	}
+	return []uint64{h}
+}
+
+// LogosNear returns the reference logos whose perceptual hash is within
+// radius of h, nearest first, through the logo index (one Redis call
+// whatever the number of logos).
+func (s *Store) LogosNear(ctx context.Context, h uint64, radius int) ([]HamMatch, error) {
+	ix, err := s.LogoIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Lookup(ctx, h, radius)
 }

@@ -8,6 +8,9 @@
 //	cl:logos               hash  logo id -> Logo JSON
 //	cl:logoimg             hash  logo id -> uploaded bytes
 //	cl:refver              int   bumped on every change of brands or logos
+//	cl:logodesc            hash  logo id -> matcher descriptor (descriptors.go)
+//	cl:hix:<name>:…        Hamming indexes of 64-bit hashes (hamindex.go);
+//	                       cl:hix:logo:… holds the logos' perceptual hashes
 //	cl:apikey:<sha256>     str   APIKey JSON, by the hash of its secret
 //	cl:apikeyid            hash  key id -> sha256 of its secret
 //	cl:listing:<id>        str   Listing JSON (with analysis and evidence)

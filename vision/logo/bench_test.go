@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,6 +73,9 @@ func rasterSVG(path string) (image.Image, error) {
 type devImage struct {
 	img image.Image
 	gt  map[string][]image.Rectangle // LogoID → boxes
+	// how says how each gt box was drawn, for studying the misses.
+	how           map[string][]string
+	blur, quality int
 }
 
 // buildDevSet composites marks into the opencv sample photos: about a third
@@ -114,6 +118,7 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), bg, image.Rect(x0, y0, x0+cw, y0+ch), xdraw.Src, nil)
 		short := float64(min(W, H))
 		var taken []image.Rectangle
+		var how string
 		place := func(m *image.Alpha) image.Rectangle {
 			for range 20 {
 				long := short * (0.05 + 0.55*rng.Float64()*rng.Float64()*1.2)
@@ -141,11 +146,27 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 					}
 				}
 				taken = append(taken, r)
+				// Luminance contrast of the mark with what is under it.
+				under := 0.0
+				if p.patch != nil {
+					under = lum(*p.patch)
+				} else {
+					n := 0
+					for y := max(0, r.Min.Y); y < min(H, r.Max.Y); y += 4 {
+						for x := max(0, r.Min.X); x < min(W, r.Max.X); x += 4 {
+							under += lum(dst.RGBAAt(x, y))
+							n++
+						}
+					}
+					under /= float64(max(1, n))
+				}
+				how = fmt.Sprintf("patch=%v contrast=%.0f angle=%.0f persp=%.2f", p.patch != nil, math.Abs(lum(p.fg)-under), p.angle, p.persp)
 				return composite(dst, m, p, rng)
 			}
 			return image.Rectangle{}
 		}
 		gt := map[string][]image.Rectangle{}
+		hows := map[string][]string{}
 		if i%3 != 0 {
 			k := 1
 			if rng.IntN(6) == 0 {
@@ -155,6 +176,7 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 				name := names[rng.IntN(len(names))]
 				if r := place(alpha[name]); !r.Empty() {
 					gt[name] = append(gt[name], r)
+					hows[name] = append(hows[name], how)
 				}
 			}
 		}
@@ -165,8 +187,10 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 		if rng.IntN(3) == 0 {
 			blur = 1
 		}
-		img := degrade(b, dst, blur, 4*rng.Float64(), 50+rng.IntN(46), rng)
-		out = append(out, devImage{img: img, gt: gt})
+		noise := 4 * rng.Float64()
+		quality := 50 + rng.IntN(46)
+		img := degrade(b, dst, blur, noise, quality, rng)
+		out = append(out, devImage{img: img, gt: gt, how: hows, blur: blur, quality: quality})
 	}
 	return out
 }
@@ -175,6 +199,7 @@ type devScore struct {
 	tp, fp, fn int
 	ious       []float64
 	elapsed    time.Duration
+	cpu        time.Duration
 	images     int
 }
 
@@ -198,9 +223,21 @@ func (s devScore) medianIoU() float64 {
 
 var dumpF *os.File
 
+// cpuTime is the CPU time this process has used (user + system, all
+// threads): on a machine shared with other jobs it measures our own work,
+// which wall time does not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 	var s devScore
 	start := time.Now()
+	cpu0 := cpuTime()
 	for _, im := range set {
 		dets, err := d.Detect(context.Background(), im.img)
 		if err != nil {
@@ -218,7 +255,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				}
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax)
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method)
 			}
 			if bi >= 0 && best >= 0.5 {
 				used[det.LogoID][bi] = true
@@ -234,13 +271,14 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					s.fn++
 					if dumpF != nil {
 						r := im.gt[k][j]
-						fmt.Fprintf(dumpF, "MISS %s %d %d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()))
+						fmt.Fprintf(dumpF, "MISS %s %d %d %s blur=%d q=%d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()), im.how[k][j], im.blur, im.quality)
 					}
 				}
 			}
 		}
 	}
 	s.elapsed = time.Since(start)
+	s.cpu = cpuTime() - cpu0
 	s.images = len(set)
 	return s
 }
@@ -346,19 +384,42 @@ func BenchmarkLogos(b *testing.B) {
 				b.Logf("some references unusable: %v", err)
 			}
 			prep := time.Since(t0)
+			// The same set loaded from stored descriptors, as a second worker does.
+			var descRefs []Reference
+			descBytes := 0
+			for _, r := range tc.refs {
+				if desc, ok := d.Descriptor(r.LogoID); ok {
+					descRefs = append(descRefs, Reference{LogoID: r.LogoID, BrandID: r.BrandID, Descriptor: desc})
+					descBytes += len(desc)
+				}
+			}
+			d2, err := New(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := d2.SetReferences(descRefs); err != nil {
+				b.Fatalf("loading descriptors: %v", err)
+			}
+			load := time.Since(t1)
+			_ = d2.Close()
+			fmt.Printf("logos %s: prepare=%s load_descriptors=%s descriptors=%d bytes=%d\n", tc.name,
+				prep.Round(time.Millisecond), load.Round(time.Millisecond), len(descRefs), descBytes)
 			b.ReportAllocs()
 			var s devScore
 			for b.Loop() {
 				s = evaluate(b, d, set)
 			}
 			ms := float64(s.elapsed.Milliseconds()) / float64(s.images)
+			cpuMs := float64(s.cpu.Milliseconds()) / float64(s.images)
 			b.ReportMetric(s.precision(), "precision")
 			b.ReportMetric(s.recall(), "recall")
 			b.ReportMetric(s.f1(), "F1")
 			b.ReportMetric(s.medianIoU(), "medianIoU")
 			b.ReportMetric(ms, "ms/image")
-			fmt.Printf("logos %s: images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f prepare=%s\n",
-				tc.name, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, prep.Round(time.Millisecond))
+			b.ReportMetric(cpuMs, "cpu_ms/image")
+			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
+				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))
 		})
 	}
 }

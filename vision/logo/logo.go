@@ -13,16 +13,17 @@
 //     elongated ones (wordmarks) also in their whitened principal frame. A pair
 //     is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
-//     other curved blob. Eccentricity, principal-axis angle and an 8x8 hash
-//     shortlist references before the bitwise IoU, so a thousand references
-//     cost little per region.
+//     other curved blob. Eccentricity, a rotation-invariant radial profile,
+//     principal-axis angle and an 8x8 hash shortlist references before the
+//     bitwise IoU (still a linear pass over the references).
 //   - "features", for textured references (packaging, multi-tone emblems):
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
 //
 // Confidence is a logistic of the route's score. For shapes its midpoint is
 // per reference (above what that reference scores by chance on an embedded
-// corpus of mark-free photos, and higher for small regions) and it is
+// corpus of mark-free photos and of letters and digits, and higher for small
+// regions) and it is
 // multiplied by a margin factor (the region must fit this brand clearly
 // better than any other), both calibrated on the BenchmarkLogos dev set, so a
 // threshold on it means the same for every reference and route.
@@ -48,10 +49,13 @@ type Reference struct {
 	// Image is the rights holder's upload, decoded. It may have alpha; flat
 	// marks are typically one colour on transparent or white.
 	Image image.Image
-	// Digest identifies the image's content (its SHA-256): a reference
-	// whose digest changed under the same LogoID (a replaced logo) is
-	// prepared again instead of reused.
-	Digest string
+	// Descriptor, when set, is what [Detector.Descriptor] returned for
+	// this reference: it is decoded instead of preparing Image, which may
+	// then be nil. A stale or unreadable one falls back to Image.
+	Descriptor []byte
+	// Rev identifies the image's content (its SHA-256, say): a LogoID
+	// already prepared is reused only while its BrandID and Rev are unchanged.
+	Rev string
 }
 
 // Detection is one mark found in a scene.
@@ -69,6 +73,8 @@ type Detection struct {
 	// of another brand on the same region and the reference's null-corpus
 	// score, kept for calibration.
 	score, second, nullMax float64
+	// radial is the radial-profile distance of region and reference.
+	radial float64
 }
 
 // Method names.
@@ -104,6 +110,10 @@ type Config struct {
 	MaxLogEcc float64
 	// HashMaxDist is the largest 8x8 hash distance worth an exact IoU.
 	HashMaxDist int
+	// MaxRadial is the largest radial-profile distance (rotation-invariant,
+	// see radial) between a region and a reference worth comparing their
+	// rasters at every angle.
+	MaxRadial float64
 	// CoarseMin is the tolerant silhouette overlap a pair needs before
 	// refinement.
 	CoarseMin float64
@@ -150,6 +160,7 @@ func DefaultConfig() Config {
 		MaxPartRatio:  4,
 		MaxLogEcc:     0.7,
 		HashMaxDist:   14,
+		MaxRadial:     1.0,
 		CoarseMin:     0.6,
 		ShapeMid:      0.72,
 		ShapeWidth:    0.015,
@@ -187,6 +198,8 @@ func (c Config) Validate() error {
 		return bad("MaxLogEcc", c.MaxLogEcc)
 	case c.HashMaxDist < 0 || c.HashMaxDist > 64:
 		return bad("HashMaxDist", c.HashMaxDist)
+	case c.MaxRadial <= 0:
+		return bad("MaxRadial", c.MaxRadial)
 	case c.CoarseMin < 0 || c.CoarseMin > 1:
 		return bad("CoarseMin", c.CoarseMin)
 	case c.SmallMidBoost < 0 || c.SmallSide < c.MinSide:
@@ -224,11 +237,13 @@ type refSet struct {
 
 // Detector finds registered marks in scenes. It is safe for concurrent use.
 type Detector struct {
-	cfg    Config
-	null   []*candidate // regions of the null corpus, see nullFS
-	refs   atomic.Pointer[refSet]
-	mu     sync.Mutex // serialises SetReferences
-	closed atomic.Bool
+	cfg  Config
+	null []*candidate // regions of the null corpus, see nullFS
+	// descVer fingerprints the settings descriptors depend on.
+	descVer uint64
+	refs    atomic.Pointer[refSet]
+	mu      sync.Mutex // serialises SetReferences
+	closed  atomic.Bool
 }
 
 // New returns a Detector with no references.
@@ -240,7 +255,7 @@ func New(cfg Config) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, null: null}
+	d := &Detector{cfg: cfg, null: null, descVer: descVersion(cfg, len(null))}
 	d.refs.Store(&refSet{byID: map[string]*prepared{}})
 	return d, nil
 }
@@ -275,15 +290,12 @@ func (d *Detector) SetReferences(refs []Reference) error {
 	var errs []error
 	for _, r := range refs {
 		p, ok := old.byID[r.LogoID]
-		if !ok || p.brandID != r.BrandID || p.digest != r.Digest {
+		if !ok || p.brandID != r.BrandID || p.rev != r.Rev {
 			var err error
-			p, err = safePrepare(r, d.cfg)
+			p, err = d.load(r)
 			if err != nil {
 				errs = append(errs, err)
 				continue
-			}
-			if p.feat == nil {
-				p.nullMax = nullScore(p, d.null, d.cfg)
 			}
 		}
 		next.byID[r.LogoID] = p
@@ -299,6 +311,26 @@ func (d *Detector) SetReferences(refs []Reference) error {
 	return errors.Join(errs...)
 }
 
+// load decodes r's descriptor or, failing that, prepares r's image and
+// calibrates it on the null corpus.
+func (d *Detector) load(r Reference) (*prepared, error) {
+	if len(r.Descriptor) > 0 {
+		if p, err := decodePrepared(r.Descriptor, d.descVer); err == nil {
+			p.logoID, p.brandID, p.rev = r.LogoID, r.BrandID, r.Rev
+			return p, nil
+		}
+	}
+	p, err := safePrepare(r, d.cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.rev = r.Rev
+	if p.feat == nil {
+		p.nullMax = nullScore(p, d.null, d.cfg)
+	}
+	return p, nil
+}
+
 func safePrepare(r Reference, cfg Config) (p *prepared, err error) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -306,6 +338,13 @@ func safePrepare(r Reference, cfg Config) (p *prepared, err error) {
 		}
 	}()
 	return prepare(r, cfg)
+}
+
+// Has reports whether the current set holds the reference logoID at
+// revision rev.
+func (d *Detector) Has(logoID, rev string) bool {
+	p, ok := d.refs.Load().byID[logoID]
+	return ok && p.rev == rev
 }
 
 // Close releases the detector. It holds no C memory between calls (every
@@ -363,6 +402,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
+				radial: radialDist(&m.cand.rad, &m.ref.rad),
 			})
 		}
 	}
@@ -523,6 +563,9 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 			c.alignedShifts = shiftViews(c.aligned)
 		}
 		return bestShift(c.alignedShifts, v)
+	}
+	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
+		return 0
 	}
 	lo, hi := 0, numAngles-1
 	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {

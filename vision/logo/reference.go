@@ -26,12 +26,12 @@ const refMaxSide = 400
 // an older Detect still reads it.
 type prepared struct {
 	logoID, brandID string
-	// digest is the Reference's, to tell a replaced image.
-	digest string
+	rev             string // Reference.Rev
 	// shape route
 	flat  bool
 	mo    moments
 	views [numAngles]shapeView
+	rad   radial // of views[numAngles/2], the same at every angle
 	// aniso references (elongated: wordmarks, swooshes) are compared in
 	// their whitened principal frame, aligned[1] being turned by 180°.
 	aniso   bool
@@ -128,7 +128,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %s", ErrNoMark, ref.LogoID)
 	}
-	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, digest: ref.Digest, mo: mo, aspect: float64(src.w) / float64(src.h)}
+	p := &prepared{logoID: ref.LogoID, brandID: ref.BrandID, mo: mo, aspect: float64(src.w) / float64(src.h)}
 	for i := range numAngles {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
 	}
@@ -139,6 +139,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 	}
 	mid := numAngles / 2
+	p.rad = radialOf(&p.views[mid])
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
 		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
 	}

@@ -15,6 +15,7 @@ type candidate struct {
 	box  image.Rectangle // working-raster pixels
 	mo   moments
 	view shapeView
+	rad  radial // of view
 	// aligned is the whitened principal-frame view (elongated regions only).
 	aligned *shapeView
 	// shifts and alignedShifts are the views translated by up to maxShift
@@ -170,6 +171,7 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 		return out
 	}
 	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0))}
+	c.rad = radialOf(&c.view)
 	if mo.ecc < anisoCandEcc {
 		v := newShapeView(rasterizeAligned(src, mo, false))
 		c.aligned = &v

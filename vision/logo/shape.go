@@ -424,3 +424,54 @@ func wrap90(a float64) float64 {
 }
 
 func angleAt(i int) float64 { return -maxAngle + float64(i)*angleStep }
+
+// radBins is the number of rings of a radial profile.
+const radBins = 12
+
+// radial is a rotation-invariant summary of a view: the share of its mask
+// cells, and of its concavity cells (relative to the mask), in each ring
+// around the centroid. Comparing two costs a few nanoseconds, against the
+// hundreds of a raster overlap at every search angle, so it shortlists the
+// references worth the raster comparison.
+type radial [2 * radBins]float32
+
+// ringRows[k][y] selects the cells of row y in ring k.
+var ringRows = func() (t [radBins][gridN]uint64) {
+	half := float64(gridN) / 2
+	for y := range gridN {
+		for x := range gridN {
+			r := math.Hypot(float64(x)+0.5-half, float64(y)+0.5-half) / half // 1 = grid edge
+			k := min(radBins-1, int(r*radBins))
+			t[k][y] |= 1 << uint(x)
+		}
+	}
+	return t
+}()
+
+func radialOf(v *shapeView) radial {
+	var out radial
+	n := float32(max(1, v.maskN))
+	for k := range radBins {
+		var m, c int
+		for y := range gridN {
+			m += bits.OnesCount64(v.mask[y] & ringRows[k][y])
+			c += bits.OnesCount64(v.conc[y] & ringRows[k][y])
+		}
+		out[k] = float32(m) / n
+		out[radBins+k] = float32(c) / n
+	}
+	return out
+}
+
+// radialDist is the L1 distance of two radial profiles.
+func radialDist(a, b *radial) float64 {
+	var s float32
+	for i := range a {
+		d := a[i] - b[i]
+		if d < 0 {
+			d = -d
+		}
+		s += d
+	}
+	return float64(s)
+}

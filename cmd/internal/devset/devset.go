@@ -93,7 +93,7 @@ var (
 )
 
 // brandTable are the 16 registered brands of the benchmarks
-// (/work/prompts/brands.txt): simple-icons slug as id, a made-up rights
+// (the 16 benchmark brands of DEVELOPERS.md): simple-icons slug as id, a made-up rights
 // holder's floor price.
 var brandTable = []brandInfo{
 	{"nike", "Nike", []string{"swoosh"}, 60, sportswear},

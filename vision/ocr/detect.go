@@ -271,8 +271,10 @@ func mergeLines(rs []region, w, h int) []region {
 func sameLine(a, b image.Rectangle) bool {
 	ha, hb := a.Dy(), b.Dy()
 	ov := min(a.Max.Y, b.Max.Y) - max(a.Min.Y, b.Min.Y)
-	if a.Overlaps(b) && ov*2 >= min(ha, hb) {
-		// same line, or a box found again at another scale
+	if a.Overlaps(b) && ov*2 >= min(ha, hb) && max(ha, hb) <= 2*min(ha, hb) {
+		// same line, or a box found again at another scale; a box of
+		// another height over it is something else (a textured patch
+		// beside a banner) and is read on its own
 		return true
 	}
 	if ov*10 < min(ha, hb)*6 || max(ha, hb) > 2*min(ha, hb) {

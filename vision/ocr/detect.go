@@ -217,7 +217,7 @@ func rowOfLetters(m gocv.Mat, h, w int) (float64, image.Rectangle) {
 			continue // the ground around the letters, or something cut off
 		}
 		ink += ca
-		if ch < h*3/10 || ch > h*11/10 || cw > ch*2 || ca*100 < cw*ch*12 {
+		if ch < h*3/10 || ch > h*11/10 || cw > ch*4 || ca*100 < cw*ch*12 {
 			continue
 		}
 		bottoms = append(bottoms, top+ch)

@@ -254,6 +254,8 @@ func TestFindTextContacts(t *testing.T) {
 		{"official domain skipped", "more at https://www.nike.com/gb", "", nil},
 		{"decimal is not a domain", "size 10.5 only, e.g. black", "", nil},
 		{"two numbers two kinds", "WhatsApp +44 7911 123456 WeChat: shoeking88", "", []c{{"wechat", "shoeking88"}, {"whatsapp", "+447911123456"}}},
+		{"stray digit after the number", "WhatsApp +44 7911 123456 9", "", []c{{"whatsapp", "+447911123456"}}},
+		{"stray group after a national number", "call 07911 123456 12", "GB", []c{{"phone", "+447911123456"}}},
 		{"price is not a phone", "now €19.99, was 1299.00", "GB", nil},
 		{"date is not a phone", "posted 2024-01-15", "GB", nil},
 	}

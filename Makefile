@@ -33,7 +33,7 @@ bench-logos: bench-data
 
 bench-ocr: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
-	  go test -run '^$$' -bench BenchmarkOCR -benchtime 1x -timeout 60m ./vision/ocr/
+	  go test -run '^$$' -bench BenchmarkOCR -benchtime 1x -cpu 1 -timeout 60m ./vision/ocr/
 
 clean:
 	rm -rf bin .bench

@@ -39,7 +39,7 @@ bench-index:
 
 bench-ocr: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
-	  go test -run '^$$' -bench BenchmarkOCR -benchtime 1x -timeout 60m ./vision/ocr/
+	  go test -run '^$$' -bench BenchmarkOCR -benchtime 1x -cpu 1 -timeout 60m ./vision/ocr/
 
 # Ranking calibration (issue 8): analyses development listings once (cached
 # under .bench/ranking/), then measures and fits the score's weights.

@@ -5,6 +5,8 @@
 set -euo pipefail
 
 pkgs=(gcc g++ pkg-config libopencv-dev libtesseract-dev tesseract-ocr-eng redis-server "$@")
+# the lexicon's other languages, which vision/ocr's language test reads
+pkgs+=(tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-pol tesseract-ocr-ces tesseract-ocr-nld)
 
 missing=()
 for p in "${pkgs[@]}"; do

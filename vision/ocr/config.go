@@ -25,7 +25,11 @@ var ErrClosed = errors.New("ocr: pool closed")
 // Config sizes the pool and tunes the preprocessing.
 type Config struct {
 	// Languages are tesseract language codes; default ["eng"]. Others by
-	// installing tesseract-ocr-<lang> packages.
+	// installing Debian's tesseract-ocr-<lang> packages (deu, fra, spa,
+	// ita, pol, ces, nld, …) and listing them after eng
+	// (COUNTERLENS_OCR_LANGUAGES=eng+fra+spa): English alone reads
+	// "contrefaçon" as "contrefagon" and "podróbka" as "podrébka". Each
+	// language adds to the time per line.
 	Languages []string
 	// Workers is the size of the client pool; default runtime.NumCPU().
 	Workers int

@@ -217,7 +217,7 @@ func rowOfLetters(m gocv.Mat, h, w int) (float64, image.Rectangle) {
 			continue // the ground around the letters, or something cut off
 		}
 		ink += ca
-		if ch < h*3/10 || ch > h*11/10 || cw > ch*2 || ca*100 < cw*ch*12 {
+		if ch < h*3/10 || ch > h*11/10 || cw > ch*4 || ca*100 < cw*ch*12 {
 			continue
 		}
 		bottoms = append(bottoms, top+ch)
@@ -271,8 +271,10 @@ func mergeLines(rs []region, w, h int) []region {
 func sameLine(a, b image.Rectangle) bool {
 	ha, hb := a.Dy(), b.Dy()
 	ov := min(a.Max.Y, b.Max.Y) - max(a.Min.Y, b.Min.Y)
-	if a.Overlaps(b) && ov*2 >= min(ha, hb) {
-		// same line, or a box found again at another scale
+	if a.Overlaps(b) && ov*2 >= min(ha, hb) && max(ha, hb) <= 2*min(ha, hb) {
+		// same line, or a box found again at another scale; a box of
+		// another height over it is something else (a textured patch
+		// beside a banner) and is read on its own
 		return true
 	}
 	if ov*10 < min(ha, hb)*6 || max(ha, hb) > 2*min(ha, hb) {

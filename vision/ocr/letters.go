@@ -44,21 +44,12 @@ type blob struct{ x, y, w, h int }
 // letterRows returns the boxes of rows of at least three letter-sized
 // components of bin.
 func letterRows(bin gocv.Mat, minH, maxH int) []image.Rectangle {
-	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
-	defer labels.Close()
-	defer stats.Close()
-	defer cents.Close()
-	n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
-	raw := stats.ToBytes() // n rows of 5 native-endian int32
-	st := func(i int) int {
-		return int(int32(uint32(raw[i*4]) | uint32(raw[i*4+1])<<8 | uint32(raw[i*4+2])<<16 | uint32(raw[i*4+3])<<24))
-	}
+	cs, _ := components(bin, false)
 	W, H := bin.Cols(), bin.Rows()
 	var bs []blob
-	for i := 1; i < n; i++ {
-		x, y, w, h, a := st(i*5), st(i*5+1), st(i*5+2), st(i*5+3), st(i*5+4)
-		if h < minH || h > maxH || w > h*6 || w*4 < h/2 || a*100 < w*h*15 ||
-			x == 0 || y == 0 || x+w == W || y+h == H {
+	for _, c := range cs {
+		x, y, w, h, a := c.x, c.y, c.w, c.h, c.area
+		if h < minH || h > maxH || w > h*6 || w*4 < h/2 || a*100 < w*h*15 || c.touches(W, H) {
 			continue
 		}
 		bs = append(bs, blob{x, y, w, h})

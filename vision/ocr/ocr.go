@@ -151,16 +151,23 @@ func (p *Pool) Recognize(ctx context.Context, img image.Image) (words []models.W
 		return a.r.Min.X - b.r.Min.X
 	})
 	full := image.Rect(0, 0, b.Dx(), b.Dy())
+	var read []image.Rectangle
 	for _, ln := range lines {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		var light bool
+		ln.r, light = growLine(search, ln.r)
+		if slices.ContainsFunc(read, func(o image.Rectangle) bool { return sameBox(o, ln.r) }) {
+			continue // two seeds of one line
+		}
+		read = append(read, ln.r)
 		// the line in original pixels, with a margin
 		r := image.Rect(int(float64(ln.r.Min.X)/scale), int(float64(ln.r.Min.Y)/scale),
 			int(math.Ceil(float64(ln.r.Max.X)/scale)), int(math.Ceil(float64(ln.r.Max.Y)/scale)))
 		pad := r.Dy() / 4
 		r = image.Rect(r.Min.X-pad*2, r.Min.Y-pad, r.Max.X+pad*2, r.Max.Y+pad).Intersect(full)
-		ws, err := p.readLine(c, g, r, ln.light*2 > ln.score)
+		ws, err := p.readLine(c, g, r, light)
 		if err != nil {
 			return nil, err
 		}
@@ -209,20 +216,18 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 
 	bin := gocv.NewMat()
 	defer bin.Close()
-	typ := gocv.ThresholdBinary
-	if light {
-		// light text on a dark banner: make it dark on light
-		typ = gocv.ThresholdBinaryInv
-	}
-	gocv.Threshold(scaled, &bin, 0, 255, typ|gocv.ThresholdOtsu)
 
-	// the polarity the search chose, and the other one only when that
-	// reads nothing useful
+	// the polarity of the line's margin, and the other one only when that
+	// reads nothing sure
 	best, bestScore := []models.Word(nil), -1.0
 	for try := 0; try < 2; try++ {
-		if try == 1 {
-			gocv.BitwiseNot(bin, &bin)
+		typ := gocv.ThresholdBinary
+		if light != (try == 1) {
+			// light text on a dark banner: make it dark on light
+			typ = gocv.ThresholdBinaryInv
 		}
+		gocv.Threshold(scaled, &bin, 0, 255, typ|gocv.ThresholdOtsu)
+		clearEdges(bin)
 		ws, err := p.tesseract(c, bin)
 		if err != nil {
 			return nil, err
@@ -231,6 +236,12 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 		for _, w := range ws {
 			score += w.Confidence * float64(len([]rune(w.Text)))
 			confSum += w.Confidence
+		}
+		if try == 1 {
+			// the polarity read from the line's margin is right far
+			// more often than not: the other one, whose ink is the
+			// letters' counters, must read twice as much to replace it
+			score /= 2
 		}
 		if score > bestScore {
 			best, bestScore = ws, score
@@ -337,4 +348,10 @@ func overlap(a, b models.BBox) float64 {
 		return 0
 	}
 	return float64(in.Dx()*in.Dy()) / float64(min(ra.Dx()*ra.Dy(), rb.Dx()*rb.Dy()))
+}
+
+// sameBox reports whether a and b mostly cover each other.
+func sameBox(a, b image.Rectangle) bool {
+	in := a.Intersect(b)
+	return !in.Empty() && in.Dx()*in.Dy()*10 >= max(a.Dx()*a.Dy(), b.Dx()*b.Dy())*6
 }

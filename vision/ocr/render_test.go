@@ -70,9 +70,8 @@ func render(t testing.TB, photo image.Image, f *opentype.Font, b banner) (*image
 	dst := image.NewRGBA(photo.Bounds())
 	draw.Draw(dst, dst.Bounds(), photo, photo.Bounds().Min, draw.Src)
 	m := face.Metrics()
-	w := font.MeasureString(face, b.Text).Ceil()
 	padX, padY := int(b.Size*0.5), int(b.Size*0.3)
-	box := image.Rect(b.At.X, b.At.Y, b.At.X+w+2*padX, b.At.Y+(m.Ascent+m.Descent).Ceil()+2*padY)
+	box := image.Rectangle{Min: b.At, Max: b.At.Add(bannerBox(face, b))}
 	fg, bg := color.RGBA{20, 20, 24, 255}, color.RGBA{245, 240, 225, 255}
 	if b.Dark {
 		fg, bg = color.RGBA{250, 250, 250, 255}, color.RGBA{150, 20, 30, 255}
@@ -84,4 +83,21 @@ func render(t testing.TB, photo image.Image, f *opentype.Font, b banner) (*image
 		Dot: fixed.P(b.At.X+padX, b.At.Y+padY+m.Ascent.Ceil())}
 	d.DrawString(b.Text)
 	return dst, box.Intersect(dst.Bounds())
+}
+
+// bannerSize is the size of the band render draws for b with font f.
+func bannerSize(t testing.TB, f *opentype.Font, b banner) image.Point {
+	t.Helper()
+	face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: b.Size, DPI: 72, Hinting: font.HintingFull})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer face.Close()
+	return bannerBox(face, b)
+}
+
+func bannerBox(face font.Face, b banner) image.Point {
+	m := face.Metrics()
+	padX, padY := int(b.Size*0.5), int(b.Size*0.3)
+	return image.Pt(font.MeasureString(face, b.Text).Ceil()+2*padX, (m.Ascent+m.Descent).Ceil()+2*padY)
 }

@@ -174,6 +174,18 @@ func (m *Matcher) findContacts(nt *normText, region string) []contactHit {
 			num := pf[part[0]:part[1]]
 			c, cued := nearestCue(cues, s, e, hits)
 			v, ok := parsePhone(num, region, cued)
+			// OCR may read a speck after the number as a digit group
+			// ("+44 7911 123456 9"): drop trailing groups until it parses
+			for cut := num; !ok; {
+				i := strings.LastIndexByte(cut, ' ')
+				if i <= 0 {
+					break
+				}
+				cut = strings.TrimRight(cut[:i], " -./(")
+				if v, ok = parsePhone(cut, region, cued); ok {
+					e = idx[part[0]+len(cut)]
+				}
+			}
 			if !ok {
 				continue
 			}

@@ -245,6 +245,11 @@ func (nt *normText) joinableWords(a, b token) bool {
 	return true
 }
 
+// lineBreak reports whether runes [a, b) hold a line break.
+func (nt *normText) lineBreak(a, b int) bool {
+	return a < b && slices.Contains(nt.runes[a:b], '\n')
+}
+
 // ordinary reports whether the context makes hit h an ordinary phrase:
 // "AAA batteries", "fake fur", "not fake", "no original box".
 func (lex *Lexicon) ordinary(nt *normText, toks []token, h lexHit) bool {
@@ -257,6 +262,13 @@ func (lex *Lexicon) ordinary(nt *normText, toks []token, h lexHit) bool {
 		if tk.s >= h.e && next < 0 {
 			next = k
 		}
+	}
+	// context is on the same line: OCR lines are apart in the picture
+	if next >= 0 && nt.lineBreak(h.e, toks[next].s) {
+		next = -1
+	}
+	if prev >= 0 && nt.lineBreak(toks[prev].e, h.s) {
+		prev = -1
 	}
 	if next >= 0 && t.unlessNext[toks[next].text] {
 		return true

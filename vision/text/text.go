@@ -43,12 +43,17 @@ func (m *Matcher) FindText(s string, opt Options) []models.Signal {
 
 // FindWords does what [Matcher.FindText] does on OCR words, in reading
 // order, and sets each signal's BBox to the union of the words it came
-// from. A word's OCR confidence lowers the signal's confidence.
+// from. A word's OCR confidence lowers the signal's confidence. A word
+// that does not continue the previous one's row starts a new line, so
+// that text elsewhere in the picture is not read as its context.
 func (m *Matcher) FindWords(words []models.Word, opt Options) []models.Signal {
 	var b strings.Builder
 	starts := make([]int, len(words))
 	for i, w := range words {
-		if i > 0 {
+		switch {
+		case i > 0 && newLine(words[i-1].BBox, w.BBox):
+			b.WriteByte('\n')
+		case i > 0:
 			b.WriteByte(' ')
 		}
 		starts[i] = b.Len()
@@ -81,6 +86,16 @@ func (m *Matcher) FindWords(words []models.Word, opt Options) []models.Signal {
 		out = append(out, sig)
 	}
 	return dedupe(out)
+}
+
+// newLine reports whether word box w starts a new line after a: it lies
+// beside a's row or back to its left. Words without boxes run on.
+func newLine(a, w models.BBox) bool {
+	if a.H <= 0 || w.H <= 0 {
+		return false
+	}
+	ov := min(a.Y+a.H, w.Y+w.H) - max(a.Y, w.Y)
+	return ov*2 < min(a.H, w.H) || w.X+w.W <= a.X
 }
 
 func union(b *models.BBox, w models.BBox) *models.BBox {

@@ -254,6 +254,8 @@ func TestFindTextContacts(t *testing.T) {
 		{"official domain skipped", "more at https://www.nike.com/gb", "", nil},
 		{"decimal is not a domain", "size 10.5 only, e.g. black", "", nil},
 		{"two numbers two kinds", "WhatsApp +44 7911 123456 WeChat: shoeking88", "", []c{{"wechat", "shoeking88"}, {"whatsapp", "+447911123456"}}},
+		{"stray digit after the number", "WhatsApp +44 7911 123456 9", "", []c{{"whatsapp", "+447911123456"}}},
+		{"stray group after a national number", "call 07911 123456 12", "GB", []c{{"phone", "+447911123456"}}},
 		{"price is not a phone", "now €19.99, was 1299.00", "GB", nil},
 		{"date is not a phone", "posted 2024-01-15", "GB", nil},
 	}
@@ -310,6 +312,39 @@ func TestFindWords(t *testing.T) {
 		if s.Type == models.SignalContact && (s.Kind != models.ContactWhatsApp || s.Value != "+447700900123") {
 			t.Errorf("contact = %s %s, want whatsapp +447700900123", s.Kind, s.Value)
 		}
+	}
+}
+
+// TestFindWordsLines: a word on another line of the picture is not the
+// context of a risk term ("de" above "KOPIE" does not make it "de kopie"),
+// while the same word on the term's own line is.
+func TestFindWordsLines(t *testing.T) {
+	m := testMatcher(t)
+	de := models.Word{Text: "de", Confidence: 0.9, BBox: models.BBox{X: 300, Y: 40, W: 30, H: 20}}
+	tests := []struct {
+		name  string
+		words []models.Word
+		want  []string
+	}{
+		{"context on another line", []models.Word{de,
+			{Text: "KOPIE", Confidence: 0.9, BBox: models.BBox{X: 500, Y: 400, W: 80, H: 20}}}, []string{"copy"}},
+		{"context on the same line", []models.Word{de,
+			{Text: "KOPIE", Confidence: 0.9, BBox: models.BBox{X: 340, Y: 42, W: 80, H: 20}}}, nil},
+		{"next line starts back left", []models.Word{
+			{Text: "no", Confidence: 0.9, BBox: models.BBox{X: 300, Y: 40, W: 30, H: 20}},
+			{Text: "fake", Confidence: 0.9, BBox: models.BBox{X: 10, Y: 45, W: 60, H: 20}}}, []string{"fake"}},
+		{"words without boxes run on", []models.Word{{Text: "de"}, {Text: "KOPIE"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, s := range byType(m.FindWords(tc.words, Options{Source: models.SourceImageText}), models.SignalRiskTerm) {
+				got = append(got, s.Value)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("risk terms = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 

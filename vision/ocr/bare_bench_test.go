@@ -1,0 +1,60 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"context"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkBare times photos without text, scaled to 1000 px: the region
+// search alone and the whole of Recognize (which runs tesseract only on
+// what the search lets through). It reads the opencv-doc photos from
+// COUNTERLENS_BENCH_DATA when set, else the four in testdata/. Run it with
+// -cpu 1; on a shared machine, count instructions under
+// valgrind --tool=callgrind instead of trusting the clock.
+func BenchmarkBare(b *testing.B) {
+	var photos []image.Image
+	if dir := os.Getenv("COUNTERLENS_BENCH_DATA"); dir != "" {
+		for _, name := range benchPhotos {
+			if _, err := os.Stat(filepath.Join(dir, "opencv-data", name)); err == nil {
+				photos = append(photos, scaleMax(loadImage(b, filepath.Join(dir, "opencv-data", name)), 1000))
+			}
+		}
+	} else {
+		for _, name := range []string{"fruits.jpg", "building.jpg", "home.jpg", "messi5.jpg"} {
+			photos = append(photos, scaleMax(loadImage(b, filepath.Join("testdata", name)), 1000))
+		}
+	}
+	p := newTestPool(b, 1)
+	b.Run("search", func(b *testing.B) {
+		for b.Loop() {
+			for _, ph := range photos {
+				g, err := grayMat(ph)
+				if err != nil {
+					b.Fatal(err)
+				}
+				findLines(g, p.cfg.MinTextHeight, p.cfg.MaxRegions)
+				g.Close()
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(photos)), "ms/photo")
+	})
+	b.Run("recognize", func(b *testing.B) {
+		lines := 0
+		for b.Loop() {
+			for _, ph := range photos {
+				ws, err := p.Recognize(context.Background(), ph)
+				if err != nil {
+					b.Fatal(err)
+				}
+				lines += len(ws)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(photos)), "ms/photo")
+		b.ReportMetric(float64(lines)/float64(b.N*len(photos)), "words/photo")
+	})
+}

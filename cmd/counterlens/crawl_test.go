@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"counterlens/api"
 	"counterlens/cmd/internal/demo"
+	"counterlens/ingest/evidence"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/redisq/redistest"
 	"counterlens/models"
@@ -30,6 +32,7 @@ func crawlEnv(t *testing.T) *redisq.Store {
 	t.Setenv("COUNTERLENS_ALLOW_PRIVATE_FETCH", "true")
 	t.Setenv("COUNTERLENS_RESPECT_ROBOTS", "false")
 	t.Setenv("COUNTERLENS_LOG_LEVEL", "warn")
+	t.Setenv("COUNTERLENS_DATA_DIR", t.TempDir())
 	cfg := redisq.DefaultConfig()
 	cfg.URL = url
 	store, err := redisq.New(cfg)
@@ -85,6 +88,27 @@ func TestCrawlOnceQueuesAndCountsAndAddsNothingTwice(t *testing.T) {
 	if !strings.Contains(out.String(), "found "+itoa(qs.Waiting)+" new or changed listings") ||
 		!strings.Contains(out.String(), "new "+itoa(qs.Waiting)+", changed 0, removed 0") || strings.Contains(out.String(), "\r") {
 		t.Fatalf("plain output does not tell what was queued (%d):\n%s", qs.Waiting, out.String())
+	}
+
+	// The timeline pages the crawl fetched are in each listing's custody
+	// log, as when a worker crawls.
+	ids, err := store.SourceListings(ctx, src.ID)
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("source listings %v (%v)", ids, err)
+	}
+	for _, id := range ids {
+		events, err := store.Custody(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(events, func(e evidence.Event) bool {
+			return e.Type == evidence.EventCaptured && e.Details["kind"] == evidence.KindPage && strings.HasPrefix(e.Details["url"], ms.URL)
+		}) {
+			t.Errorf("listing %s: no captured page in its custody log %+v", id, events)
+		}
 	}
 
 	out.Reset()

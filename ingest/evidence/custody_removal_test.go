@@ -30,19 +30,12 @@ func TestRemovalEventsAreChainedShownAndProtected(t *testing.T) {
 	l := models.Listing{ID: "l1", URL: "https://shop.example/item-3", RemovedAt: at.Add(3 * time.Hour),
 		Evidence: []models.Evidence{{SHA256: sum, URL: "https://shop.example/3.jpg", CapturedAt: at, HTTPStatus: 200,
 			ContentType: "image/jpeg", Size: int64(len(img))}}}
-	var custody []Event
-	add := func(e Event) {
-		var prev *Event
-		if len(custody) > 0 {
-			prev = &custody[len(custody)-1]
-		}
-		custody = append(custody, Chain(prev, e))
-	}
-	add(Event{Type: EventCaptured, At: at, Actor: "worker", Details: map[string]string{"sha256": sum}})
-	add(PresenceEvent(EventRemoved, at.Add(time.Hour), "counterlens crawler 1.0", HowMissingFromSnapshot, "src1", l.URL))
-	add(PresenceEvent(EventPresentAgain, at.Add(2*time.Hour), "counterlens crawler 1.0", HowInSnapshot, "src1", ""))
-	add(PresenceEvent(EventRemoved, at.Add(3*time.Hour), "counterlens crawler 1.0", HowRecheckGone, "src1", l.URL))
-
+	custody := chained(
+		Event{Type: EventCaptured, At: at, Actor: "worker", Details: map[string]string{"sha256": sum}},
+		PresenceEvent(EventRemoved, at.Add(time.Hour), "counterlens crawler 1.0", HowMissingFromSnapshot, "src1", l.URL),
+		PresenceEvent(EventPresentAgain, at.Add(2*time.Hour), "counterlens crawler 1.0", HowInSnapshot, "src1", ""),
+		PresenceEvent(EventRemoved, at.Add(3*time.Hour), "counterlens crawler 1.0", HowRecheckGone, "src1", l.URL),
+	)
 	_, key, _ := ed25519.GenerateKey(rand.Reader)
 	signer := NewSigner(key)
 	var buf bytes.Buffer
@@ -82,4 +75,17 @@ func TestRemovalEventsAreChainedShownAndProtected(t *testing.T) {
 			t.Errorf("tampered removal: no problem naming %q in\n%s", w, problems)
 		}
 	}
+}
+
+// chained returns events as a custody chain, in order.
+func chained(events ...Event) []Event {
+	out := make([]Event, 0, len(events))
+	for i, e := range events {
+		var prev *Event
+		if i > 0 {
+			prev = &out[i-1]
+		}
+		out = append(out, Chain(prev, e))
+	}
+	return out
 }

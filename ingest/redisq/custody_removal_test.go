@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"counterlens/ingest/evidence"
 	"counterlens/models"
@@ -129,35 +130,32 @@ func TestRemovalEventsKeepTheChainUnderConcurrentWriters(t *testing.T) {
 	}
 	id := sub.Listing.ID
 	const appends, toggles = 40, 10
-	var wg sync.WaitGroup
-	errs := make(chan error, appends+2*toggles)
-	wg.Go(func() {
+	var g errgroup.Group
+	g.Go(func() error {
 		for i := range appends {
-			_, err := s.AppendCustody(ctx, id, evidence.Event{Type: evidence.EventAnalysed, Actor: fmt.Sprint("w", i)})
-			errs <- err
+			if _, err := s.AppendCustody(ctx, id, evidence.Event{Type: evidence.EventAnalysed, Actor: fmt.Sprint("w", i)}); err != nil {
+				return err
+			}
 		}
+		return nil
 	})
 	marks := 0
-	wg.Go(func() {
+	g.Go(func() error {
 		for range toggles {
-			ok, err := s.MarkRemoved(ctx, id, evidence.Event{Actor: "c"})
-			if ok {
-				marks++
+			for _, mark := range []func(context.Context, string, evidence.Event) (bool, error){s.MarkRemoved, s.MarkPresent} {
+				ok, err := mark(ctx, id, evidence.Event{Actor: "c"})
+				if err != nil {
+					return err
+				}
+				if ok {
+					marks++
+				}
 			}
-			errs <- err
-			ok, err = s.MarkPresent(ctx, id, evidence.Event{Actor: "c"})
-			if ok {
-				marks++
-			}
-			errs <- err
 		}
+		return nil
 	})
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
 	}
 	evs := custodyOf(t, s, id)
 	var types []string

@@ -3,15 +3,12 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"counterlens/ingest/evidence"
-	"counterlens/ingest/redisq/redistest"
 	"counterlens/models"
 )
 
@@ -22,15 +19,8 @@ import (
 // deletion is served again. Every answer validates against openapi.json.
 func TestListingImageOfDeletedEvidence(t *testing.T) {
 	ctx := context.Background()
-	store := newStore(t, redistest.URL(t))
-	blobs, err := evidence.NewBlobs(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	_, e := testServer(t, store, &fakeAnalyzer{}, blobs, func(s *Server) {
-		s.Evidence = &EvidenceParts{Blobs: blobs, Signer: evidence.NewSigner(key), Custody: store, Generator: "counterlens test"}
-	})
+	store, blobs, signer := newEvidenceStore(t)
+	_, e := newTestServer(t, store, withEvidence(store, blobs, signer))
 	v := newValidator(t, loadDoc(t), e)
 	nike := e.createBrand("Nike")
 	holder := e.createKey(models.RoleRightsHolder, nike.ID)

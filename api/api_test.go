@@ -12,8 +12,6 @@ import (
 	"image/color"
 	"image/png"
 	"io"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-	"counterlens/ingest/crawl"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/redisq/redistest"
 	"counterlens/models"
@@ -59,32 +56,14 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	cfg := redisq.DefaultConfig()
-	cfg.URL = redistest.URL(t)
-	store, err := redisq.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return newEnvWith(t, store)
+	return newEnvWith(t, newStore(t, redistest.URL(t)))
 }
 
+// newEnvWith is [newTestServer] on store, as it is.
 func newEnvWith(t *testing.T, store *redisq.Store) *env {
-	an := &fakeAnalyzer{}
-	acfg := DefaultConfig()
-	acfg.AdminKey = adminKey
-	acfg.MaxImageBytes = 200 << 10
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cr := &crawl.Crawler{Cfg: crawl.DefaultConfig(), Store: store, Log: log,
-		Crawl: func(ctx context.Context, src models.Source, state string) ([]models.Listing, string, error) {
-			return []models.Listing{{ExternalID: "1", Title: "from " + src.URL}}, "s1", nil
-		}}
-	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}}
-	s.Networks = store
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: store, an: an}
+	t.Helper()
+	_, e := newTestServer(t, store)
+	return e
 }
 
 type resp struct {
@@ -101,17 +80,7 @@ func (r resp) json(t *testing.T, v any) {
 
 func (e *env) do(method, path, key, contentType string, body io.Reader) resp {
 	e.t.Helper()
-	req, err := http.NewRequest(method, e.srv.URL+path, body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(newRequest(e.t, method, e.srv.URL+path, key, contentType, body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -128,17 +97,8 @@ func (e *env) json(method, path, key string, v any) resp {
 
 func (e *env) multipart(path, key string, files [][]byte, fields map[string]string) resp {
 	e.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	for i, f := range files {
-		fw, _ := w.CreateFormFile("image", "f"+string(rune('a'+i))+".png")
-		_, _ = fw.Write(f)
-	}
-	_ = w.Close()
-	return e.do(http.MethodPost, path, key, w.FormDataContentType(), &buf)
+	ct, body := imagesForm(files, fields)
+	return e.do(http.MethodPost, path, key, ct, bytes.NewReader(body))
 }
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)

@@ -3,18 +3,11 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/hex"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"counterlens/ingest/evidence"
-	"counterlens/ingest/redisq"
-	"counterlens/ingest/redisq/redistest"
 	"counterlens/models"
 )
 
@@ -31,19 +24,7 @@ type evidenceEnv struct {
 func newEvidenceEnv(t *testing.T, configured bool) evidenceEnv {
 	t.Helper()
 	ctx := context.Background()
-	cfg := redisq.DefaultConfig()
-	cfg.URL = redistest.URL(t)
-	store, err := redisq.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	blobs, err := evidence.NewBlobs(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	signer := evidence.NewSigner(key)
+	store, blobs, signer := newEvidenceStore(t)
 
 	found, _ := store.CreateBrand(ctx, models.Brand{Name: "Found"})
 	other, _ := store.CreateBrand(ctx, models.Brand{Name: "Other"})
@@ -72,16 +53,12 @@ func newEvidenceEnv(t *testing.T, configured bool) evidenceEnv {
 		t.Fatal(err)
 	}
 
-	acfg := DefaultConfig()
-	acfg.AdminKey = adminKey
-	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Health: store,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var opts []func(*Server)
 	if configured {
-		s.Evidence = &EvidenceParts{Blobs: blobs, Signer: signer, Custody: store, Generator: "counterlens test"}
+		opts = append(opts, withEvidence(store, blobs, signer))
 	}
-	srv := httptest.NewServer(s.Handler())
-	t.Cleanup(srv.Close)
-	return evidenceEnv{env: &env{t: t, srv: srv, store: store}, signer: signer, blobs: blobs, listing: l, keys: keys}
+	_, e := newTestServer(t, store, opts...)
+	return evidenceEnv{env: e, signer: signer, blobs: blobs, listing: l, keys: keys}
 }
 
 func TestEvidenceBundleAccess(t *testing.T) {

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,7 +28,9 @@ var imageTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", 
 
 // listingImage handles GET /v1/listings/{id}/images/{index}: the captured
 // bytes of the analysed image number index, with the access rules of
-// GET /v1/listings/{id}.
+// GET /v1/listings/{id}. A capture an admin deleted for the listing (DELETE
+// /v1/listings/{id}/evidence) is not served, even while its bytes stay in
+// the store for another listing that captured them too.
 func (s *Server) listingImage(c *gin.Context) {
 	idx, err := strconv.Atoi(c.Param("index"))
 	if err != nil || idx < 0 || idx > 1000 {
@@ -52,6 +57,10 @@ func (s *Server) listingImage(c *gin.Context) {
 		return
 	}
 	sum := l.Analysis.Images[i].SHA256
+	if err := s.notDeleted(c.Request.Context(), l.ID, sum); err != nil {
+		fail(c, err)
+		return
+	}
 	if s.Blobs == nil {
 		fail(c, &Error{Status: http.StatusServiceUnavailable, Type: typeUnavailable, Message: "this server has no evidence store"})
 		return
@@ -77,4 +86,25 @@ func (s *Server) listingImage(c *gin.Context) {
 	// not, so only the caller's browser may keep them.
 	c.Header("Cache-Control", "private, max-age=86400, immutable")
 	c.Data(http.StatusOK, strings.TrimSpace(ct), data)
+}
+
+// notDeleted returns a not_found error when the listing's custody log says
+// an admin deleted its capture with control number sum. Without a custody
+// log (no evidence parts) nothing can have been deleted through this
+// server, and nothing is checked.
+func (s *Server) notDeleted(ctx context.Context, listingID, sum string) error {
+	if s.Evidence == nil || s.Evidence.Custody == nil {
+		return nil
+	}
+	events, err := s.Evidence.Custody.Custody(ctx, listingID)
+	if err != nil {
+		return err
+	}
+	d, ok := evidence.DeletionOf(events, sum)
+	if !ok {
+		return nil
+	}
+	return &Error{Status: http.StatusNotFound, Type: typeNotFound, Message: fmt.Sprintf(
+		"the capture of this image was deleted by an admin on %s (custody event %d of the listing)",
+		d.DeletedAt.UTC().Format(time.RFC3339), d.CustodySeq)}
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -12,12 +11,7 @@ import (
 
 // imageForm is a multipart form whose field "image" holds image.
 func imageForm(image []byte) (contentType string, body []byte) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("image", "image.png")
-	_, _ = fw.Write(image)
-	_ = w.Close()
-	return w.FormDataContentType(), buf.Bytes()
+	return imagesForm([][]byte{image}, nil)
 }
 
 // upload sends image as the multipart field "image" with method.

@@ -5,10 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,7 +17,6 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/gin-gonic/gin"
 
-	"counterlens/ingest/crawl"
 	"counterlens/ingest/evidence"
 	"counterlens/ingest/redisq"
 	"counterlens/ingest/redisq/redistest"
@@ -48,29 +44,11 @@ func loadDoc(t *testing.T) *openapi3.T {
 	return doc
 }
 
-// testServer builds the real handler on a real Redis store, with the given
-// analyzer and blob store.
+// testServer is [newTestServer] on store with the given analyzer and blob
+// store, then opts.
 func testServer(t *testing.T, store *redisq.Store, an Analyzer, blobs BlobReader, opts ...func(*Server)) (http.Handler, *env) {
 	t.Helper()
-	acfg := DefaultConfig()
-	acfg.AdminKey = adminKey
-	acfg.MaxImageBytes = 200 << 10
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cr := &crawl.Crawler{Cfg: crawl.DefaultConfig(), Store: store, Log: log,
-		Crawl: func(ctx context.Context, src models.Source, state string) ([]models.Listing, string, error) {
-			return []models.Listing{{ExternalID: "1", Title: "from " + src.URL}}, "s1", nil
-		}}
-	s := &Server{Cfg: acfg, Keys: store, Brands: store, Listings: store, Sources: store, Crawler: cr,
-		Analyzer: an, Health: store, Log: log, Reviews: store, Webhooks: store, Connectors: []string{"ebay", "mastodon"}, Blobs: blobs}
-	s.Networks = store
-	for _, o := range opts {
-		o(s)
-	}
-	h := s.Handler()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	fa, _ := an.(*fakeAnalyzer)
-	return h, &env{t: t, srv: srv, store: store, an: fa}
+	return newTestServer(t, store, append([]func(*Server){func(s *Server) { s.Analyzer, s.Blobs = an, blobs }}, opts...)...)
 }
 
 func newStore(t *testing.T, url string) *redisq.Store {
@@ -149,17 +127,7 @@ func newValidator(t *testing.T, doc *openapi3.T, e *env) *validator {
 func (v *validator) call(method, path, key, contentType string, body []byte, want int) resp {
 	v.t.Helper()
 	newReq := func() *http.Request {
-		req, err := http.NewRequest(method, v.e.srv.URL+path, bytes.NewReader(body))
-		if err != nil {
-			v.t.Fatal(err)
-		}
-		if key != "" {
-			req.Header.Set("Authorization", "Bearer "+key)
-		}
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
-		return req
+		return newRequest(v.t, method, v.e.srv.URL+path, key, contentType, bytes.NewReader(body))
 	}
 	res, err := http.DefaultClient.Do(newReq())
 	if err != nil {
@@ -204,17 +172,8 @@ func (v *validator) json(method, path, key string, body string, want int) resp {
 
 func (v *validator) form(path, key string, files [][]byte, fields map[string]string, want int) resp {
 	v.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, val := range fields {
-		_ = w.WriteField(k, val)
-	}
-	for _, f := range files {
-		fw, _ := w.CreateFormFile("image", "f.png")
-		_, _ = fw.Write(f)
-	}
-	_ = w.Close()
-	return v.call(http.MethodPost, path, key, w.FormDataContentType(), buf.Bytes(), want)
+	ct, body := imagesForm(files, fields)
+	return v.call(http.MethodPost, path, key, ct, body, want)
 }
 
 type failingAnalyzer struct{}

@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -12,8 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"counterlens/ingest/evidence"
-	"counterlens/ingest/redisq/redistest"
 	"counterlens/models"
 )
 
@@ -24,18 +20,9 @@ import (
 // without a case here fails the test, so the proof keeps up with the API.
 func TestRightsHolderScopeOnEveryRoute(t *testing.T) {
 	ctx := context.Background()
-	store := newStore(t, redistest.URL(t))
-	blobs, err := evidence.NewBlobs(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, e := testServer(t, store, &fakeAnalyzer{}, blobs, func(s *Server) {
+	store, blobs, signer := newEvidenceStore(t)
+	h, e := newTestServer(t, store, withEvidence(store, blobs, signer), func(s *Server) {
 		s.Audit, s.Photos = store, store
-		s.Evidence = &EvidenceParts{Blobs: blobs, Signer: evidence.NewSigner(priv), Custody: store, Generator: "counterlens test"}
 	})
 	nike, puma := e.createBrand("Nike"), e.createBrand("Puma")
 	holder := e.createKey(models.RoleRightsHolder, puma.ID)

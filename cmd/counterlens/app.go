@@ -70,6 +70,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Connect: pages.crawl(connectors(p.fetcher, cfg.Connect)),
 		Gone: gone(p.fetcher), Log: log.With("component", "crawl")}
+	p.crawler.Actor = pages.actor
 	return p, nil
 }
 

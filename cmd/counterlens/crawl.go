@@ -87,6 +87,7 @@ func runCrawl(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pages := &pageLinker{Store: store, custody: store, actor: "counterlens crawl " + version}
 	c := &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Connect: pages.crawl(connectors(fetcher, cfg.Connect)), Gone: gone(fetcher),
 		Log: log.With("component", "crawl")}
+	c.Actor = pages.actor
 	every := cfg.Crawl.DefaultInterval
 	if d, err := time.ParseDuration(src.Interval); err == nil && d > 0 {
 		every = d

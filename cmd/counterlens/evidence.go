@@ -49,7 +49,9 @@ the manifest does not list, the Ed25519 signature manifest.sig with the key
 in the bundle and, with -pubkey, with the operator's key (PEM or hex, from
 GET /v1/evidence/public-key), each capture record against the manifest,
 and the hash chain of custody.jsonl. Captures an admin deleted are listed
-(DELETED lines) with the custody event that deleted them.
+(DELETED lines) with the custody event that deleted them; each time the
+listing was found removed from its platform or present again is listed
+(LISTING lines) with the custody event that logged it.
 Exit status 0 when everything holds, 1 when something differs, 2 on misuse.
 `
 
@@ -100,6 +102,9 @@ func runEvidence(_ context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	for _, d := range rep.Deleted {
 		fmt.Fprintln(stdout, "DELETED", d)
+	}
+	for _, p := range rep.Presence {
+		fmt.Fprintln(stdout, "LISTING", p)
 	}
 	say := func(ok bool, what string) {
 		if ok {

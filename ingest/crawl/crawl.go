@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/evidence"
 	"counterlens/ingest/redisq"
 	"counterlens/models"
 )
@@ -25,8 +26,8 @@ type Store interface {
 	SubmitListing(ctx context.Context, l models.Listing) (redisq.Submitted, error)
 	LockSource(ctx context.Context, id, owner string, ttl time.Duration) (bool, func(context.Context), error)
 	SourceListings(ctx context.Context, sourceID string) (map[string]string, error)
-	MarkRemoved(ctx context.Context, id string, at time.Time) (bool, error)
-	MarkPresent(ctx context.Context, id string) (bool, error)
+	MarkRemoved(ctx context.Context, id string, e evidence.Event) (bool, error)
+	MarkPresent(ctx context.Context, id string, e evidence.Event) (bool, error)
 	RecheckDue(ctx context.Context, sourceID string, n int, before time.Time) ([]models.Listing, error)
 	Rechecked(ctx context.Context, sourceID, id string, at time.Time) error
 	RecordCrawl(ctx context.Context, sourceID string, n redisq.CrawlCounts, at time.Time, failed bool) error
@@ -111,6 +112,9 @@ type Crawler struct {
 	// removal (see [Config.Recheck]).
 	Gone GoneFunc
 	Log  *slog.Logger
+	// Actor names the crawler in the custody events of the removals it
+	// finds; "counterlens crawler" when empty.
+	Actor string
 
 	mu sync.Mutex
 	// failed holds when a scheduled crawl of a source last failed and how

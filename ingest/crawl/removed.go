@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"counterlens/ingest/evidence"
 	"counterlens/models"
 )
 
@@ -12,7 +13,9 @@ import (
 // a full snapshot (present not nil), every listing of the source missing
 // from it is gone. Otherwise the pages of the Config.Recheck listings
 // checked longest ago (and not within Config.RecheckAfter) are asked, and those answering 404 or 410 are gone. A
-// removed listing keeps its evidence, analysis and ranking.
+// removed listing keeps its evidence, analysis and ranking. Each removal,
+// and each return of a removed listing, is a custody event of the listing
+// saying who found it, when and how.
 func (c *Crawler) removals(ctx context.Context, src models.Source, present []string, st *Stats) error {
 	now := time.Now()
 	if present != nil {
@@ -33,12 +36,12 @@ func (c *Crawler) removals(ctx context.Context, src models.Source, present []str
 			if here[ext] {
 				// Back after a removal: incremental connectors do not
 				// return what they saw before, so it is unmarked here.
-				if _, err := c.Store.MarkPresent(ctx, id); err != nil {
+				if _, err := c.Store.MarkPresent(ctx, id, c.presence(evidence.EventPresentAgain, now, evidence.HowInSnapshot, src, "")); err != nil {
 					return fmt.Errorf("mark listing %s present: %w", id, err)
 				}
 				continue
 			}
-			ok, err := c.Store.MarkRemoved(ctx, id, now)
+			ok, err := c.Store.MarkRemoved(ctx, id, c.presence(evidence.EventRemoved, now, evidence.HowMissingFromSnapshot, src, ""))
 			if err != nil {
 				return fmt.Errorf("mark listing %s removed: %w", id, err)
 			}
@@ -65,7 +68,7 @@ func (c *Crawler) removals(ctx context.Context, src models.Source, present []str
 			c.Log.Debug("cannot re-check listing", "listing_id", l.ID, "url", l.URL, "err", err)
 		}
 		if gone {
-			ok, err := c.Store.MarkRemoved(ctx, l.ID, now)
+			ok, err := c.Store.MarkRemoved(ctx, l.ID, c.presence(evidence.EventRemoved, now, evidence.HowRecheckGone, src, l.URL))
 			if err != nil {
 				return fmt.Errorf("mark listing %s removed: %w", l.ID, err)
 			}
@@ -78,4 +81,14 @@ func (c *Crawler) removals(ctx context.Context, src models.Source, present []str
 		}
 	}
 	return nil
+}
+
+// presence is the custody event of a listing of src found removed or
+// present again (typ) at at, how.
+func (c *Crawler) presence(typ evidence.EventType, at time.Time, how string, src models.Source, url string) evidence.Event {
+	actor := c.Actor
+	if actor == "" {
+		actor = "counterlens crawler"
+	}
+	return evidence.PresenceEvent(typ, at, actor, how, src.ID, url)
 }

@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"counterlens/ingest/connector"
 	"counterlens/ingest/connector/shopify"
+	"counterlens/ingest/evidence"
 	"counterlens/ingest/redisq"
 	"counterlens/models"
 )
@@ -186,6 +188,11 @@ func TestShopCrawledTwiceAddsNothingThenVersionsAndRemovals(t *testing.T) {
 	if !after["1"].RemovedAt.IsZero() {
 		t.Fatal("a listing still in the catalogue was marked removed")
 	}
+	c.Actor = "crawler-test"
+	checkPresence(t, s, gone.ID, "removed", "counterlens crawler", evidence.HowMissingFromSnapshot, src.ID, gone.URL)
+	if evs := presenceEvents(t, s, after["1"].ID); len(evs) != 0 {
+		t.Fatalf("a listing still in the catalogue has presence events: %+v", evs)
+	}
 
 	st, err = c.RunOnce(ctx, src.ID)
 	if err != nil || st != (Stats{}) {
@@ -198,6 +205,7 @@ func TestShopCrawledTwiceAddsNothingThenVersionsAndRemovals(t *testing.T) {
 	if back := sourceListings(t, s, src)["3"]; !back.RemovedAt.IsZero() || back.Version != 1 {
 		t.Fatalf("listing back in the catalogue: removed %v version %d", back.RemovedAt, back.Version)
 	}
+	checkPresence(t, s, gone.ID, "removed,present_again", "crawler-test", evidence.HowInSnapshot, src.ID, gone.URL)
 }
 
 // TestIncrementalSourceRechecksListingPages: a connector that sees only
@@ -233,5 +241,46 @@ func TestIncrementalSourceRechecksListingPages(t *testing.T) {
 	}
 	if st, _ := c.RunOnce(ctx, src.ID); st.Removed != 0 {
 		t.Fatalf("a removal was counted twice: %+v", st)
+	}
+	checkPresence(t, s, ls["2"].ID, "removed", "counterlens crawler", evidence.HowRecheckGone, src.ID, ls["2"].URL)
+}
+
+// presenceEvents returns the "removed" and "present_again" custody events
+// of a listing, after checking that its custody chain holds.
+func presenceEvents(t *testing.T, s *redisq.Store, id string) []evidence.Event {
+	t.Helper()
+	evs, err := s.Custody(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := evidence.VerifyChain(evs); len(p) > 0 {
+		t.Fatalf("custody chain of %s: %v", id, p)
+	}
+	var out []evidence.Event
+	for _, e := range evs {
+		if e.Type == evidence.EventRemoved || e.Type == evidence.EventPresentAgain {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// checkPresence checks that the listing's presence events are of types
+// (comma-separated) and that the last was made by actor, found out how
+// (any when empty), by a crawl of sourceID, about the listing at url.
+func checkPresence(t *testing.T, s *redisq.Store, id, types, actor, how, sourceID, url string) {
+	t.Helper()
+	evs := presenceEvents(t, s, id)
+	var got []string
+	for _, e := range evs {
+		got = append(got, string(e.Type))
+	}
+	if strings.Join(got, ",") != types {
+		t.Fatalf("presence events of %s: %v, want %s", id, got, types)
+	}
+	last := evs[len(evs)-1]
+	if last.Actor != actor || (how != "" && last.Details[evidence.DetailHow] != how) || last.At.IsZero() ||
+		last.Details[evidence.DetailSourceID] != sourceID || last.Details[evidence.DetailURL] != url {
+		t.Fatalf("last presence event of %s: %+v", id, last)
 	}
 }

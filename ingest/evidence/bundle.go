@@ -308,8 +308,13 @@ What is in this folder
 - listing.json the offer as counterlens recorded it, with its analysis: the score,
                the reasons, and each finding with the box where it was seen.
 - custody.jsonl the chain of custody: one line per event (captured, analysed,
-               exported, ...), each carrying the control number of the line
-               before it, so a removed or changed line breaks the chain.
+               reviewed, exported, deleted, removed, present_again), each
+               carrying the control number of the line before it, so a removed
+               or changed line breaks the chain. "removed" says when and how
+               the offer was found gone from its platform (missing from the
+               source's full listing, or its page answered 404 or 410);
+               "present_again" when it was found there again. A removed offer
+               keeps its evidence.
 - manifest.json the list of every other file with its SHA-256 control number
                and size.
 - manifest.sig the Ed25519 signature of manifest.json, made with the operator's key.

@@ -27,6 +27,9 @@ type Report struct {
 	// Deleted describes each capture an admin deleted, as the manifest
 	// and the custody log state it; these are not problems.
 	Deleted []string
+	// Presence describes each time the custody log says the listing was
+	// found removed from its platform or present again; not problems.
+	Presence []string
 }
 
 // OK reports whether every check held.
@@ -128,6 +131,7 @@ func Verify(r io.ReaderAt, size int64, userKey ed25519.PublicKey) Report {
 	checkRecords(&rep, m.Files, entries)
 	events := checkCustody(&rep, entries[CustodyName], m.CustodyHead)
 	checkDeleted(&rep, m.Deleted, events)
+	rep.Presence = presence(events)
 	return rep
 }
 

@@ -37,18 +37,9 @@ func (s *Store) AppendCustody(ctx context.Context, listingID string, e evidence.
 	key := keyCustody(listingID)
 	var sealed evidence.Event
 	txf := func(tx *redis.Tx) error {
-		var prev *evidence.Event
-		last, err := tx.LIndex(ctx, key, -1).Bytes()
-		switch {
-		case errors.Is(err, redis.Nil):
-		case err != nil:
+		prev, err := lastCustody(ctx, tx, listingID)
+		if err != nil {
 			return err
-		default:
-			var p evidence.Event
-			if err := json.Unmarshal(last, &p); err != nil {
-				return fmt.Errorf("decode last custody event of %s: %w", listingID, err)
-			}
-			prev = &p
 		}
 		sealed = evidence.Chain(prev, e)
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -94,18 +85,9 @@ func (s *Store) DeleteEvidence(ctx context.Context, listingID string, sums []str
 	var sealed evidence.Event
 	var removed []string
 	txf := func(tx *redis.Tx) error {
-		var prev *evidence.Event
-		last, err := tx.LIndex(ctx, key, -1).Bytes()
-		switch {
-		case errors.Is(err, redis.Nil):
-		case err != nil:
+		prev, err := lastCustody(ctx, tx, listingID)
+		if err != nil {
 			return err
-		default:
-			var p evidence.Event
-			if err := json.Unmarshal(last, &p); err != nil {
-				return fmt.Errorf("decode last custody event of %s: %w", listingID, err)
-			}
-			prev = &p
 		}
 		var kept []string
 		removed = removed[:0]
@@ -150,6 +132,23 @@ func (s *Store) DeleteEvidence(ctx context.Context, listingID string, sums []str
 		return sealed, removed, nil
 	}
 	return evidence.Event{}, nil, fmt.Errorf("%w: custody chain of %s kept changing", ErrUnavailable, listingID)
+}
+
+// lastCustody returns the last event of the listing's custody chain, read
+// in tx, or nil when the chain is empty.
+func lastCustody(ctx context.Context, tx *redis.Tx, listingID string) (*evidence.Event, error) {
+	last, err := tx.LIndex(ctx, keyCustody(listingID), -1).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var p evidence.Event
+	if err := json.Unmarshal(last, &p); err != nil {
+		return nil, fmt.Errorf("decode last custody event of %s: %w", listingID, err)
+	}
+	return &p, nil
 }
 
 // EvidenceReferenced reports whether any listing references the bytes

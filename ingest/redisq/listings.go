@@ -83,6 +83,13 @@ func (s *Store) SubmitListing(ctx context.Context, l models.Listing) (Submitted,
 			if err != nil && !errors.Is(err, ErrNotFound) {
 				return Submitted{}, err
 			}
+			if err == nil && !old.RemovedAt.IsZero() {
+				// Back with new content: logged before the new version is
+				// written, so a failed submit cannot lose the event.
+				if _, err := s.MarkPresent(ctx, old.ID, resubmitted(old)); err != nil {
+					return Submitted{}, err
+				}
+			}
 			if err == nil { // changed: keep id, evidence and creation time
 				l.ID, l.CreatedAt, l.Evidence, l.Analysis = old.ID, old.CreatedAt, old.Evidence, old.Analysis
 				prev = &old

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"counterlens/ingest/evidence"
 	"counterlens/models"
 )
 
@@ -50,23 +52,29 @@ func keepVersion(ctx context.Context, p redis.Pipeliner, l models.Listing, prev 
 }
 
 // unchanged answers a submit of content seen before: nothing is queued, but
-// a listing marked removed that shows up again is no longer removed.
+// a listing marked removed that shows up again is no longer removed, and
+// its custody log says so.
 func (s *Store) unchanged(ctx context.Context, old models.Listing) (Submitted, error) {
 	if old.RemovedAt.IsZero() {
 		return Submitted{Listing: old}, nil
 	}
-	err := s.updateListing(ctx, old.ID, func(l *models.Listing) bool {
-		if l.RemovedAt.IsZero() {
-			return false
-		}
-		l.RemovedAt = time.Time{}
-		return true
-	})
+	_, err := s.MarkPresent(ctx, old.ID, resubmitted(old))
 	if err == nil && old.SourceID != "" {
 		err = wrap(s.rdb.ZAddNX(ctx, keyRecheck(old.SourceID), redis.Z{Score: float64(time.Now().Unix()), Member: old.ID}).Err())
 	}
 	old.RemovedAt = time.Time{}
 	return Submitted{Listing: old}, err
+}
+
+// submitActor is who a custody event written by a submit names: the
+// listing may come from a crawl or from POST /v1/listings.
+const submitActor = "counterlens ingest"
+
+// resubmitted is the "present_again" custody event of a listing marked
+// removed that is submitted again.
+func resubmitted(old models.Listing) evidence.Event {
+	return evidence.PresenceEvent(evidence.EventPresentAgain, time.Now(), submitActor, evidence.HowSubmittedAgain,
+		old.SourceID, old.URL)
 }
 
 // ListingVersions returns every version of a listing, oldest first, the
@@ -101,40 +109,69 @@ func (s *Store) SourceListings(ctx context.Context, sourceID string) (map[string
 	return m, wrap(err)
 }
 
-// MarkRemoved records that a listing is gone from its platform. It keeps
-// its analysis, ranking and evidence; it returns false when the listing was
-// marked removed already.
-func (s *Store) MarkRemoved(ctx context.Context, id string, at time.Time) (bool, error) {
+// MarkRemoved records that a listing is gone from its platform at e.At,
+// and appends e, as a "removed" custody event, to its custody log in the
+// same transaction. It keeps its analysis, ranking and evidence; it returns
+// false, and logs nothing, when the listing was marked removed already.
+func (s *Store) MarkRemoved(ctx context.Context, id string, e evidence.Event) (bool, error) {
+	e.Type = evidence.EventRemoved
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
 	changed := false
 	err := s.updateListing(ctx, id, func(l *models.Listing) bool {
 		if !l.RemovedAt.IsZero() {
 			return false
 		}
-		l.RemovedAt, changed = at.UTC(), true
+		l.RemovedAt, changed = e.At.UTC(), true
+		e.Details = withURL(e.Details, l.URL)
 		return true
-	})
+	}, &e)
 	return changed, err
 }
 
 // MarkPresent records that a listing is on its platform (again): a listing
-// marked removed is no longer. It returns true when it was marked removed.
-func (s *Store) MarkPresent(ctx context.Context, id string) (bool, error) {
+// marked removed is no longer, and e, as a "present_again" custody event,
+// goes into its custody log in the same transaction. It returns true when
+// it was marked removed; otherwise nothing is written.
+func (s *Store) MarkPresent(ctx context.Context, id string, e evidence.Event) (bool, error) {
+	e.Type = evidence.EventPresentAgain
 	changed := false
 	err := s.updateListing(ctx, id, func(l *models.Listing) bool {
 		if l.RemovedAt.IsZero() {
 			return false
 		}
 		l.RemovedAt, changed = time.Time{}, true
+		e.Details = withURL(e.Details, l.URL)
 		return true
-	})
+	}, &e)
 	return changed, err
+}
+
+// withURL returns d with the listing's url when d names none.
+func withURL(d map[string]string, url string) map[string]string {
+	if url == "" || d[evidence.DetailURL] != "" {
+		return d
+	}
+	d = maps.Clone(d)
+	if d == nil {
+		d = map[string]string{}
+	}
+	d[evidence.DetailURL] = url
+	return d
 }
 
 // updateListing applies change to the stored listing, optimistically: a
 // write by another process in between makes it read and apply again. change
-// returns false when there is nothing to write.
-func (s *Store) updateListing(ctx context.Context, id string, change func(*models.Listing) bool) error {
+// returns false when there is nothing to write. When logged is not nil and
+// change writes, logged is chained to the listing's custody log in the
+// same transaction.
+func (s *Store) updateListing(ctx context.Context, id string, change func(*models.Listing) bool, logged *evidence.Event) error {
 	key := keyListing(id)
+	watched := []string{key}
+	if logged != nil {
+		watched = append(watched, keyCustody(id))
+	}
 	for range custodyRetries {
 		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
 			l, err := getJSON[models.Listing](ctx, tx, key)
@@ -145,12 +182,23 @@ func (s *Store) updateListing(ctx context.Context, id string, change func(*model
 				return nil
 			}
 			l.UpdatedAt = time.Now().UTC()
+			var sealed evidence.Event
+			if logged != nil {
+				prev, err := lastCustody(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				sealed = evidence.Chain(prev, *logged)
+			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 				p.Set(ctx, key, mustJSON(l), 0)
+				if logged != nil {
+					p.RPush(ctx, keyCustody(id), mustJSON(sealed))
+				}
 				return nil
 			})
 			return err
-		}, key)
+		}, watched...)
 		if errors.Is(err, redis.TxFailedErr) {
 			continue
 		}

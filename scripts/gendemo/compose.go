@@ -19,6 +19,8 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/image/vector"
+
+	"counterlens/internal/synth"
 )
 
 const (
@@ -108,88 +110,23 @@ func loadPhoto(path string) (*image.RGBA, error) {
 	return dst, nil
 }
 
-// pt is a point in photo pixels.
-type pt struct{ X, Y float64 }
-
-// quad is four corners: top-left, top-right, bottom-right, bottom-left.
-type quad [4]pt
-
-// at maps (u, v) of the unit square into q bilinearly; u and v may leave
-// [0, 1] to reach outside the quad (a bag's handle, a box's lid).
-func (q quad) at(u, v float64) pt {
-	top := pt{q[0].X + u*(q[1].X-q[0].X), q[0].Y + u*(q[1].Y-q[0].Y)}
-	bot := pt{q[3].X + u*(q[2].X-q[3].X), q[3].Y + u*(q[2].Y-q[3].Y)}
-	return pt{top.X + v*(bot.X-top.X), top.Y + v*(bot.Y-top.Y)}
-}
-
-// homography returns the 3x3 projective map (row-major, h[8] = 1) taking
-// the four points from onto the four points to.
-func homography(from, to quad) ([9]float64, error) {
-	var a [8][9]float64
-	for i := range 4 {
-		x, y, X, Y := from[i].X, from[i].Y, to[i].X, to[i].Y
-		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -X * x, -X * y, X}
-		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -Y * x, -Y * y, Y}
-	}
-	for col := range 8 { // Gauss-Jordan with partial pivoting
-		p := col
-		for r := col + 1; r < 8; r++ {
-			if math.Abs(a[r][col]) > math.Abs(a[p][col]) {
-				p = r
-			}
-		}
-		if math.Abs(a[p][col]) < 1e-12 {
-			return [9]float64{}, errors.New("degenerate quad")
-		}
-		a[col], a[p] = a[p], a[col]
-		for r := range 8 {
-			if r == col {
-				continue
-			}
-			f := a[r][col] / a[col][col]
-			for c := col; c < 9; c++ {
-				a[r][c] -= f * a[col][c]
-			}
-		}
-	}
-	var h [9]float64
-	for i := range 8 {
-		h[i] = a[i][8] / a[i][i]
-	}
-	h[8] = 1
-	return h, nil
-}
-
-func (q quad) bounds(limit image.Rectangle) image.Rectangle {
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, p := range q {
-		minX, minY = math.Min(minX, p.X), math.Min(minY, p.Y)
-		maxX, maxY = math.Max(maxX, p.X), math.Max(maxY, p.Y)
-	}
-	return image.Rect(int(math.Floor(minX)), int(math.Floor(minY)), int(math.Ceil(maxX))+1, int(math.Ceil(maxY))+1).Intersect(limit)
-}
-
 // warpMark paints mask, projected onto q, into dst in colour c.
-func warpMark(dst *image.RGBA, mask *image.Alpha, q quad, c color.RGBA, opacity float64) error {
+func warpMark(dst *image.RGBA, mask *image.Alpha, q synth.Quad, c color.RGBA, opacity float64) error {
 	mb := mask.Bounds()
-	src := quad{{0, 0}, {float64(mb.Dx()), 0}, {float64(mb.Dx()), float64(mb.Dy())}, {0, float64(mb.Dy())}}
-	h, err := homography(q, src) // photo pixel -> mask pixel
+	h, err := synth.Homography(q, synth.Rect(float64(mb.Dx()), float64(mb.Dy()))) // photo pixel -> mask pixel
 	if err != nil {
 		return err
 	}
 	// Supersample 2x2 per photo pixel: the mark is much larger than its
 	// footprint, so this is the antialiasing.
 	offs := [4]float64{0.25, 0.75}
-	r := q.bounds(dst.Bounds())
+	r := q.Bounds(dst.Bounds())
 	for y := r.Min.Y; y < r.Max.Y; y++ {
 		for x := r.Min.X; x < r.Max.X; x++ {
 			var cov float64
 			for _, oy := range offs[:2] {
 				for _, ox := range offs[:2] {
-					px, py := float64(x)+ox, float64(y)+oy
-					w := h[6]*px + h[7]*py + h[8]
-					u := (h[0]*px + h[1]*py + h[2]) / w
-					v := (h[3]*px + h[4]*py + h[5]) / w
+					u, v := synth.Apply(h, float64(x)+ox, float64(y)+oy)
 					cov += sampleAlpha(mask, u, v)
 				}
 			}
@@ -226,16 +163,19 @@ func blend(dst *image.RGBA, x, y int, c color.RGBA, a float64) {
 	p[2] = uint8(float64(p[2])*(1-a) + float64(c.B)*a + 0.5)
 }
 
+// pt is the point (x, y).
+func pt(x, y float64) synth.Pt { return synth.Pt{X: x, Y: y} }
+
 // shape is a closed outline in the unit square of a patch's face.
-type shape [][]pt
+type shape [][]synth.Pt
 
 // fillMask rasterises the outlines of s, mapped through q, into an alpha
 // mask the size of r.
-func fillMask(r image.Rectangle, q quad, s shape) *image.Alpha {
+func fillMask(r image.Rectangle, q synth.Quad, s shape) *image.Alpha {
 	z := vector.NewRasterizer(r.Dx(), r.Dy())
 	for _, poly := range s {
 		for i, p := range poly {
-			m := q.at(p.X, p.Y)
+			m := q.At(p.X, p.Y)
 			if i == 0 {
 				z.MoveTo(float32(m.X), float32(m.Y))
 			} else {
@@ -251,8 +191,8 @@ func fillMask(r image.Rectangle, q quad, s shape) *image.Alpha {
 
 // paintMask paints c through mask with a brightness ramp along the quad
 // (shade 0 = flat), like light falling on a surface.
-func paintMask(dst *image.RGBA, mask *image.Alpha, c color.RGBA, q quad, shade float64) {
-	h, err := homography(q, quad{{0, 0}, {1, 0}, {1, 1}, {0, 1}})
+func paintMask(dst *image.RGBA, mask *image.Alpha, c color.RGBA, q synth.Quad, shade float64) {
+	h, err := synth.Homography(q, synth.Rect(1, 1))
 	if err != nil {
 		return
 	}
@@ -263,10 +203,7 @@ func paintMask(dst *image.RGBA, mask *image.Alpha, c color.RGBA, q quad, shade f
 			if a == 0 {
 				continue
 			}
-			px, py := float64(x)+0.5, float64(y)+0.5
-			w := h[6]*px + h[7]*py + h[8]
-			u := (h[0]*px + h[1]*py + h[2]) / w
-			v := (h[3]*px + h[4]*py + h[5]) / w
+			u, v := synth.Apply(h, float64(x)+0.5, float64(y)+0.5)
 			k := 1 + shade*(0.5-0.5*u-0.5*v)
 			blend(dst, x, y, color.RGBA{R: clamp8(float64(c.R) * k), G: clamp8(float64(c.G) * k), B: clamp8(float64(c.B) * k)}, a)
 		}
@@ -324,12 +261,12 @@ func boxBlur(m *image.Alpha, r int) *image.Alpha {
 }
 
 // roundRect is a rounded rectangle outline in the unit square.
-func roundRect(x0, y0, x1, y1, rx, ry float64) []pt {
-	var out []pt
+func roundRect(x0, y0, x1, y1, rx, ry float64) []synth.Pt {
+	var out []synth.Pt
 	corner := func(cx, cy, start float64) {
 		for i := 0; i <= 8; i++ {
 			t := start + float64(i)/8*math.Pi/2
-			out = append(out, pt{cx + rx*math.Cos(t), cy + ry*math.Sin(t)})
+			out = append(out, pt(cx+rx*math.Cos(t), cy+ry*math.Sin(t)))
 		}
 	}
 	corner(x1-rx, y0+ry, -math.Pi/2)
@@ -340,43 +277,43 @@ func roundRect(x0, y0, x1, y1, rx, ry float64) []pt {
 }
 
 // arcBand is a half ring (a bag handle) centred on (cx, cy) above it.
-func arcBand(cx, cy, rOut, rIn, aspect float64) []pt {
-	var out []pt
+func arcBand(cx, cy, rOut, rIn, aspect float64) []synth.Pt {
+	var out []synth.Pt
 	const n = 24
 	for i := 0; i <= n; i++ {
 		t := math.Pi + float64(i)/n*math.Pi
-		out = append(out, pt{cx + rOut*math.Cos(t), cy + rOut*aspect*math.Sin(t)})
+		out = append(out, pt(cx+rOut*math.Cos(t), cy+rOut*aspect*math.Sin(t)))
 	}
 	for i := n; i >= 0; i-- {
 		t := math.Pi + float64(i)/n*math.Pi
-		out = append(out, pt{cx + rIn*math.Cos(t), cy + rIn*aspect*math.Sin(t)})
+		out = append(out, pt(cx+rIn*math.Cos(t), cy+rIn*aspect*math.Sin(t)))
 	}
 	return out
 }
 
 // bezier samples a cubic Bézier curve.
-func bezier(p0, p1, p2, p3 pt, n int) []pt {
-	out := make([]pt, 0, n+1)
+func bezier(p0, p1, p2, p3 synth.Pt, n int) []synth.Pt {
+	out := make([]synth.Pt, 0, n+1)
 	for i := 0; i <= n; i++ {
 		t := float64(i) / float64(n)
 		a, b, c, d := (1-t)*(1-t)*(1-t), 3*(1-t)*(1-t)*t, 3*(1-t)*t*t, t*t*t
-		out = append(out, pt{a*p0.X + b*p1.X + c*p2.X + d*p3.X, a*p0.Y + b*p1.Y + c*p2.Y + d*p3.Y})
+		out = append(out, pt(a*p0.X+b*p1.X+c*p2.X+d*p3.X, a*p0.Y+b*p1.Y+c*p2.Y+d*p3.Y))
 	}
 	return out
 }
 
 // shoeUpper is the side view of a low sneaker's upper, toe to the right.
-func shoeUpper() []pt {
-	var out []pt
-	out = append(out, bezier(pt{0.02, 0.88}, pt{0.0, 0.5}, pt{0.02, 0.2}, pt{0.08, 0.12}, 10)...)  // heel
-	out = append(out, bezier(pt{0.08, 0.12}, pt{0.2, 0.02}, pt{0.3, 0.3}, pt{0.42, 0.3}, 12)...)   // collar
-	out = append(out, bezier(pt{0.42, 0.3}, pt{0.6, 0.32}, pt{0.75, 0.42}, pt{0.88, 0.52}, 12)...) // laces
-	out = append(out, bezier(pt{0.88, 0.52}, pt{1.0, 0.6}, pt{1.02, 0.8}, pt{0.98, 0.88}, 10)...)  // toe
+func shoeUpper() []synth.Pt {
+	var out []synth.Pt
+	out = append(out, bezier(pt(0.02, 0.88), pt(0.0, 0.5), pt(0.02, 0.2), pt(0.08, 0.12), 10)...)  // heel
+	out = append(out, bezier(pt(0.08, 0.12), pt(0.2, 0.02), pt(0.3, 0.3), pt(0.42, 0.3), 12)...)   // collar
+	out = append(out, bezier(pt(0.42, 0.3), pt(0.6, 0.32), pt(0.75, 0.42), pt(0.88, 0.52), 12)...) // laces
+	out = append(out, bezier(pt(0.88, 0.52), pt(1.0, 0.6), pt(1.02, 0.8), pt(0.98, 0.88), 10)...)  // toe
 	return out
 }
 
 // shoeSole is the sole under [shoeUpper].
-func shoeSole() []pt {
+func shoeSole() []synth.Pt {
 	return roundRect(0.0, 0.84, 1.0, 1.0, 0.06, 0.07)
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,25 +34,6 @@ func TestNormalizePath(t *testing.T) {
 				t.Fatalf("normalizePath(%q) = %q, %v; want %q", c.in, got, err, c.want)
 			}
 		})
-	}
-}
-
-func TestHomographyMapsCorners(t *testing.T) {
-	from := quad{{10, 20}, {200, 35}, {190, 160}, {5, 150}}
-	to := quad{{0, 0}, {400, 0}, {400, 300}, {0, 300}}
-	h, err := homography(from, to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range from {
-		w := h[6]*p.X + h[7]*p.Y + h[8]
-		x, y := (h[0]*p.X+h[1]*p.Y+h[2])/w, (h[3]*p.X+h[4]*p.Y+h[5])/w
-		if math.Abs(x-to[i].X) > 1e-6 || math.Abs(y-to[i].Y) > 1e-6 {
-			t.Errorf("corner %d maps to (%g, %g), want %v", i, x, y, to[i])
-		}
-	}
-	if _, err := homography(quad{{0, 0}, {0, 0}, {0, 0}, {0, 0}}, to); err == nil {
-		t.Error("degenerate quad accepted")
 	}
 }
 

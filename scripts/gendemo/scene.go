@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+
+	"counterlens/internal/synth"
 )
 
 // layout says where a patch type carries its mark: the mark's box in the
@@ -67,7 +69,7 @@ func (g *generator) drawItem(dst *image.RGBA, it item) error {
 	faceW = math.Max(faceW, faceH*lay.minWOverH)
 	faceH = math.Max(faceH, faceW*lay.minHOverW)
 
-	face := g.placeFace(pt{it.X * W, it.Y * H}, faceW, faceH, it.Rot, it.Tilt)
+	face := g.placeFace(pt(it.X*W, it.Y*H), faceW, faceH, it.Rot, it.Tilt)
 	body := color.RGBA{}
 	if it.Body != "" {
 		body = hexColor(it.Body)
@@ -81,7 +83,7 @@ func (g *generator) drawItem(dst *image.RGBA, it item) error {
 	// Centre the mark in the layout's box, keeping its proportions.
 	uc, vc := (lay.u0+lay.u1)/2, (lay.v0+lay.v1)/2
 	du, dv := mw/faceW/2, mh/faceH/2
-	mq := quad{face.at(uc-du, vc-dv), face.at(uc+du, vc-dv), face.at(uc+du, vc+dv), face.at(uc-du, vc+dv)}
+	mq := synth.Quad{face.At(uc-du, vc-dv), face.At(uc+du, vc-dv), face.At(uc+du, vc+dv), face.At(uc-du, vc+dv)}
 	ink := hexColor(brandHex(it.Mark))
 	if it.Ink != "" {
 		ink = hexColor(it.Ink)
@@ -92,26 +94,26 @@ func (g *generator) drawItem(dst *image.RGBA, it item) error {
 // placeFace returns a w×h rectangle centred on c, rotated by rot degrees,
 // with one side shortened by tilt for perspective and each corner moved a
 // little at random.
-func (g *generator) placeFace(c pt, w, h, rot, tilt float64) quad {
+func (g *generator) placeFace(c synth.Pt, w, h, rot, tilt float64) synth.Quad {
 	k := 0.22 * tilt // how much the far side shrinks
-	local := quad{
-		{-w / 2, -h / 2 * (1 - math.Max(0, k))},
-		{w / 2, -h / 2 * (1 - math.Max(0, -k))},
-		{w / 2, h / 2 * (1 - math.Max(0, -k))},
-		{-w / 2, h / 2 * (1 - math.Max(0, k))},
+	local := synth.Quad{
+		pt(-w/2, -h/2*(1-math.Max(0, k))),
+		pt(w/2, -h/2*(1-math.Max(0, -k))),
+		pt(w/2, h/2*(1-math.Max(0, -k))),
+		pt(-w/2, h/2*(1-math.Max(0, k))),
 	}
 	j := 0.025 * math.Min(w, h)
 	sin, cos := math.Sincos(rot * math.Pi / 180)
-	var q quad
+	var q synth.Quad
 	for i, p := range local {
 		p.X += (g.rng.Float64()*2 - 1) * j
 		p.Y += (g.rng.Float64()*2 - 1) * j
-		q[i] = pt{c.X + p.X*cos - p.Y*sin, c.Y + p.X*sin + p.Y*cos}
+		q[i] = pt(c.X+p.X*cos-p.Y*sin, c.Y+p.X*sin+p.Y*cos)
 	}
 	return q
 }
 
-func (g *generator) drawPatch(dst *image.RGBA, kind string, face quad, body color.RGBA, w, h float64) error {
+func (g *generator) drawPatch(dst *image.RGBA, kind string, face synth.Quad, body color.RGBA, w, h float64) error {
 	r := dst.Bounds()
 	shadowR := max(3, int(math.Min(w, h)/18))
 	off := max(2, int(math.Min(w, h)/16))
@@ -120,20 +122,20 @@ func (g *generator) drawPatch(dst *image.RGBA, kind string, face quad, body colo
 		return nil
 	case "box":
 		// Lid and side extrude up and to the right of the front face.
-		d := pt{(face[1].X - face[0].X) * 0.16, (face[1].Y - face[0].Y) * 0.16}
-		up := pt{(face[0].X - face[3].X) * 0.22, (face[0].Y - face[3].Y) * 0.22}
-		e := pt{d.X + up.X, d.Y + up.Y}
-		add := func(p, v pt) pt { return pt{p.X + v.X, p.Y + v.Y} }
-		lid := quad{add(face[0], e), add(face[1], e), face[1], face[0]}
-		side := quad{face[1], add(face[1], e), add(face[2], e), face[2]}
-		unit := shape{{{0, 0}, {1, 0}, {1, 1}, {0, 1}}}
-		all := fillMask(r, quad{lid[0], lid[1], side[2], face[3]}, unit)
+		d := pt((face[1].X-face[0].X)*0.16, (face[1].Y-face[0].Y)*0.16)
+		up := pt((face[0].X-face[3].X)*0.22, (face[0].Y-face[3].Y)*0.22)
+		e := pt(d.X+up.X, d.Y+up.Y)
+		add := func(p, v synth.Pt) synth.Pt { return pt(p.X+v.X, p.Y+v.Y) }
+		lid := synth.Quad{add(face[0], e), add(face[1], e), face[1], face[0]}
+		side := synth.Quad{face[1], add(face[1], e), add(face[2], e), face[2]}
+		unit := shape{{pt(0, 0), pt(1, 0), pt(1, 1), pt(0, 1)}}
+		all := fillMask(r, synth.Quad{lid[0], lid[1], side[2], face[3]}, unit)
 		shadow(dst, all, off, off, shadowR, 0.45)
 		paintMask(dst, fillMask(r, face, unit), body, face, 0.25)
 		paintMask(dst, fillMask(r, lid, unit), scale(body, 1.18), lid, 0.15)
 		paintMask(dst, fillMask(r, side, unit), scale(body, 0.72), side, 0.2)
 		// A seam where the lid meets the box.
-		seam := quad{face[0], face[1], face.at(1, 0.035), face.at(0, 0.035)}
+		seam := synth.Quad{face[0], face[1], face.At(1, 0.035), face.At(0, 0.035)}
 		paintMask(dst, fillMask(r, seam, unit), scale(body, 0.8), seam, 0)
 	case "bag":
 		aspect := w / h
@@ -144,7 +146,7 @@ func (g *generator) drawPatch(dst *image.RGBA, kind string, face quad, body colo
 		paintMask(dst, fillMask(r, face, handle), scale(body, 0.7), face, 0.1)
 		paintMask(dst, bm, body, face, 0.3)
 		// Stitching band along the top.
-		band := shape{{{0.03, 0.08}, {0.97, 0.08}, {0.97, 0.11}, {0.03, 0.11}}}
+		band := shape{{pt(0.03, 0.08), pt(0.97, 0.08), pt(0.97, 0.11), pt(0.03, 0.11)}}
 		paintMask(dst, fillMask(r, face, band), scale(body, 0.82), face, 0)
 	case "shoe":
 		upper := fillMask(r, face, shape{shoeUpper()})

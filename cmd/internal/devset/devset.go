@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/image/font/opentype"
 
+	"counterlens/internal/synth"
 	"counterlens/models"
 )
 
@@ -152,14 +153,14 @@ func Build(in Inputs, seed uint64, n int) ([]Listing, error) {
 	for _, b := range brandTable {
 		if m := in.Marks[b.ID]; m != nil {
 			g.brands = append(g.brands, b)
-			g.alpha[b.ID] = markAlpha(m)
+			g.alpha[b.ID] = synth.MarkAlpha(m)
 		}
 	}
 	if len(g.brands) == 0 {
 		return nil, errors.New("devset: no mark of a registered brand")
 	}
 	for _, d := range in.Distractors {
-		g.dAlpha = append(g.dAlpha, markAlpha(d))
+		g.dAlpha = append(g.dAlpha, synth.MarkAlpha(d))
 	}
 	out := make([]Listing, 0, n)
 	for i := range n {
@@ -391,19 +392,19 @@ func (g *gen) draw(p picture) ([]byte, int, error) {
 	if g.rng.IntN(4) == 0 {
 		W, H = 750, 1000
 	}
-	dst := sceneCrop(pick(g, g.in.Scenes), W, H, g.rng)
+	dst := synth.SceneCrop(pick(g, g.in.Scenes), W, H, g.rng)
 	var taken []image.Rectangle
 	lost := 0
 	for _, text := range p.banners {
 		f := pick(g, g.in.Fonts)
 		size := float64(28 + g.rng.IntN(5)*7)
-		sz, err := bannerBox(f, text, size)
+		sz, err := synth.BannerBox(f, text, size)
 		if err != nil {
 			return nil, 0, err
 		}
 		for size > 16 && sz.X > W-20 {
 			size -= 4
-			if sz, err = bannerBox(f, text, size); err != nil {
+			if sz, err = synth.BannerBox(f, text, size); err != nil {
 				return nil, 0, err
 			}
 		}
@@ -415,7 +416,7 @@ func (g *gen) draw(p picture) ([]byte, int, error) {
 				continue
 			}
 			taken = append(taken, r)
-			if err := drawBanner(dst, f, text, size, at, g.chance(0.5)); err != nil {
+			if err := synth.DrawBanner(dst, f, text, size, at, g.chance(0.5)); err != nil {
 				return nil, 0, err
 			}
 			lost--
@@ -431,27 +432,27 @@ func (g *gen) draw(p picture) ([]byte, int, error) {
 		lost++
 		for range 30 {
 			long := short * (0.12 + 0.33*g.rng.Float64())
-			pl := placement{
-				long: long, angle: g.rng.Float64()*40 - 20, persp: 0.06 * g.rng.Float64(),
-				cx: long*0.7 + g.rng.Float64()*(float64(W)-1.4*long),
-				cy: long*0.7 + g.rng.Float64()*(float64(H)-1.4*long),
-				fg: randColor(),
+			pl := synth.Placement{
+				Long: long, Angle: g.rng.Float64()*40 - 20, Persp: 0.06 * g.rng.Float64(),
+				CX: long*0.7 + g.rng.Float64()*(float64(W)-1.4*long),
+				CY: long*0.7 + g.rng.Float64()*(float64(H)-1.4*long),
+				FG: randColor(),
 			}
-			r := image.Rect(int(pl.cx-long*0.8), int(pl.cy-long*0.8), int(pl.cx+long*0.8), int(pl.cy+long*0.8))
+			r := image.Rect(int(pl.CX-long*0.8), int(pl.CY-long*0.8), int(pl.CX+long*0.8), int(pl.CY+long*0.8))
 			if slices.ContainsFunc(taken, r.Overlaps) {
 				continue
 			}
 			if g.chance(0.7) {
 				for {
 					pc := randColor()
-					if math.Abs(lum(pc)-lum(pl.fg)) > 60 {
-						pl.patch = &pc
+					if math.Abs(lum(pc)-lum(pl.FG)) > 60 {
+						pl.Patch = &pc
 						break
 					}
 				}
 			}
 			taken = append(taken, r)
-			composite(dst, m, pl, g.rng)
+			synth.Composite(dst, m, pl, g.rng)
 			lost--
 			return
 		}
@@ -463,8 +464,8 @@ func (g *gen) draw(p picture) ([]byte, int, error) {
 		place(pick(g, g.dAlpha))
 	}
 	if g.chance(0.25) {
-		dst = blur(dst)
+		dst = synth.Blur(dst)
 	}
-	out, err := encodeJPEG(dst, 70+g.rng.IntN(23))
+	out, err := synth.EncodeJPEG(dst, 70+g.rng.IntN(23))
 	return out, lost, err
 }

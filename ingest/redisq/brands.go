@@ -106,22 +106,7 @@ func (s *Store) DeleteLogo(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	var del *redis.IntCmd
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		del = p.HDel(ctx, keyLogos, id)
-		p.HDel(ctx, keyLogoImg, id)
-		ix.queue(ctx, p, id, old, nil)
-		p.HDel(ctx, keyLogoDesc, id)
-		p.Incr(ctx, keyRefVer)
-		return nil
-	})
-	if err != nil {
-		return wrap(err)
-	}
-	if del.Val() == 0 {
-		return ErrNotFound
-	}
-	return nil
+	return s.deleteRef(ctx, id, func(p redis.Pipeliner) { ix.queue(ctx, p, id, old, nil) }, keyLogos, keyLogoImg, keyLogoDesc)
 }
 
 // Logos returns every reference logo (without bytes), oldest first.

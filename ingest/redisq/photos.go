@@ -49,17 +49,21 @@ func (s *Store) OfficialPhotos(ctx context.Context) ([]models.Photo, error) {
 
 // DeletePhoto removes an official photo.
 func (s *Store) DeletePhoto(ctx context.Context, id string) error {
-	return s.deleteRef(ctx, id, keyPhotos)
+	return s.deleteRef(ctx, id, nil, keyPhotos)
 }
 
 // deleteRef removes id from the reference-set hashes keys (the first one
-// says whether it existed) and bumps the reference version.
-func (s *Store) deleteRef(ctx context.Context, id string, keys ...string) error {
+// says whether it existed), queues also (when set) in the same transaction,
+// and bumps the reference version.
+func (s *Store) deleteRef(ctx context.Context, id string, also func(redis.Pipeliner), keys ...string) error {
 	var del *redis.IntCmd
 	_, err := s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
 		del = tx.HDel(ctx, keys[0], id)
 		for _, k := range keys[1:] {
 			tx.HDel(ctx, k, id)
+		}
+		if also != nil {
+			also(tx)
 		}
 		tx.Incr(ctx, keyRefVer)
 		return nil

@@ -46,8 +46,8 @@ func nullCandidates(cfg Config) ([]*candidate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("logo: null corpus %s: %w", n, err)
 		}
-		g, _ := toGray(img, cfg.MaxSide, false)
-		cs, err := sceneCandidates(context.Background(), g, cfg)
+		g, scale := toGray(img, cfg.MaxSide, false)
+		cs, err := photoCandidates(context.Background(), img, g, scale, cfg)
 		if err != nil {
 			return nil, err
 		}

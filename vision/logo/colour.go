@@ -149,9 +149,9 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	var grown []uint8
 	// add grows a zone's mask by one pixel (the edge ramp that no zone
 	// takes) and makes it a candidate.
-	add := func(pix []uint8, box image.Rectangle) {
-		box, grown = dilate(grown, pix, box, c.w, c.h)
-		pix = grown
+	// Two-tone cuts are new masks even where their box is a zone's.
+	cutSeen := make(map[boxKey]bool)
+	add1 := func(pix []uint8, box image.Rectangle, seen map[boxKey]bool) {
 		wb := work(box)
 		if !fresh(seen, wb) {
 			return
@@ -160,6 +160,20 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		out = addCandidate(out, pix, box, cc)
 		if len(out) > before {
 			out[before].box = wb
+		}
+	}
+	var sharp []uint8
+	add := func(pix []uint8, box image.Rectangle) {
+		var rbox image.Rectangle
+		var ok bool
+		if cfg.SplitTwoTone {
+			rbox, sharp, ok = twoTone(sharp, c, pix, box)
+		}
+		gbox, g := dilate(grown, pix, box, c.w, c.h)
+		grown = g
+		add1(grown, gbox, seen)
+		if ok {
+			add1(sharp, rbox, cutSeen)
 		}
 	}
 	// grad is the largest colour change across each pixel (from its left
@@ -310,3 +324,94 @@ func scaleRect(r image.Rectangle, f float64) image.Rectangle {
 	return image.Rect(int(math.Floor(float64(r.Min.X)*f)), int(math.Floor(float64(r.Min.Y)*f)),
 		int(math.Ceil(float64(r.Max.X)*f)), int(math.Ceil(float64(r.Max.Y)*f)))
 }
+
+// twoTone re-cuts a zone (mask pix over box) on a plain surround: each
+// pixel of the box, widened by a margin, is classed by which of the zone's
+// mean colour and the margin's mean colour it is nearer (a threshold at the
+// midpoint of the two along the line joining them). A blurred edge or a
+// thin stroke (whose zone lost it: no flat interior) keeps its width that
+// way. It gives up (ok false) when the surround is not plain: too little
+// contrast, or mark-coloured pixels in the margin.
+func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.Rectangle, []uint8, bool) {
+	var m, b [3]float64
+	var nm, nb float64
+	bw := box.Dx()
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			if pix[(y-box.Min.Y)*bw+x-box.Min.X] != 0 {
+				i := 3 * (y*c.w + x)
+				m[0], m[1], m[2] = m[0]+float64(c.pix[i]), m[1]+float64(c.pix[i+1]), m[2]+float64(c.pix[i+2])
+				nm++
+			}
+		}
+	}
+	margin := max(2, max(box.Dx(), box.Dy())/8)
+	outer := box.Inset(-margin).Intersect(image.Rect(0, 0, c.w, c.h))
+	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		for x := outer.Min.X; x < outer.Max.X; x++ {
+			if (image.Point{x, y}).In(box) {
+				continue
+			}
+			i := 3 * (y*c.w + x)
+			b[0], b[1], b[2] = b[0]+float64(c.pix[i]), b[1]+float64(c.pix[i+1]), b[2]+float64(c.pix[i+2])
+			nb++
+		}
+	}
+	if nm == 0 || nb < float64(margin*(box.Dx()+box.Dy())) {
+		return box, buf, false // the box is against the picture's edge
+	}
+	var d [3]float64
+	var dd, l1 float64
+	for k := range 3 {
+		m[k] /= nm
+		b[k] /= nb
+		d[k] = m[k] - b[k]
+		dd += d[k] * d[k]
+		l1 += math.Abs(d[k])
+	}
+	if l1 < minTwoToneContrast {
+		return box, buf, false
+	}
+	on := func(x, y int) bool {
+		i := 3 * (y*c.w + x)
+		t := ((float64(c.pix[i])-b[0])*d[0] + (float64(c.pix[i+1])-b[1])*d[1] + (float64(c.pix[i+2])-b[2])*d[2]) / dd
+		return t > 0.5
+	}
+	// A plain surround: hardly any margin pixel takes the mark's side.
+	stray := 0
+	x0, y0, x1, y1 := outer.Max.X, outer.Max.Y, outer.Min.X-1, outer.Min.Y-1
+	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		for x := outer.Min.X; x < outer.Max.X; x++ {
+			if !on(x, y) {
+				continue
+			}
+			if !(image.Point{x, y}).In(box.Inset(-1)) {
+				stray++
+			}
+			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+		}
+	}
+	if float64(stray) > 0.02*nb || x1 < x0 {
+		return box, buf, false
+	}
+	r := image.Rect(x0, y0, x1+1, y1+1)
+	n := r.Dx() * r.Dy()
+	if cap(buf) < n {
+		buf = make([]uint8, n)
+	}
+	buf = buf[:n]
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			v := uint8(0)
+			if on(x, y) {
+				v = 1
+			}
+			buf[(y-r.Min.Y)*r.Dx()+x-r.Min.X] = v
+		}
+	}
+	return r, buf, true
+}
+
+// minTwoToneContrast is the least L1 RGB distance of a zone's colour from
+// its surround's for [twoTone] to re-cut it.
+const minTwoToneContrast = 40

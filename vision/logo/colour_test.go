@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -126,4 +127,97 @@ func TestDilate(t *testing.T) {
 			t.Fatalf("got %v, want %v", out, want)
 		}
 	}
+}
+
+// TestTwoToneKeepsThinStrokes: two discs joined by a thin ring, blurred,
+// on a plain panel (an Under Armour-like mark). The zone is the two discs
+// (the ring has no flat interior); the two-tone cut must give the ring
+// back, and must give up on a surround that holds the mark's colour.
+func TestTwoToneKeepsThinStrokes(t *testing.T) {
+	const w, h = 80, 80
+	mark, panel := [3]uint8{200, 60, 120}, [3]uint8{120, 120, 120}
+	draw := func(surround func(x, y int) [3]uint8) rgbImage {
+		c := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+		for y := range h {
+			for x := range w {
+				col := surround(x, y)
+				if inDiscs(x, y, 9) || inRing(x, y) {
+					col = mark
+				}
+				copy(c.pix[3*(y*w+x):], col[:])
+			}
+		}
+		// A 3x3 box blur.
+		out := rgbImage{w: w, h: h, pix: make([]uint8, len(c.pix))}
+		for y := range h {
+			for x := range w {
+				for k := range 3 {
+					s, n := 0, 0
+					for dy := -1; dy <= 1; dy++ {
+						for dx := -1; dx <= 1; dx++ {
+							if X, Y := x+dx, y+dy; X >= 0 && Y >= 0 && X < w && Y < h {
+								s += int(c.pix[3*(Y*w+X)+k])
+								n++
+							}
+						}
+					}
+					out.pix[3*(y*w+x)+k] = uint8(s / n)
+				}
+			}
+		}
+		return out
+	}
+	disc := image.Rect(13, 28, 68, 53)
+	zone := make([]uint8, disc.Dx()*disc.Dy())
+	for y := range disc.Dy() {
+		for x := range disc.Dx() {
+			if inDiscs(x+disc.Min.X, y+disc.Min.Y, 8) {
+				zone[y*disc.Dx()+x] = 1
+			}
+		}
+	}
+
+	plain := draw(func(x, y int) [3]uint8 { return panel })
+	box, cut, ok := twoTone(nil, plain, zone, disc)
+	if !ok {
+		t.Fatal("gave up on a plain panel")
+	}
+	if want := image.Rect(12, 27, 69, 54); boxIoU(box, want) < 0.85 {
+		t.Errorf("box %v, want about %v (discs and ring)", box, want)
+	}
+	ring, got := 0, 0
+	for y := range h {
+		for x := range w {
+			if inRing(x, y) && !inDiscs(x, y, 10) {
+				ring++
+				if (image.Point{x, y}).In(box) && cut[(y-box.Min.Y)*box.Dx()+x-box.Min.X] != 0 {
+					got++
+				}
+			}
+		}
+	}
+	if got < ring*9/10 {
+		t.Errorf("the cut keeps %d of the ring's %d pixels", got, ring)
+	}
+
+	busy := draw(func(x, y int) [3]uint8 {
+		if (x/3+y/3)%2 == 0 {
+			return mark
+		}
+		return panel
+	})
+	if _, _, ok := twoTone(nil, busy, zone, disc); ok {
+		t.Error("re-cut a zone whose surround holds the mark's colour")
+	}
+}
+
+// inDiscs and inRing draw TestTwoToneKeepsThinStrokes's mark: discs of
+// radius r at (22, 40) and (58, 40), and a 2-px ring of radius 12 at (40, 40).
+func inDiscs(x, y int, r float64) bool {
+	return math.Hypot(float64(x)-22, float64(y)-40) < r || math.Hypot(float64(x)-58, float64(y)-40) < r
+}
+
+func inRing(x, y int) bool {
+	r := math.Hypot(float64(x)-40, float64(y)-40)
+	return r >= 11 && r < 13
 }

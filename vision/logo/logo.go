@@ -152,6 +152,10 @@ type Config struct {
 	// ColourTols are the largest steps (L1 over RGB) between neighbouring
 	// pixels of one flat zone, one segmentation each.
 	ColourTols []int
+	// SplitTwoTone also re-cuts each colour zone on a plain surround at
+	// the midpoint of its colour and the surround's, which keeps blurred
+	// edges and thin strokes (see twoTone).
+	SplitTwoTone bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -184,6 +188,7 @@ func DefaultConfig() Config {
 		MaxDetections: 20,
 		ColourSide:    500,
 		ColourTols:    []int{32},
+		SplitTwoTone:  true,
 	}
 }
 

@@ -32,18 +32,9 @@ type rgbImage struct {
 func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	scale := 1.0
-	if maxSide > 0 && max(sw, sh) > maxSide {
-		scale = float64(maxSide) / float64(max(sw, sh))
-	}
-	w := max(1, int(math.Round(float64(sw)*scale)))
-	h := max(1, int(math.Round(float64(sh)*scale)))
+	w, h, xmap := fitRaster(sw, sh, maxSide)
 	sum := make([]uint32, 3*w*h)
 	cnt := make([]uint32, w*h)
-	xmap := make([]int, sw)
-	for x := range sw {
-		xmap[x] = min(w-1, int(float64(x)*float64(w)/float64(sw)))
-	}
 	add := func(i int, r, g, bl uint32) {
 		sum[3*i] += r
 		sum[3*i+1] += g
@@ -128,20 +119,12 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	cc.MinArea = max(4, int(float64(cfg.MinArea)/(toWork*toWork)))
 	cc.MinPartArea = max(1, int(float64(cfg.MinPartArea)/(toWork*toWork)))
 	n := c.w * c.h
-	parent := make([]int32, n)
+	sets := make(disjoint, n)
 	lab := make([]int32, n)
 	var out []*candidate
 	var comps []component
 	var sums []uint32 // RGB sums per zone
 	var buf []uint8
-	var find func(int32) int32
-	find = func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
 	work := func(b image.Rectangle) image.Rectangle {
 		return image.Rect(int(float64(b.Min.X)*toWork), int(float64(b.Min.Y)*toWork),
 			int(math.Ceil(float64(b.Max.X)*toWork)), int(math.Ceil(float64(b.Max.Y)*toWork)))
@@ -193,9 +176,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for i := range parent {
-			parent[i] = int32(i)
-		}
+		sets.reset()
 		for y := range c.h {
 			row := y * c.w
 			for x := range c.w {
@@ -204,14 +185,10 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 					continue
 				}
 				if x+1 < c.w && grad[i+1] <= tol && colourStep(c.pix, i, i+1) <= tol {
-					if a, b := find(int32(i)), find(int32(i+1)); a != b {
-						parent[max(a, b)] = min(a, b)
-					}
+					sets.union(int32(i), int32(i+1))
 				}
 				if y+1 < c.h && grad[i+c.w] <= tol && colourStep(c.pix, i, i+c.w) <= tol {
-					if a, b := find(int32(i)), find(int32(i+c.w)); a != b {
-						parent[max(a, b)] = min(a, b)
-					}
+					sets.union(int32(i), int32(i+c.w))
 				}
 			}
 		}
@@ -221,7 +198,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		sums = append(sums[:0], 0, 0, 0)
 		for i := range n {
 			x, y := i%c.w, i/c.w
-			r := find(int32(i))
+			r := sets.find(int32(i))
 			var l int32
 			if r == int32(i) {
 				l = int32(len(comps))

@@ -200,18 +200,9 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 	if len(parts) < 2 || len(parts) > cfg.MaxParts {
 		return groupOf, nil
 	}
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := make(disjoint, n)
+	sets.reset()
+	find := func(i int) int { return int(sets.find(int32(i))) }
 	// Spatial hash on a coarse grid.
 	const cell = 32
 	grid := make(map[[2]int][]int)
@@ -243,7 +234,7 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 					}
 					g2 := int(cfg.GroupGap*float64(min(sb, so))) + 1
 					if b.Inset(-g2).Overlaps(o) && (alike == nil || alike(j, k)) {
-						parent[find(j)] = find(k)
+						sets.union(int32(j), int32(k))
 					}
 				}
 			}

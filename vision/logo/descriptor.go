@@ -36,6 +36,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 		c.MaxSide, c.LevelStep, c.MinSide, c.MinArea, c.GroupGap, c.MaxLogEcc, c.HashMaxDist,
 		c.CoarseMin, c.ShapeMid, c.ShapeWidth, c.MinInliers, gridN, refMaxSide, gridExtent, angleStep, maxAngle)
 	fmt.Fprintf(h, "|%v|%v|%v|%d|%d", alignedSpread, anisoRefEcc, anisoCandEcc, featMaxSide, nullRegions)
+	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	return h.Sum64()
 }
 

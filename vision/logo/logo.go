@@ -145,6 +145,17 @@ type Config struct {
 	MinConfidence float64
 	// MaxDetections caps the detections returned for one scene.
 	MaxDetections int
+	// ColourSide is the longer side of the colour raster whose flat zones
+	// are the second source of candidate regions (see colour.go); 0 turns
+	// that source off.
+	ColourSide int
+	// ColourTols are the largest steps (L1 over RGB) between neighbouring
+	// pixels of one flat zone, one segmentation each.
+	ColourTols []int
+	// SplitTwoTone also re-cuts each colour zone on a plain surround at
+	// the midpoint of its colour and the surround's, which keeps blurred
+	// edges and thin strokes (see twoTone).
+	SplitTwoTone bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -175,6 +186,9 @@ func DefaultConfig() Config {
 		MinInliers:    12,
 		MinConfidence: 0.5,
 		MaxDetections: 20,
+		ColourSide:    500,
+		ColourTols:    []int{32},
+		SplitTwoTone:  true,
 	}
 }
 
@@ -222,6 +236,15 @@ func (c Config) Validate() error {
 		return bad("MinConfidence", c.MinConfidence)
 	case c.MaxDetections < 1:
 		return bad("MaxDetections", c.MaxDetections)
+	case c.ColourSide != 0 && (c.ColourSide < 64 || c.ColourSide > c.MaxSide):
+		return bad("ColourSide", c.ColourSide)
+	case c.ColourSide != 0 && (len(c.ColourTols) == 0 || len(c.ColourTols) > 8):
+		return bad("ColourTols", c.ColourTols)
+	}
+	for _, t := range c.ColourTols {
+		if t < 1 || t > 3*255 {
+			return bad("ColourTols", c.ColourTols)
+		}
 	}
 	return nil
 }
@@ -387,7 +410,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cands, err := sceneCandidates(ctx, g, d.cfg)
+		cands, err := photoCandidates(ctx, scene, g, scale, d.cfg)
 		if err != nil {
 			return nil, err
 		}

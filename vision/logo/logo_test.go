@@ -312,6 +312,9 @@ func TestConfigValidate(t *testing.T) {
 		"RatioTest":     func(c *Config) { c.RatioTest = 1 },
 		"MinConfidence": func(c *Config) { c.MinConfidence = -0.1 },
 		"SmallSide":     func(c *Config) { c.SmallSide = 1 },
+		"ColourSide":    func(c *Config) { c.ColourSide = c.MaxSide + 1 },
+		"ColourTols":    func(c *Config) { c.ColourTols = nil },
+		"ColourTol":     func(c *Config) { c.ColourTols = []int{0} },
 	}
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatalf("default config: %v", err)

@@ -46,8 +46,8 @@ func nullCandidates(cfg Config) ([]*candidate, error) {
 		if err != nil {
 			return nil, fmt.Errorf("logo: null corpus %s: %w", n, err)
 		}
-		g, _ := toGray(img, cfg.MaxSide, false)
-		cs, err := sceneCandidates(context.Background(), g, cfg)
+		g, scale := toGray(img, cfg.MaxSide, false)
+		cs, err := photoCandidates(context.Background(), img, g, scale, cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +57,8 @@ func nullCandidates(cfg Config) ([]*candidate, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(out, glyphs...), nil
+	out = append(out, glyphs...)
+	return append(out, primitiveCandidates(cfg)...), nil
 }
 
 // glyphRunes are the characters of the glyph part of the null corpus.
@@ -124,4 +125,59 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 		best = math.Max(best, scoreRef(c, p, cfg, floor))
 	}
 	return best
+}
+
+// primitiveCandidates are plain geometric shapes, one region each: rings
+// and frames (round and rectangular, several aspect ratios and stroke
+// widths), discs, boxes, triangles, crescents and crosses. Photos hold them
+// everywhere (wheels, buttons, lids, frames, signs, and the badges of
+// unregistered marks), and a reference that is one of them, or close to
+// one (a plain ring), fits all of them: calibrated above that fit, it is
+// reported only where it fits clearly better than a primitive does.
+func primitiveCandidates(cfg Config) []*candidate {
+	const n = 128
+	c := float64(n) / 2
+	type shape func(x, y float64) bool // x, y in [-1, 1]
+	var shapes []shape
+	for _, asp := range []float64{1, 0.75, 0.5} {
+		for _, th := range []float64{0.08, 0.12, 0.17, 0.24, 0.33, 0.45} {
+			ring := func(x, y float64) bool {
+				r := math.Hypot(x, y/asp)
+				return r <= 0.95 && r >= 0.95*(1-th)
+			}
+			frame := func(x, y float64) bool {
+				in := math.Abs(x) <= 0.95 && math.Abs(y) <= 0.95*asp
+				hole := math.Abs(x) < 0.95*(1-th) && math.Abs(y) < 0.95*asp-0.95*th
+				return in && !hole
+			}
+			shapes = append(shapes, ring, frame)
+		}
+		shapes = append(shapes,
+			func(x, y float64) bool { return math.Hypot(x, y/asp) <= 0.95 },
+			func(x, y float64) bool { return math.Abs(x) <= 0.95 && math.Abs(y) <= 0.95*asp },
+			func(x, y float64) bool { // crescent
+				return math.Hypot(x, y/asp) <= 0.95 && math.Hypot(x-0.45, y/asp) > 0.8
+			},
+			func(x, y float64) bool { // triangle
+				return y <= 0.9*asp && y >= -0.9*asp && math.Abs(x) <= 0.95*(0.9*asp-y)/(1.8*asp)
+			},
+			func(x, y float64) bool { // cross
+				return (math.Abs(x) <= 0.95 && math.Abs(y) <= 0.2*asp) || (math.Abs(y) <= 0.95*asp && math.Abs(x) <= 0.2)
+			},
+		)
+	}
+	var out []*candidate
+	pix := make([]uint8, n*n)
+	for _, in := range shapes {
+		for y := range n {
+			for x := range n {
+				pix[y*n+x] = 0
+				if in((float64(x)+0.5-c)/c, (float64(y)+0.5-c)/c) {
+					pix[y*n+x] = 1
+				}
+			}
+		}
+		out = addCandidate(out, pix, image.Rect(0, 0, n, n), cfg)
+	}
+	return out
 }

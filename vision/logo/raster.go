@@ -19,20 +19,10 @@ type grayImage struct {
 func toGray(img image.Image, maxSide int, keepAlpha bool) (grayImage, float64) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	scale := 1.0
-	if maxSide > 0 && max(sw, sh) > maxSide {
-		scale = float64(maxSide) / float64(max(sw, sh))
-	}
-	w := max(1, int(math.Round(float64(sw)*scale)))
-	h := max(1, int(math.Round(float64(sh)*scale)))
+	w, h, xmap := fitRaster(sw, sh, maxSide)
 	sumG := make([]uint32, w*h)
 	sumA := make([]uint32, w*h)
 	cnt := make([]uint32, w*h)
-	// xmap/ymap: source column/row → destination column/row.
-	xmap := make([]int, sw)
-	for x := range sw {
-		xmap[x] = min(w-1, int(float64(x)*float64(w)/float64(sw)))
-	}
 	opaque := true
 	for y := range sh {
 		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
@@ -112,6 +102,48 @@ func toGray(img image.Image, maxSide int, keepAlpha bool) (grayImage, float64) {
 		}
 	}
 	return out, float64(w) / float64(sw)
+}
+
+// fitRaster sizes the box-filtered raster of an sw x sh image whose longer
+// side must be at most maxSide (0: no limit), and maps each source column
+// to its raster column.
+func fitRaster(sw, sh, maxSide int) (w, h int, xmap []int) {
+	scale := 1.0
+	if maxSide > 0 && max(sw, sh) > maxSide {
+		scale = float64(maxSide) / float64(max(sw, sh))
+	}
+	w = max(1, int(math.Round(float64(sw)*scale)))
+	h = max(1, int(math.Round(float64(sh)*scale)))
+	xmap = make([]int, sw)
+	for x := range sw {
+		xmap[x] = min(w-1, int(float64(x)*float64(w)/float64(sw)))
+	}
+	return w, h, xmap
+}
+
+// disjoint is a union-find forest over 0..n-1.
+type disjoint []int32
+
+// reset makes every element its own set.
+func (d disjoint) reset() {
+	for i := range d {
+		d[i] = int32(i)
+	}
+}
+
+func (d disjoint) find(i int32) int32 {
+	for d[i] != i {
+		d[i] = d[d[i]]
+		i = d[i]
+	}
+	return i
+}
+
+// union joins the sets of a and b under the smaller root.
+func (d disjoint) union(a, b int32) {
+	if a, b = d.find(a), d.find(b); a != b {
+		d[max(a, b)] = min(a, b)
+	}
 }
 
 // otsu returns the Otsu threshold of the values selected by keep (nil: all).

@@ -104,7 +104,7 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 				out = addCandidate(out, buf, c.box, cfg)
 			}
 			// Groups of neighbouring components.
-			groupOf, groups := groupComponents(comps, cfg)
+			groupOf, groups := groupComponents(comps, cfg, nil)
 			for gi, gr := range groups {
 				if !cfg.acceptBox(gr.box, gr.area, w, h) || !fresh(seen, gr.box) {
 					continue
@@ -183,8 +183,9 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 // times the smaller one's size (letters of a word, parts of an emblem) and
 // returns, per label, its group index (-1 for none), and the groups of two
 // or more parts. Tiny specks do not link; a level with too many parts
-// (texture, noise) is not grouped at all.
-func groupComponents(comps []component, cfg Config) ([]int32, []component) {
+// (texture, noise) is not grouped at all. alike, when set, must also hold
+// for two components to link.
+func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) ([]int32, []component) {
 	n := len(comps)
 	groupOf := make([]int32, n)
 	for i := range groupOf {
@@ -199,18 +200,9 @@ func groupComponents(comps []component, cfg Config) ([]int32, []component) {
 	if len(parts) < 2 || len(parts) > cfg.MaxParts {
 		return groupOf, nil
 	}
-	parent := make([]int, n)
-	for i := range parent {
-		parent[i] = i
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	sets := make(disjoint, n)
+	sets.reset()
+	find := func(i int) int { return int(sets.find(int32(i))) }
 	// Spatial hash on a coarse grid.
 	const cell = 32
 	grid := make(map[[2]int][]int)
@@ -241,8 +233,8 @@ func groupComponents(comps []component, cfg Config) ([]int32, []component) {
 						continue
 					}
 					g2 := int(cfg.GroupGap*float64(min(sb, so))) + 1
-					if b.Inset(-g2).Overlaps(o) {
-						parent[find(j)] = find(k)
+					if b.Inset(-g2).Overlaps(o) && (alike == nil || alike(j, k)) {
+						sets.union(int32(j), int32(k))
 					}
 				}
 			}

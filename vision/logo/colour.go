@@ -1,0 +1,394 @@
+package logo
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"math"
+
+	"gocv.io/x/gocv"
+)
+
+// This file holds the second candidate-region generator: flat colour zones.
+// A registered mark is nearly always drawn in one flat colour. Straight on a
+// busy photo no grey threshold separates it (its component runs into the
+// texture around it, and a recolour as bright as the background is not
+// there at all in grey), but its pixels are connected to each other by
+// steps of a few colour levels and to everything around it by a step as
+// big as its colour contrast. So the zones of a colour raster whose
+// neighbouring pixels differ by less than a tolerance (union-find over the
+// 4-neighbourhood, at a few tolerances) are candidate regions too; they feed
+// the shape route like the grey ones.
+
+// rgbImage is an 8-bit RGB raster, 3 bytes per pixel.
+type rgbImage struct {
+	w, h int
+	pix  []uint8
+}
+
+// toRGB box-filters img down so that its longer side is at most maxSide and
+// returns it with the factor from source pixels to raster pixels (<= 1).
+// Transparent pixels are composited onto white.
+func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	w, h, xmap := fitRaster(sw, sh, maxSide)
+	sum := make([]uint32, 3*w*h)
+	cnt := make([]uint32, w*h)
+	add := func(i int, r, g, bl uint32) {
+		sum[3*i] += r
+		sum[3*i+1] += g
+		sum[3*i+2] += bl
+		cnt[i]++
+	}
+	for y := range sh {
+		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
+		switch src := img.(type) {
+		case *image.YCbCr:
+			for x := range sw {
+				yi := src.YOffset(x+b.Min.X, y+b.Min.Y)
+				ci := src.COffset(x+b.Min.X, y+b.Min.Y)
+				r, g, bl := color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
+				add(dy+xmap[x], uint32(r), uint32(g), uint32(bl))
+			}
+		case *image.RGBA:
+			row := src.Pix[src.PixOffset(b.Min.X, y+b.Min.Y):]
+			for x := range sw {
+				p := row[4*x : 4*x+4]
+				wh := 255 - uint32(p[3]) // premultiplied: on white
+				add(dy+xmap[x], uint32(p[0])+wh, uint32(p[1])+wh, uint32(p[2])+wh)
+			}
+		default:
+			for x := range sw {
+				r, g, bl, a := img.At(x+b.Min.X, y+b.Min.Y).RGBA()
+				wh := 0xffff - a
+				add(dy+xmap[x], (r+wh)>>8, (g+wh)>>8, (bl+wh)>>8)
+			}
+		}
+	}
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	for i, c := range cnt {
+		for k := range 3 {
+			if c == 0 {
+				out.pix[3*i+k] = 255
+				continue
+			}
+			out.pix[3*i+k] = uint8(min(255, (sum[3*i+k]+c/2)/c))
+		}
+	}
+	return out, float64(w) / float64(sw)
+}
+
+// smoothed returns c through a 3x3 median per channel: it removes JPEG's
+// chroma speckle on saturated colours, which breaks flat zones apart,
+// without widening edges.
+func (c rgbImage) smoothed() (rgbImage, error) {
+	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
+	if err != nil {
+		return c, err
+	}
+	defer m.Close()
+	dst := gocv.NewMat()
+	defer dst.Close()
+	gocv.MedianBlur(m, &dst, 3)
+	return rgbImage{w: c.w, h: c.h, pix: dst.ToBytes()}, nil
+}
+
+// colourStep is the L1 RGB difference of two neighbouring pixels.
+func colourStep(p []uint8, i, j int) int {
+	d := 0
+	for k := range 3 {
+		v := int(p[3*i+k]) - int(p[3*j+k])
+		if v < 0 {
+			v = -v
+		}
+		d += v
+	}
+	return d
+}
+
+// colourCandidates finds the flat colour zones of c at every tolerance of
+// cfg.ColourTols, alone and grouped with neighbours like the grey regions.
+// toWork maps the colour raster's pixels to the working raster's (>= 1).
+// Regions whose working box was already seen (by the grey ladder) are
+// skipped.
+func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {
+	// Size limits in colour-raster pixels.
+	cc := cfg
+	cc.MinSide = max(4, int(float64(cfg.MinSide)/toWork))
+	cc.MinArea = max(4, int(float64(cfg.MinArea)/(toWork*toWork)))
+	cc.MinPartArea = max(1, int(float64(cfg.MinPartArea)/(toWork*toWork)))
+	n := c.w * c.h
+	sets := make(disjoint, n)
+	lab := make([]int32, n)
+	var out []*candidate
+	var comps []component
+	var sums []uint32 // RGB sums per zone
+	var buf []uint8
+	work := func(b image.Rectangle) image.Rectangle {
+		return image.Rect(int(float64(b.Min.X)*toWork), int(float64(b.Min.Y)*toWork),
+			int(math.Ceil(float64(b.Max.X)*toWork)), int(math.Ceil(float64(b.Max.Y)*toWork)))
+	}
+	var grown []uint8
+	// add grows a zone's mask by one pixel (the edge ramp that no zone
+	// takes) and makes it a candidate.
+	// Two-tone cuts are new masks even where their box is a zone's.
+	cutSeen := make(map[boxKey]bool)
+	add1 := func(pix []uint8, box image.Rectangle, seen map[boxKey]bool) {
+		wb := work(box)
+		if !fresh(seen, wb) {
+			return
+		}
+		before := len(out)
+		out = addCandidate(out, pix, box, cc)
+		if len(out) > before {
+			out[before].box = wb
+		}
+	}
+	var sharp []uint8
+	add := func(pix []uint8, box image.Rectangle) {
+		var rbox image.Rectangle
+		var ok bool
+		if cfg.SplitTwoTone {
+			rbox, sharp, ok = twoTone(sharp, c, pix, box)
+		}
+		gbox, g := dilate(grown, pix, box, c.w, c.h)
+		grown = g
+		add1(grown, gbox, seen)
+		if ok {
+			add1(sharp, rbox, cutSeen)
+		}
+	}
+	// grad is the largest colour change across each pixel (from its left
+	// to its right neighbour, and from above to below): a blurred or
+	// chroma-subsampled edge ramps over a pixel or two, in steps small
+	// enough to chain a mark to its background, but not across two pixels.
+	grad := make([]int, n)
+	for y := range c.h {
+		for x := range c.w {
+			i := y*c.w + x
+			l, r := max(x-1, 0), min(x+1, c.w-1)
+			u, d := max(y-1, 0), min(y+1, c.h-1)
+			grad[i] = max(colourStep(c.pix, y*c.w+l, y*c.w+r), colourStep(c.pix, u*c.w+x, d*c.w+x))
+		}
+	}
+	for _, tol := range cfg.ColourTols {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		sets.reset()
+		for y := range c.h {
+			row := y * c.w
+			for x := range c.w {
+				i := row + x
+				if grad[i] > tol {
+					continue
+				}
+				if x+1 < c.w && grad[i+1] <= tol && colourStep(c.pix, i, i+1) <= tol {
+					sets.union(int32(i), int32(i+1))
+				}
+				if y+1 < c.h && grad[i+c.w] <= tol && colourStep(c.pix, i, i+c.w) <= tol {
+					sets.union(int32(i), int32(i+c.w))
+				}
+			}
+		}
+		// Label the zones 1..k (component 0 is unused, as label 0 is the
+		// background of a threshold's components) with their boxes and areas.
+		comps = append(comps[:0], component{})
+		sums = append(sums[:0], 0, 0, 0)
+		for i := range n {
+			x, y := i%c.w, i/c.w
+			r := sets.find(int32(i))
+			var l int32
+			if r == int32(i) {
+				l = int32(len(comps))
+				comps = append(comps, component{box: image.Rect(x, y, x+1, y+1)})
+				sums = append(sums, 0, 0, 0)
+			} else {
+				l = lab[r]
+				comps[l].box = comps[l].box.Union(image.Rect(x, y, x+1, y+1))
+			}
+			lab[i] = l
+			comps[l].area++
+			for k := range 3 {
+				sums[3*int(l)+k] += uint32(c.pix[3*i+k])
+			}
+		}
+		for k := 1; k < len(comps); k++ {
+			z := comps[k]
+			if !cc.acceptBox(z.box, z.area, c.w, c.h) {
+				continue
+			}
+			buf = fill(buf, lab, c.w, z.box, func(l int32) bool { return l == int32(k) })
+			add(buf, z.box)
+		}
+		// Zones tile the picture, so every zone touches its neighbours:
+		// only zones of one colour (letters of a wordmark) are grouped.
+		groupOf, groups := groupComponents(comps, cc, func(a, b int) bool {
+			d := 0
+			for k := range 3 {
+				v := int(sums[3*a+k]/uint32(comps[a].area)) - int(sums[3*b+k]/uint32(comps[b].area))
+				d += max(v, -v)
+			}
+			return d <= 2*tol
+		})
+		for gi, gr := range groups {
+			if !cc.acceptBox(gr.box, gr.area, c.w, c.h) {
+				continue
+			}
+			id := int32(gi)
+			buf = fill(buf, lab, c.w, gr.box, func(l int32) bool { return groupOf[l] == id })
+			add(buf, gr.box)
+		}
+	}
+	return out, nil
+}
+
+// photoCandidates returns the candidate regions of a photo: the grey
+// ladder's on g (img at scale), then the flat colour zones that add a
+// region the ladder did not find.
+func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale float64, cfg Config) ([]*candidate, error) {
+	cands, err := sceneCandidates(ctx, g, cfg)
+	if err != nil || cfg.ColourSide == 0 {
+		return cands, err
+	}
+	seen := make(map[boxKey]bool, len(cands))
+	for _, c := range cands {
+		fresh(seen, c.box)
+	}
+	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
+	if c, err = c.smoothed(); err != nil {
+		return nil, err
+	}
+	more, err := colourCandidates(ctx, c, scale/cscale, cfg, seen)
+	if err != nil {
+		return nil, err
+	}
+	return append(cands, more...), nil
+}
+
+// dilate grows the mask pix (box-sized) by one pixel in the
+// 8-neighbourhood, within a w x h raster, into buf; it returns the grown box.
+func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, []uint8) {
+	nb := box.Inset(-1).Intersect(image.Rect(0, 0, w, h))
+	bw, nw := box.Dx(), nb.Dx()
+	n := nw * nb.Dy()
+	if cap(buf) < n {
+		buf = make([]uint8, n)
+	}
+	buf = buf[:n]
+	clear(buf)
+	for y := range box.Dy() {
+		for x := range bw {
+			if pix[y*bw+x] == 0 {
+				continue
+			}
+			gx, gy := x+box.Min.X-nb.Min.X, y+box.Min.Y-nb.Min.Y
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if X, Y := gx+dx, gy+dy; X >= 0 && Y >= 0 && X < nw && Y < nb.Dy() {
+						buf[Y*nw+X] = 1
+					}
+				}
+			}
+		}
+	}
+	return nb, buf
+}
+
+// scaleRect scales r by f, rounding outwards.
+func scaleRect(r image.Rectangle, f float64) image.Rectangle {
+	return image.Rect(int(math.Floor(float64(r.Min.X)*f)), int(math.Floor(float64(r.Min.Y)*f)),
+		int(math.Ceil(float64(r.Max.X)*f)), int(math.Ceil(float64(r.Max.Y)*f)))
+}
+
+// twoTone re-cuts a zone (mask pix over box) on a plain surround: each
+// pixel of the box, widened by a margin, is classed by which of the zone's
+// mean colour and the margin's mean colour it is nearer (a threshold at the
+// midpoint of the two along the line joining them). A blurred edge or a
+// thin stroke (whose zone lost it: no flat interior) keeps its width that
+// way. It gives up (ok false) when the surround is not plain: too little
+// contrast, or mark-coloured pixels in the margin.
+func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.Rectangle, []uint8, bool) {
+	var m, b [3]float64
+	var nm, nb float64
+	bw := box.Dx()
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			if pix[(y-box.Min.Y)*bw+x-box.Min.X] != 0 {
+				i := 3 * (y*c.w + x)
+				m[0], m[1], m[2] = m[0]+float64(c.pix[i]), m[1]+float64(c.pix[i+1]), m[2]+float64(c.pix[i+2])
+				nm++
+			}
+		}
+	}
+	margin := max(2, max(box.Dx(), box.Dy())/8)
+	outer := box.Inset(-margin).Intersect(image.Rect(0, 0, c.w, c.h))
+	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		for x := outer.Min.X; x < outer.Max.X; x++ {
+			if (image.Point{x, y}).In(box) {
+				continue
+			}
+			i := 3 * (y*c.w + x)
+			b[0], b[1], b[2] = b[0]+float64(c.pix[i]), b[1]+float64(c.pix[i+1]), b[2]+float64(c.pix[i+2])
+			nb++
+		}
+	}
+	if nm == 0 || nb < float64(margin*(box.Dx()+box.Dy())) {
+		return box, buf, false // the box is against the picture's edge
+	}
+	var d [3]float64
+	var dd, l1 float64
+	for k := range 3 {
+		m[k] /= nm
+		b[k] /= nb
+		d[k] = m[k] - b[k]
+		dd += d[k] * d[k]
+		l1 += math.Abs(d[k])
+	}
+	if l1 < minTwoToneContrast {
+		return box, buf, false
+	}
+	on := func(x, y int) bool {
+		i := 3 * (y*c.w + x)
+		t := ((float64(c.pix[i])-b[0])*d[0] + (float64(c.pix[i+1])-b[1])*d[1] + (float64(c.pix[i+2])-b[2])*d[2]) / dd
+		return t > 0.5
+	}
+	// A plain surround: hardly any margin pixel takes the mark's side.
+	stray := 0
+	x0, y0, x1, y1 := outer.Max.X, outer.Max.Y, outer.Min.X-1, outer.Min.Y-1
+	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		for x := outer.Min.X; x < outer.Max.X; x++ {
+			if !on(x, y) {
+				continue
+			}
+			if !(image.Point{x, y}).In(box.Inset(-1)) {
+				stray++
+			}
+			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
+		}
+	}
+	if float64(stray) > 0.02*nb || x1 < x0 {
+		return box, buf, false
+	}
+	r := image.Rect(x0, y0, x1+1, y1+1)
+	n := r.Dx() * r.Dy()
+	if cap(buf) < n {
+		buf = make([]uint8, n)
+	}
+	buf = buf[:n]
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			v := uint8(0)
+			if on(x, y) {
+				v = 1
+			}
+			buf[(y-r.Min.Y)*r.Dx()+x-r.Min.X] = v
+		}
+	}
+	return r, buf, true
+}
+
+// minTwoToneContrast is the least L1 RGB distance of a zone's colour from
+// its surround's for [twoTone] to re-cut it.
+const minTwoToneContrast = 40

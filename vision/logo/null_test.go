@@ -1,0 +1,50 @@
+package logo
+
+import (
+	"context"
+	"image"
+	"image/color"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestPrimitivesCalibrateGenericMarks: a registered mark that is a plain
+// ring fits every ring in every photo; the primitives of the null corpus
+// must calibrate it above any fit it can reach (so a ring drawn into a photo
+// is not reported as that brand), while a distinctive mark stays reportable.
+func TestPrimitivesCalibrateGenericMarks(t *testing.T) {
+	ring := image.NewNRGBA(image.Rect(0, 0, 200, 200))
+	for y := range 200 {
+		for x := range 200 {
+			if r := math.Hypot(float64(x)-99.5, float64(y)-99.5); r < 95 && r > 80 {
+				ring.Set(x, y, color.NRGBA{0, 0, 0, 255})
+			}
+		}
+	}
+	marks := loadDir(t, "testdata/marks")
+	d := newTestDetector(t, []Reference{
+		{LogoID: "ring", BrandID: "ring", Image: ring},
+		{LogoID: "nike", BrandID: "nike", Image: marks["nike"]},
+	})
+	set := d.refs.Load()
+	if p := set.byID["ring"]; p.nullMax < 0.9 {
+		t.Errorf("a plain ring's null-corpus score is %.2f, want it near 1", p.nullMax)
+	}
+	cfg := DefaultConfig()
+	if p := set.byID["nike"]; p.nullMax+cfg.NullMargin >= 0.9 {
+		t.Errorf("the swoosh's null-corpus score %.2f leaves it no room", p.nullMax)
+	}
+
+	scene := toRGBA(loadDir(t, "testdata/scenes")["home"])
+	gt := composite(scene, markAlpha(ring), placement{long: 150, cx: 300, cy: 220, fg: black, patch: &white}, rand.New(rand.NewPCG(1, 2)))
+	dets, err := d.Detect(context.Background(), degrade(t, scene, 0, 2, 80, rand.New(rand.NewPCG(3, 4))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, det := range dets {
+		if det.LogoID == "ring" {
+			t.Errorf("reported the plain ring at %v (drawn at %v)", det.Box, gt)
+		}
+	}
+}

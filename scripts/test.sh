@@ -29,6 +29,9 @@ export COUNTERLENS_TEST_REDIS_URL="redis://127.0.0.1:$port/0"
 # tesseract reads this when its library loads: it must be set before the
 # test binaries start (about 7x faster on 2 cores).
 export OMP_THREAD_LIMIT=1
+# deps.sh installed every package the tests use: a test that would skip for
+# a missing one (tesseract languages) fails instead.
+export COUNTERLENS_TEST_ALL_DEPS=1
 
 go vet -tags matprofile ./...
 if [ $# -eq 0 ]; then set -- ./...; fi

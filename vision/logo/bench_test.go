@@ -23,6 +23,8 @@ import (
 	"github.com/srwiley/oksvg"
 	"github.com/srwiley/rasterx"
 	xdraw "golang.org/x/image/draw"
+
+	"counterlens/internal/synth"
 )
 
 // registeredBrands are the marks registered in tests and benchmarks.
@@ -90,11 +92,11 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 	sort.Strings(names)
 	alpha := map[string]*image.Alpha{}
 	for k, v := range registered {
-		alpha[k] = markAlpha(v)
+		alpha[k] = synth.MarkAlpha(v)
 	}
 	dAlpha := make([]*image.Alpha, len(distractors))
 	for i, d := range distractors {
-		dAlpha[i] = markAlpha(d)
+		dAlpha[i] = synth.MarkAlpha(d)
 	}
 	randColor := func() color.RGBA {
 		return color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
@@ -123,15 +125,15 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 			for range 20 {
 				long := short * (0.05 + 0.55*rng.Float64()*rng.Float64()*1.2)
 				long = math.Min(long, 0.6*short)
-				p := placement{
-					long:  long,
-					angle: rng.Float64()*60 - 30,
-					persp: 0.08 * rng.Float64(),
-					cx:    long*0.7 + rng.Float64()*(float64(W)-1.4*long),
-					cy:    long*0.7 + rng.Float64()*(float64(H)-1.4*long),
-					fg:    randColor(),
+				p := synth.Placement{
+					Long:  long,
+					Angle: rng.Float64()*60 - 30,
+					Persp: 0.08 * rng.Float64(),
+					CX:    long*0.7 + rng.Float64()*(float64(W)-1.4*long),
+					CY:    long*0.7 + rng.Float64()*(float64(H)-1.4*long),
+					FG:    randColor(),
 				}
-				r := image.Rect(int(p.cx-long*0.8), int(p.cy-long*0.8), int(p.cx+long*0.8), int(p.cy+long*0.8))
+				r := image.Rect(int(p.CX-long*0.8), int(p.CY-long*0.8), int(p.CX+long*0.8), int(p.CY+long*0.8))
 				if slices.ContainsFunc(taken, r.Overlaps) {
 					continue
 				}
@@ -139,8 +141,8 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 					// A product-like panel whose tone contrasts with the mark.
 					for {
 						pc := randColor()
-						if math.Abs(lum(pc)-lum(p.fg)) > 50 {
-							p.patch = &pc
+						if math.Abs(lum(pc)-lum(p.FG)) > 50 {
+							p.Patch = &pc
 							break
 						}
 					}
@@ -148,8 +150,8 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 				taken = append(taken, r)
 				// Luminance contrast of the mark with what is under it.
 				under := 0.0
-				if p.patch != nil {
-					under = lum(*p.patch)
+				if p.Patch != nil {
+					under = lum(*p.Patch)
 				} else {
 					n := 0
 					for y := max(0, r.Min.Y); y < min(H, r.Max.Y); y += 4 {
@@ -160,8 +162,8 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 					}
 					under /= float64(max(1, n))
 				}
-				how = fmt.Sprintf("patch=%v contrast=%.0f angle=%.0f persp=%.2f", p.patch != nil, math.Abs(lum(p.fg)-under), p.angle, p.persp)
-				return composite(dst, m, p, rng)
+				how = fmt.Sprintf("patch=%v contrast=%.0f angle=%.0f persp=%.2f", p.Patch != nil, math.Abs(lum(p.FG)-under), p.Angle, p.Persp)
+				return synth.Composite(dst, m, p, rng)
 			}
 			return image.Rectangle{}
 		}

@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"counterlens/internal/synth"
 )
 
 // isoluminant returns a strongly coloured tone with the mean luminance of
@@ -68,7 +70,7 @@ func TestColourZonesFindIsoluminantMark(t *testing.T) {
 			cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
 			area := image.Rect(int(cx-tc.long/2), int(cy-tc.long/2), int(cx+tc.long/2), int(cy+tc.long/2))
 			fg := isoluminant(bg, area)
-			gt := composite(bg, markAlpha(marks[tc.brand]), placement{long: tc.long, angle: tc.angle, persp: 0.03, cx: cx, cy: cy, fg: fg}, rng)
+			gt := synth.Composite(bg, synth.MarkAlpha(marks[tc.brand]), synth.Placement{Long: tc.long, Angle: tc.angle, Persp: 0.03, CX: cx, CY: cy, FG: fg}, rng)
 			img := degrade(t, bg, tc.blur, 2, 70, rng)
 
 			_, scale := toGray(img, cfg.MaxSide, false)

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"counterlens/internal/synth"
 )
 
 func newTestDetector(t *testing.T, refs []Reference) *Detector {
@@ -79,7 +81,7 @@ func TestFindsRegisteredMarks(t *testing.T) {
 				}
 				rng := rand.New(rand.NewPCG(uint64(i), 99))
 				bg := toRGBA(scenes[mc.scene])
-				gt := composite(bg, markAlpha(marks[brand]), placement{long: mc.long, angle: mc.angle, persp: mc.persp, cx: mc.cx, cy: mc.cy, fg: mc.fg, patch: mc.patch}, rng)
+				gt := synth.Composite(bg, synth.MarkAlpha(marks[brand]), synth.Placement{Long: mc.long, Angle: mc.angle, Persp: mc.persp, CX: mc.cx, CY: mc.cy, FG: mc.fg, Patch: mc.patch}, rng)
 				img := degrade(t, bg, mc.blur, 2, mc.jpegQ, rng)
 				dets, err := d.Detect(context.Background(), img)
 				if err != nil {
@@ -133,8 +135,8 @@ func TestNoFalseAlarms(t *testing.T) {
 				if k == 1 {
 					fg, patch = white, &navy
 				}
-				composite(bg, markAlpha(distractors[dn]), placement{long: 90 + 30*float64(k), angle: float64(10 * (k - 1)), persp: 0.03,
-					cx: pos[0] * float64(b.Dx()), cy: pos[1] * float64(b.Dy()), fg: fg, patch: patch}, rng)
+				synth.Composite(bg, synth.MarkAlpha(distractors[dn]), synth.Placement{Long: 90 + 30*float64(k), Angle: float64(10 * (k - 1)), Persp: 0.03,
+					CX: pos[0] * float64(b.Dx()), CY: pos[1] * float64(b.Dy()), FG: fg, Patch: patch}, rng)
 			}
 			img := degrade(t, bg, 0, 2, 75, rng)
 			dets, err := d.Detect(context.Background(), img)
@@ -345,7 +347,7 @@ func TestRotationSearch(t *testing.T) {
 	for i := range bg.Pix {
 		bg.Pix[i] = 255
 	}
-	composite(bg, markAlpha(marks["apple"]), placement{long: 200, angle: 21, cx: 200, cy: 200, fg: black}, rand.New(rand.NewPCG(1, 1)))
+	synth.Composite(bg, synth.MarkAlpha(marks["apple"]), synth.Placement{Long: 200, Angle: 21, CX: 200, CY: 200, FG: black}, rand.New(rand.NewPCG(1, 1)))
 	g, _ := toGray(bg, 0, false)
 	src := maskSource{w: g.w, h: g.h, pix: make([]uint8, len(g.pix))}
 	for i, v := range g.pix {

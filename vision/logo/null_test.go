@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"counterlens/internal/synth"
 )
 
 // TestPrimitivesCalibrateGenericMarks: a registered mark that is a plain
@@ -37,7 +39,7 @@ func TestPrimitivesCalibrateGenericMarks(t *testing.T) {
 	}
 
 	scene := toRGBA(loadDir(t, "testdata/scenes")["home"])
-	gt := composite(scene, markAlpha(ring), placement{long: 150, cx: 300, cy: 220, fg: black, patch: &white}, rand.New(rand.NewPCG(1, 2)))
+	gt := synth.Composite(scene, synth.MarkAlpha(ring), synth.Placement{Long: 150, CX: 300, CY: 220, FG: black, Patch: &white}, rand.New(rand.NewPCG(1, 2)))
 	dets, err := d.Detect(context.Background(), degrade(t, scene, 0, 2, 80, rand.New(rand.NewPCG(3, 4))))
 	if err != nil {
 		t.Fatal(err)

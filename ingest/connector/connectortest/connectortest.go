@@ -26,6 +26,14 @@ type Fake struct {
 	Override func(w http.ResponseWriter, r *http.Request) bool
 }
 
+// Config is the connectors' default configuration with two items a page,
+// so that the fixtures span several pages.
+func Config() connector.Config {
+	cfg := connector.DefaultConfig()
+	cfg.PageSize = 2
+	return cfg
+}
+
 // NewFake starts a fake platform serving fixtures with serve; it stops when
 // the test ends.
 func NewFake(t testing.TB, serve http.HandlerFunc) *Fake {

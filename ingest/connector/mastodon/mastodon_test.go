@@ -60,15 +60,9 @@ func (f *fakeServer) source() models.Source {
 	return models.Source{ID: "m1", Type: "mastodon", URL: f.Srv.URL, Query: "#sneakers"}
 }
 
-func testConfig() connector.Config {
-	cfg := connector.DefaultConfig()
-	cfg.PageSize = 2
-	return cfg
-}
-
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.Srv.Client(), testConfig())
+	c := New(f.Srv.Client(), connectortest.Config())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +140,7 @@ func TestCrawlErrors(t *testing.T) {
 	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
+		return c.Run(ctx, f.Fake, f.source(), connectortest.Config(), build)
 	})
 }
 
@@ -159,7 +153,7 @@ func TestCrawlStopsAtPageCap(t *testing.T) {
 		fmt.Fprintf(w, `[{"id":"%d","account":{"acct":"a"}}]`, i)
 		return true
 	}
-	cfg := testConfig()
+	cfg := connectortest.Config()
 	cfg.MaxPages = 3
 	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {

@@ -45,15 +45,9 @@ func (f *fakeReddit) source() models.Source {
 	return models.Source{ID: "r1", Type: "reddit", URL: f.Srv.URL, Query: "r/RepSneakersDeals"}
 }
 
-func testConfig() connector.Config {
-	cfg := connector.DefaultConfig()
-	cfg.PageSize = 2
-	return cfg
-}
-
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.Srv.Client(), testConfig())
+	c := New(f.Srv.Client(), connectortest.Config())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +120,7 @@ func TestCrawlErrors(t *testing.T) {
 	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
+		return c.Run(ctx, f.Fake, f.source(), connectortest.Config(), build)
 	})
 }
 
@@ -138,7 +132,7 @@ func TestCrawlStopsAtPageCap(t *testing.T) {
 		fmt.Fprintf(w, `{"kind":"Listing","data":{"after":"t3_%s","children":[{"kind":"t3","data":{"id":"%s","name":"t3_%s","title":"t","author":"a","permalink":"/r/ab/comments/%s/t/"}}]}}`, id, id, id, id)
 		return true
 	}
-	cfg := testConfig()
+	cfg := connectortest.Config()
 	cfg.MaxPages = 3
 	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"counterlens/ingest/connector/connectortest"
 )
 
 // A catalogue read to its last page is a full snapshot: Present names every
@@ -11,7 +13,7 @@ import (
 // a crawl cut by the page cap is not one.
 func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	f := newFake(t)
-	c := New(f.Srv.Client(), testConfig())
+	c := New(f.Srv.Client(), connectortest.Config())
 	res, err := c.Crawl(context.Background(), f.source(""), "")
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +31,7 @@ func TestCrawlReportsWhatIsPresent(t *testing.T) {
 	if err != nil || len(again.Listings) != 0 || !slices.Equal(slices.Sorted(slices.Values(again.Present)), ids) {
 		t.Fatalf("second crawl: %d listings, present %v, %v", len(again.Listings), again.Present, err)
 	}
-	cfg := testConfig()
+	cfg := connectortest.Config()
 	cfg.MaxPages = 1
 	capped, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
 	if err != nil || capped.Present != nil {

@@ -43,15 +43,9 @@ func (f *fakeShop) source(query string) models.Source {
 	return models.Source{ID: "s1", Type: "shopify", URL: f.Srv.URL + "/", Query: query}
 }
 
-func testConfig() connector.Config {
-	cfg := connector.DefaultConfig()
-	cfg.PageSize = 2
-	return cfg
-}
-
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.Srv.Client(), testConfig())
+	c := New(f.Srv.Client(), connectortest.Config())
 	res, err := c.Crawl(context.Background(), f.source(""), "")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +119,7 @@ func TestCrawlQuery(t *testing.T) {
 	for q, want := range cases {
 		t.Run(q, func(t *testing.T) {
 			f := newFake(t)
-			res, err := New(f.Srv.Client(), testConfig()).Crawl(context.Background(), f.source(q), "")
+			res, err := New(f.Srv.Client(), connectortest.Config()).Crawl(context.Background(), f.source(q), "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +163,7 @@ func TestCrawlErrors(t *testing.T) {
 	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		return c.Run(ctx, f.Fake, f.source(""), testConfig(), build)
+		return c.Run(ctx, f.Fake, f.source(""), connectortest.Config(), build)
 	})
 }
 
@@ -180,7 +174,7 @@ func TestCrawlStopsAtPageCap(t *testing.T) {
 		fmt.Fprintf(w, `{"products":[{"id":%s1,"title":"a","handle":"a%s","updated_at":"2026-11-20T10:00:00Z"},{"id":%s2,"title":"b","handle":"b%s","updated_at":"2026-11-20T10:00:00Z"}]}`, p, p, p, p)
 		return true
 	}
-	cfg := testConfig()
+	cfg := connectortest.Config()
 	cfg.MaxPages = 3
 	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(""), "")
 	if err != nil {

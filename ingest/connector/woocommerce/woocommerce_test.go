@@ -50,15 +50,9 @@ func (f *fakeShop) source() models.Source {
 	return models.Source{ID: "w1", Type: "woocommerce", URL: f.Srv.URL, Query: "rolex watch"}
 }
 
-func testConfig() connector.Config {
-	cfg := connector.DefaultConfig()
-	cfg.PageSize = 2
-	return cfg
-}
-
 func TestCrawlFixtures(t *testing.T) {
 	f := newFake(t)
-	c := New(f.Srv.Client(), testConfig())
+	c := New(f.Srv.Client(), connectortest.Config())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +128,7 @@ func TestCrawlErrors(t *testing.T) {
 	build := func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) }
 	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
 		f := newFake(t)
-		return c.Run(ctx, f.Fake, f.source(), testConfig(), build)
+		return c.Run(ctx, f.Fake, f.source(), connectortest.Config(), build)
 	})
 }
 
@@ -147,7 +141,7 @@ func TestCrawlStopsAtPageCap(t *testing.T) {
 		fmt.Fprintf(w, `[{"id":%d,"name":"a","permalink":"https://s.example/a"},{"id":%d,"name":"b","permalink":"https://s.example/b"}]`, i+1, i)
 		return true
 	}
-	cfg := testConfig()
+	cfg := connectortest.Config()
 	cfg.MaxPages = 3
 	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {

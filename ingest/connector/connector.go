@@ -185,6 +185,18 @@ func Decode(body []byte, v any) error {
 	return nil
 }
 
+// ReadState unmarshals a connector's JSON crawl state into v; an empty
+// state (the first crawl) leaves v as it is. name prefixes the error.
+func ReadState(name, state string, v any) error {
+	if state == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(state), v); err != nil {
+		return fmt.Errorf("%s: bad state %q: %w", name, state, err)
+	}
+	return nil
+}
+
 // ImageURL keeps an absolute http(s) image URL and drops anything else.
 func ImageURL(raw string) (string, bool) {
 	u, err := url.Parse(strings.TrimSpace(raw))

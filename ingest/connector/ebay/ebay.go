@@ -71,10 +71,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, fmt.Errorf("%w: eBay client id and secret", connector.ErrNoCredentials)
 	}
 	var prev state
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("ebay: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("ebay", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	seen := make(map[string]bool, len(prev.IDs))
 	for _, id := range prev.IDs {

@@ -66,10 +66,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, err
 	}
 	prev := map[string]string{}
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("folder: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("folder", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

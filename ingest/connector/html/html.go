@@ -104,10 +104,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, err
 	}
 	var prev []string
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("html: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("html", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	known := make(map[string]bool, len(prev))
 	for _, id := range prev {

@@ -59,10 +59,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, err
 	}
 	var prev state
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("rss: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("rss", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	feed, err := c.fetch(ctx, feedURL)
 	if err != nil {

@@ -57,10 +57,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, err
 	}
 	var prev state
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("shopify: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("shopify", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	words := strings.Fields(strings.ToLower(src.Query))
 	limit := min(max(c.cfg.PageSize, 1), maxLimit)

@@ -51,10 +51,8 @@ func (c *Connector) Crawl(ctx context.Context, src models.Source, st string) (co
 		return connector.Result{}, err
 	}
 	prev := map[string]int64{}
-	if st != "" {
-		if err := json.Unmarshal([]byte(st), &prev); err != nil {
-			return connector.Result{}, fmt.Errorf("telegram: bad state %q: %w", st, err)
-		}
+	if err := connector.ReadState("telegram", st, &prev); err != nil {
+		return connector.Result{}, err
 	}
 	resultJSON, ok := localfs.File(dir, "result.json")
 	if !ok {

@@ -2,13 +2,10 @@ package devset
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -44,8 +41,9 @@ type analysed struct {
 // BenchmarkRanking builds development listings from the real inputs of
 // COUNTERLENS_BENCH_DATA (make bench-data), runs the real analysis on each
 // (pipeline.Analyzer with the vision engine: mark detector, OCR, text) once
-// and caches the signals under .bench/ranking/ by seed, size and a hash of
-// the code that finds them, then scores the cached signals: average
+// and caches the signals under .bench/ranking/ by seed, size and a digest
+// of everything they depend on (analysisKey: code, settings, tesseract,
+// inputs), then scores the cached signals: average
 // precision and precision at 10 and 50 for the weights set by reasoning
 // before calibration, for score.DefaultWeights and for weights fitted by
 // coordinate ascent (from the defaults) on the development seed, on that
@@ -55,6 +53,7 @@ type analysed struct {
 // COUNTERLENS_BENCH_HELDOUT (43) and COUNTERLENS_BENCH_LISTINGS (300 per
 // seed) change the sets; -v lists the top 10 and the missed positives.
 func BenchmarkRanking(b *testing.B) {
+	const fontDir = "/usr/share/fonts/truetype"
 	dir := os.Getenv("COUNTERLENS_BENCH_DATA")
 	if dir == "" {
 		b.Skip("COUNTERLENS_BENCH_DATA is not set: run make bench-ranking, which fetches simple-icons and the opencv-doc photos")
@@ -62,7 +61,8 @@ func BenchmarkRanking(b *testing.B) {
 	seed := envUint(b, "COUNTERLENS_BENCH_SEED", 42)
 	heldOut := envUint(b, "COUNTERLENS_BENCH_HELDOUT", 43)
 	n := int(envUint(b, "COUNTERLENS_BENCH_LISTINGS", 300))
-	version, err := codeVersion()
+	cfg := vision.DefaultConfig()
+	version, err := analysisKey(dir, fontDir, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func BenchmarkRanking(b *testing.B) {
 	var refs *RefSource
 	load := func() (Inputs, *RefSource) {
 		if in == nil {
-			i, logos, err := LoadBench(dir, "/usr/share/fonts/truetype")
+			i, logos, err := LoadBench(dir, fontDir)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -89,7 +89,7 @@ func BenchmarkRanking(b *testing.B) {
 		}
 		i, r := load()
 		t0 := time.Now()
-		set, err = analyse(i, r, s, n)
+		set, err = analyse(cfg, i, r, s, n)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -161,12 +161,11 @@ func envUint(b *testing.B, key string, def uint64) uint64 {
 
 // analyse builds a seed's listings and runs the real analysis on each, on
 // as many goroutines as cores.
-func analyse(in Inputs, refs *RefSource, seed uint64, n int) ([]analysed, error) {
+func analyse(cfg vision.Config, in Inputs, refs *RefSource, seed uint64, n int) ([]analysed, error) {
 	ls, err := Build(in, seed, n)
 	if err != nil {
 		return nil, err
 	}
-	cfg := vision.DefaultConfig()
 	eng, err := vision.New(cfg, refs, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, err
@@ -194,35 +193,6 @@ func analyse(in Inputs, refs *RefSource, seed uint64, n int) ([]analysed, error)
 	close(next)
 	wg.Wait()
 	return out, errors.Join(errs...)
-}
-
-// codeVersion hashes the code whose output is cached: this generator, the
-// pipeline's analysis, vision (Go files and the risk lexicon).
-func codeVersion() (string, error) {
-	h := sha256.New()
-	root := filepath.Join("..", "..", "..")
-	for _, d := range []string{"cmd/internal/devset", "ingest/pipeline", "vision"} {
-		err := filepath.WalkDir(filepath.Join(root, d), func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			name := e.Name()
-			if strings.HasSuffix(name, "_test.go") || !strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, ".json") {
-				return nil
-			}
-			raw, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(h, "%s %d\n", p, len(raw))
-			h.Write(raw)
-			return nil
-		})
-		if err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:12], nil
 }
 
 func examples(set []analysed) []calibrate.Example {

@@ -41,6 +41,15 @@ type Weights struct {
 	Other float64
 	// AuthorizedSeller multiplies the score of an authorised seller's listing.
 	AuthorizedSeller float64
+	// NoBrand multiplies the score of a listing in which no registered
+	// brand was found (its mark, its name in a picture or the text, its
+	// official photo): risk terms, contacts or a seller network alone
+	// point at no rights holder's brand. 1 leaves such listings as they are.
+	NoBrand float64
+	// TextOnly multiplies the score of a listing none of whose reasons
+	// can be checked in a picture ([Pictured]): at equal evidence, the
+	// suspicion an officer can confirm on the goods' photo comes first.
+	TextOnly float64
 	// PerType caps how many signals of one type count.
 	PerType map[models.SignalType]int
 }
@@ -54,16 +63,19 @@ func DefaultWeights() Weights {
 		Logo:             0.40,
 		ImageTextBrand:   0.85,
 		ListingTextBrand: 0.75,
-		RiskTerm:         0.60,
-		Contact:          0.60,
-		PriceBelowFloor:  0.55,
-		PictureOnly:      0.70,
+		RiskTerm:         0.95,
+		Contact:          0.95,
+		PriceBelowFloor:  0.60,
+		PictureOnly:      0.85,
 		ImageReuse:       0.40,
 		CrossSellerReuse: 0.25,
 		SellerNetwork:    0.30,
 		Other:            0.20,
 		AuthorizedSeller: 0.15,
-		PerType:          map[models.SignalType]int{models.SignalRiskTerm: 2, models.SignalContact: 2},
+		NoBrand:          0.90,
+		TextOnly:         0.99,
+		PerType: map[models.SignalType]int{models.SignalRiskTerm: 2, models.SignalContact: 2,
+			models.SignalPriceBelowFloor: 1},
 	}
 }
 
@@ -98,9 +110,25 @@ func (w Weights) of(s models.Signal) float64 {
 
 // Score sets each signal's Weight (its contribution), sorts the signals by
 // it, strongest first, and returns the score and the reasons in that order.
+//
+// A price below a brand's floor is weighed by how surely the brand is
+// there (its strongest sighting's confidence): a floor applies only as far
+// as the product is that brand's, and a faint mark must not bring a
+// luxury floor to a cheap mug. (A price signal whose brand has no
+// sighting among signals is weighed as it is.)
 func Score(w Weights, signals []models.Signal) (float64, []string) {
+	sighted := map[string]float64{} // each brand's strongest sighting
+	for _, s := range signals {
+		if sighting(s) {
+			sighted[s.BrandID] = max(sighted[s.BrandID], clamp(s.Confidence))
+		}
+	}
 	for i := range signals {
-		signals[i].Weight = w.of(signals[i]) * clamp(signals[i].Confidence)
+		s := &signals[i]
+		s.Weight = w.of(*s) * clamp(s.Confidence)
+		if c, ok := sighted[s.BrandID]; ok && s.Type == models.SignalPriceBelowFloor {
+			s.Weight *= c
+		}
 	}
 	slices.SortStableFunc(signals, func(a, b models.Signal) int { return cmp.Compare(b.Weight, a.Weight) })
 
@@ -142,7 +170,39 @@ func Score(w Weights, signals []models.Signal) (float64, []string) {
 		}
 	}
 	slices.SortStableFunc(signals, func(a, b models.Signal) int { return cmp.Compare(b.Weight, a.Weight) })
+	if len(sighted) == 0 {
+		suppress *= w.NoBrand
+	}
+	if !Pictured(signals) {
+		suppress *= w.TextOnly
+	}
 	return round((1 - miss) * suppress), reasons
+}
+
+// Pictured reports whether scored signals hold a reason a person can
+// check in a picture: a signal with a box that counted (Weight > 0), or
+// a sighting with a box of a brand (its mark, its name in the picture).
+// A brand counts once, by its strongest sighting, often the listing's
+// text; its mark in the photo is still there to check.
+func Pictured(signals []models.Signal) bool {
+	return slices.ContainsFunc(signals, func(s models.Signal) bool {
+		return s.BBox != nil && (s.Weight > 0 || sighting(s))
+	})
+}
+
+// sighting reports whether s finds a registered brand in the listing: its
+// mark, its name in a picture or the text, or its official photo.
+func sighting(s models.Signal) bool {
+	if s.BrandID == "" {
+		return false
+	}
+	switch s.Type {
+	case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+		return true
+	case models.SignalImageReuse:
+		return s.Kind == models.ReuseOfficialPhoto
+	}
+	return false
 }
 
 func clamp(c float64) float64 {

@@ -1,6 +1,7 @@
 package score
 
 import (
+	"math"
 	"testing"
 
 	"counterlens/models"
@@ -112,5 +113,89 @@ func TestNetworkSignalsAreWeakAloneAndCountOnce(t *testing.T) {
 	both, _ := Score(w, []models.Signal{official, reuse(&zero)})
 	if both <= onePhoto {
 		t.Errorf("an official photo reused counts apart from cross-seller reuse: %v vs %v", both, onePhoto)
+	}
+}
+
+func TestPriceIsOneFactWeighedByHowSurelyTheBrandIsThere(t *testing.T) {
+	w := DefaultWeights()
+	named := models.Signal{Type: models.SignalListingTextBrand, BrandID: "coke", Confidence: 0.95, Reason: "named"}
+	faint := models.Signal{Type: models.SignalLogo, BrandID: "nike", Confidence: 0.5, Reason: "faint mark"}
+	price := func(brand string) models.Signal {
+		return models.Signal{Type: models.SignalPriceBelowFloor, BrandID: brand, Confidence: 1, Reason: "price " + brand}
+	}
+	// One price below two brands' floors is one fact.
+	one, _ := Score(w, []models.Signal{named, faint, price("coke")})
+	two, _ := Score(w, []models.Signal{named, faint, price("coke"), price("nike")})
+	if one != two {
+		t.Errorf("a price below two floors scored %v, below one %v: one price is one fact", two, one)
+	}
+	// The floor of a brand seen as a faint mark weighs less than the floor
+	// of a brand the listing names.
+	sigs := []models.Signal{named, faint, price("coke"), price("nike")}
+	Score(w, sigs)
+	byReason := map[string]float64{}
+	for _, s := range sigs {
+		byReason[s.Reason] = s.Weight
+	}
+	if byReason["price nike"] >= byReason["price coke"] {
+		t.Errorf("price under a faint mark's floor weighs %v, under a named brand's %v", byReason["price nike"], byReason["price coke"])
+	}
+	if want := w.PriceBelowFloor * 0.95; math.Abs(byReason["price coke"]-want) > 1e-9 {
+		t.Errorf("price weight %v, want the price weight times the brand's sighting %v", byReason["price coke"], want)
+	}
+}
+
+func TestListingsWithoutARegisteredBrandRankBelowBrandedOnesAtEqualEvidence(t *testing.T) {
+	w := DefaultWeights()
+	risk := models.Signal{Type: models.SignalRiskTerm, Value: "replica", Confidence: 0.95, Reason: "replica"}
+	contact := models.Signal{Type: models.SignalContact, Kind: "wechat", Confidence: 0.9, Reason: "wechat"}
+	aaa := models.Signal{Type: models.SignalRiskTerm, Value: "aaa", Confidence: 0.85, Reason: "aaa"}
+	named := models.Signal{Type: models.SignalListingTextBrand, BrandID: "nike", Confidence: 0.95, Reason: "named"}
+	brandless, _ := Score(w, []models.Signal{risk, aaa, contact})
+	branded, _ := Score(w, []models.Signal{named, risk})
+	if brandless >= branded {
+		t.Errorf("replica talk and a contact about no registered brand (%v) rank at or above a named brand with one risk term (%v)", brandless, branded)
+	}
+	w.NoBrand, w.TextOnly = 1, 1
+	plain, _ := Score(w, []models.Signal{risk, aaa, contact})
+	if want := round(1 - (1-0.95*0.95)*(1-0.95*0.85)*(1-0.95*0.9)); plain != want {
+		t.Errorf("without the factors the score is the noisy-OR %v, got %v", want, plain)
+	}
+}
+
+func TestAPictureReasonWinsAtEqualEvidence(t *testing.T) {
+	zero := 0
+	box := &models.BBox{X: 1, Y: 2, W: 30, H: 20}
+	named := models.Signal{Type: models.SignalListingTextBrand, BrandID: "nike", Confidence: 0.95, Reason: "named"}
+	risk := models.Signal{Type: models.SignalRiskTerm, Value: "replica", Confidence: 0.95, Source: models.SourceListingText, Reason: "replica"}
+	// The mark is weaker than the named brand, so it does not count (the
+	// brand counts once), but it is there to check in the photo.
+	mark := models.Signal{Type: models.SignalLogo, BrandID: "nike", Confidence: 0.6, ImageIndex: &zero, BBox: box, Reason: "mark"}
+	picRisk := risk
+	picRisk.Source, picRisk.ImageIndex, picRisk.BBox = models.SourceImageText, &zero, box
+
+	for name, c := range map[string]struct {
+		sigs     []models.Signal
+		pictured bool
+	}{
+		"text only":                  {[]models.Signal{named, risk}, false},
+		"risk term boxed in a photo": {[]models.Signal{named, picRisk}, true},
+		"uncounted mark in a photo":  {[]models.Signal{named, risk, mark}, true},
+		"photo signal without a box": {[]models.Signal{named, {Type: models.SignalImageReuse, Kind: models.ReuseCrossSeller, ImageIndex: &zero, Confidence: 1}}, false},
+	} {
+		sigs := append([]models.Signal(nil), c.sigs...)
+		Score(DefaultWeights(), sigs)
+		if got := Pictured(sigs); got != c.pictured {
+			t.Errorf("%s: Pictured = %v, want %v", name, got, c.pictured)
+		}
+	}
+	text, _ := Score(DefaultWeights(), []models.Signal{named, risk})
+	pic, _ := Score(DefaultWeights(), []models.Signal{named, picRisk})
+	withMark, _ := Score(DefaultWeights(), []models.Signal{named, risk, mark})
+	if pic <= text || withMark <= text {
+		t.Errorf("at equal evidence, text only %v should rank below a risk term in the photo %v and a mark in the photo %v", text, pic, withMark)
+	}
+	if text < 0.97*pic {
+		t.Errorf("text-only %v lost more than a tie-break against %v", text, pic)
 	}
 }

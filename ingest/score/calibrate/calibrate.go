@@ -104,7 +104,8 @@ type Param struct {
 }
 
 // Params are the weights of the signal kinds a single listing's analysis
-// finds (pictures, text, price, authorised seller). Network and reuse
+// finds (pictures, text, price, authorised seller) and the factor of a
+// listing without any registered brand (up to 1: no factor). Network and reuse
 // weights need several listings of one seller and are left to
 // [score.DefaultWeights].
 func Params() []Param {
@@ -118,6 +119,7 @@ func Params() []Param {
 		{"price_below_floor", func(x *score.Weights) *float64 { return &x.PriceBelowFloor }, w},
 		{"picture_only", func(x *score.Weights) *float64 { return &x.PictureOnly }, w},
 		{"authorized_seller", func(x *score.Weights) *float64 { return &x.AuthorizedSeller }, w},
+		{"no_brand", func(x *score.Weights) *float64 { return &x.NoBrand }, grid(0.05, 1)},
 	}
 }
 

@@ -111,8 +111,12 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 		}
 	}
 	inPicture := map[string]float64{}
+	where := map[string]models.Signal{} // each brand's strongest sighting in a picture
 	for _, s := range pictures {
 		if showsBrand(s) && s.Type != models.SignalListingTextBrand {
+			if _, ok := where[s.BrandID]; !ok || s.Confidence > inPicture[s.BrandID] {
+				where[s.BrandID] = s
+			}
 			inPicture[s.BrandID] = max(inPicture[s.BrandID], s.Confidence)
 		}
 	}
@@ -126,8 +130,10 @@ func listingSignals(refs *vision.Refs, l models.Listing, pictures []models.Signa
 		if !ok || inText[id] {
 			continue
 		}
+		// It points at where the brand is shown, so an officer can check it.
 		out = append(out, models.Signal{
 			Type: models.SignalPictureOnly, BrandID: id, Confidence: inPicture[id],
+			ImageIndex: where[id].ImageIndex, BBox: where[id].BBox,
 			Reason: fmt.Sprintf("%s is shown in the picture but named nowhere in the title or description", b.Name),
 		})
 	}

@@ -5,10 +5,12 @@
 // strongly it alone suggests a counterfeit offer), scaled by the signal's
 // confidence, and
 //
-//	score = (1 - Π (1 - w_e·c_e)) · suppression
+//	score = (1 - Π (1 - w_e·c_e)) · suppression · no_brand · text_only
 //
 // so independent reasons add up without ever exceeding 1, and one strong
-// reason is enough to rank a listing high. Per kind only the strongest
+// reason is enough to rank a listing high. The factors lower a listing in
+// which no registered brand was found ([Weights.NoBrand]) and one with no
+// reason to check in a picture ([Weights.TextOnly]). Per kind only the strongest
 // signals count (two risk terms, not twenty), so a seller cannot inflate or
 // an OCR stutter cannot fake a score. An authorised seller's listing is
 // suppressed, not dropped: an officer can still find it.

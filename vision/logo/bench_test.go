@@ -324,6 +324,9 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					if dumpF != nil {
 						r := im.gt[k][j]
 						fmt.Fprintf(dumpF, "MISS %s %d %d %s blur=%d q=%d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()), im.how[k][j], im.blur, im.quality)
+						if os.Getenv("COUNTERLENS_BENCH_WHY") != "" {
+							whyMissed(d, im.img, k, r)
+						}
 						if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" {
 							saveCrop(b, filepath.Join(dir, fmt.Sprintf("miss%03d_%s.png", ii, k)), im.img, r)
 						}
@@ -482,5 +485,41 @@ func BenchmarkLogos(b *testing.B) {
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))
 		})
+	}
+}
+
+// whyMissed prints the candidate regions over a missed mark's box with
+// their scores against its reference, gates ignored.
+func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) {
+	ref := d.refs.Load().byID[logoID]
+	g, scale := toGray(img, d.cfg.MaxSide, false)
+	cands, col, err := photoCandidates(context.Background(), img, g, scale, d.cfg)
+	if err != nil || ref == nil {
+		return
+	}
+	type row struct {
+		iou, free, gated, edge, ecc float64
+		colour                      bool
+	}
+	var rows []row
+	for _, c := range cands {
+		v := boxIoU(scaleRect(c.box, 1/scale), gt)
+		if v < 0.5 {
+			continue
+		}
+		free := 0.0
+		if ref.aniso && c.aligned != nil {
+			free = max(shapeScore(c.aligned, &ref.aligned[0]), shapeScore(c.aligned, &ref.aligned[1]))
+		} else {
+			for i := range ref.views {
+				free = max(free, bestShift(c.shifted(), &ref.views[i]))
+			}
+		}
+		rows = append(rows, row{v, free, scoreRef(c, ref, d.cfg, 0), edgeRatio(c, g, col), c.mo.ecc, c.colour})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].free > rows[j].free })
+	fmt.Fprintf(dumpF, "WHY %s %v nullMax=%.3f aniso=%v ecc=%.2f regions=%d\n", logoID, gt, ref.nullMax, ref.aniso, ref.mo.ecc, len(rows))
+	for _, r := range rows[:min(4, len(rows))] {
+		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
 	}
 }

@@ -20,6 +20,10 @@
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
 //
+// A shape match worth reporting is verified by its outline first (see
+// verify.go): a printed mark ends at a step of colour, a threshold cut
+// through shading or texture does not.
+//
 // Confidence is a logistic of the route's score. For shapes its midpoint is
 // per reference (above what that reference scores by chance on an embedded
 // corpus of mark-free photos and of letters and digits, and higher for small

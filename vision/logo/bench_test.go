@@ -78,6 +78,10 @@ type devImage struct {
 	// how says how each gt box was drawn, for studying the misses.
 	how           map[string][]string
 	blur, quality int
+	// distract are the boxes of the unregistered marks drawn, by index
+	// into the distractor list, for telling where a false alarm lies.
+	distract    []image.Rectangle
+	distractIdx []int
 }
 
 // buildDevSet composites marks into the opencv sample photos: about a third
@@ -182,8 +186,13 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 				}
 			}
 		}
+		var dBoxes []image.Rectangle
+		var dIdx []int
 		for range rng.IntN(3) {
-			place(dAlpha[rng.IntN(len(dAlpha))])
+			k := rng.IntN(len(dAlpha))
+			if r := place(dAlpha[k]); !r.Empty() {
+				dBoxes, dIdx = append(dBoxes, r), append(dIdx, k)
+			}
 		}
 		blur := 0
 		if rng.IntN(3) == 0 {
@@ -192,7 +201,7 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 		noise := 4 * rng.Float64()
 		quality := 50 + rng.IntN(46)
 		img := degrade(b, dst, blur, noise, quality, rng)
-		out = append(out, devImage{img: img, gt: gt, how: hows, blur: blur, quality: quality})
+		out = append(out, devImage{img: img, gt: gt, how: hows, blur: blur, quality: quality, distract: dBoxes, distractIdx: dIdx})
 	}
 	return out
 }
@@ -225,6 +234,27 @@ func (s devScore) medianIoU() float64 {
 
 var dumpF *os.File
 
+// distractorNames name the distractor marks, for the dump.
+var distractorNames []string
+
+// where says what a detection's box lies on: a distractor mark (by name),
+// a registered mark, or the scene.
+func (im devImage) where(r image.Rectangle) string {
+	for i, d := range im.distract {
+		if boxIoU(r, d) >= 0.3 {
+			return "distractor=" + distractorNames[im.distractIdx[i]]
+		}
+	}
+	for k, v := range im.gt {
+		for _, g := range v {
+			if boxIoU(r, g) >= 0.3 {
+				return "mark=" + k
+			}
+		}
+	}
+	return "scene"
+}
+
 // cpuTime is the CPU time this process has used (user + system, all
 // threads): on a machine shared with other jobs it measures our own work,
 // which wall time does not.
@@ -236,11 +266,28 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// saveCrop writes r of img, widened by a quarter, as PNG (for studying
+// false alarms and misses: COUNTERLENS_BENCH_CROPS=dir).
+func saveCrop(b *testing.B, path string, img image.Image, r image.Rectangle) {
+	m := max(r.Dx(), r.Dy()) / 4
+	r = r.Inset(-m).Intersect(img.Bounds())
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	xdraw.Copy(out, image.Point{}, img, r, xdraw.Src, nil)
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, out); err != nil {
+		b.Fatal(err)
+	}
+}
+
 func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 	var s devScore
 	start := time.Now()
 	cpu0 := cpuTime()
-	for _, im := range set {
+	for ii, im := range set {
 		dets, err := d.Detect(context.Background(), im.img)
 		if err != nil {
 			b.Fatal(err)
@@ -257,7 +304,10 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				}
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method)
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f", det.edge))
+			}
+			if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" && det.Confidence >= 0.5 && (bi < 0 || best < 0.5) {
+				saveCrop(b, filepath.Join(dir, fmt.Sprintf("fp%03d_%s_%s.png", ii, det.LogoID, strings.ReplaceAll(im.where(det.Box), "=", "-"))), im.img, det.Box)
 			}
 			if bi >= 0 && best >= 0.5 {
 				used[det.LogoID][bi] = true
@@ -274,6 +324,12 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					if dumpF != nil {
 						r := im.gt[k][j]
 						fmt.Fprintf(dumpF, "MISS %s %d %d %s blur=%d q=%d\n", k, max(r.Dx(), r.Dy()), min(r.Dx(), r.Dy()), im.how[k][j], im.blur, im.quality)
+						if os.Getenv("COUNTERLENS_BENCH_WHY") != "" {
+							whyMissed(d, im.img, k, r)
+						}
+						if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" {
+							saveCrop(b, filepath.Join(dir, fmt.Sprintf("miss%03d_%s.png", ii, k)), im.img, r)
+						}
 					}
 				}
 			}
@@ -344,9 +400,11 @@ func BenchmarkLogos(b *testing.B) {
 	rng.Shuffle(len(others), func(i, j int) { others[i], others[j] = others[j], others[i] })
 	fillNames := others[:984]
 	var distractors []image.Image
+	distractorNames = nil
 	for _, n := range append(slices.Clone(lookAlikes), others[984:984+200]...) {
 		if img, err := rasterSVG(filepath.Join(iconDir, n+".svg")); err == nil {
 			distractors = append(distractors, img)
+			distractorNames = append(distractorNames, n)
 		}
 	}
 	nImages := 150
@@ -420,8 +478,48 @@ func BenchmarkLogos(b *testing.B) {
 			b.ReportMetric(s.medianIoU(), "medianIoU")
 			b.ReportMetric(ms, "ms/image")
 			b.ReportMetric(cpuMs, "cpu_ms/image")
+			if n := d.verified.Load(); n > 0 {
+				fmt.Printf("logos %s: verification: %d matches verified, %.2f a photo, %.1f µs each, %.3f ms a photo\n", tc.name, n,
+					float64(n)/float64(s.images), float64(d.verifyTime.Load())/1e3/float64(n), float64(d.verifyTime.Load())/1e6/float64(s.images))
+			}
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))
 		})
+	}
+}
+
+// whyMissed prints the candidate regions over a missed mark's box with
+// their scores against its reference, gates ignored.
+func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) {
+	ref := d.refs.Load().byID[logoID]
+	g, scale := toGray(img, d.cfg.MaxSide, false)
+	cands, col, err := photoCandidates(context.Background(), img, g, scale, d.cfg)
+	if err != nil || ref == nil {
+		return
+	}
+	type row struct {
+		iou, free, gated, edge, ecc float64
+		colour                      bool
+	}
+	var rows []row
+	for _, c := range cands {
+		v := boxIoU(scaleRect(c.box, 1/scale), gt)
+		if v < 0.5 {
+			continue
+		}
+		free := 0.0
+		if ref.aniso && c.aligned != nil {
+			free = max(shapeScore(c.aligned, &ref.aligned[0]), shapeScore(c.aligned, &ref.aligned[1]))
+		} else {
+			for i := range ref.views {
+				free = max(free, bestShift(c.shifted(), &ref.views[i]))
+			}
+		}
+		rows = append(rows, row{v, free, scoreRef(c, ref, d.cfg, 0), edgeRatio(c, g, col), c.mo.ecc, c.colour})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].free > rows[j].free })
+	fmt.Fprintf(dumpF, "WHY %s %v nullMax=%.3f aniso=%v ecc=%.2f regions=%d\n", logoID, gt, ref.nullMax, ref.aniso, ref.mo.ecc, len(rows))
+	for _, r := range rows[:min(4, len(rows))] {
+		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
 	}
 }

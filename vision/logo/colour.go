@@ -143,6 +143,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		out = addCandidate(out, pix, box, cc)
 		if len(out) > before {
 			out[before].box = wb
+			out[before].colour = true
 		}
 	}
 	var sharp []uint8
@@ -247,10 +248,10 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 // photoCandidates returns the candidate regions of a photo: the grey
 // ladder's on g (img at scale), then the flat colour zones that add a
 // region the ladder did not find.
-func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale float64, cfg Config) ([]*candidate, error) {
+func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale float64, cfg Config) ([]*candidate, rgbImage, error) {
 	cands, err := sceneCandidates(ctx, g, cfg)
 	if err != nil || cfg.ColourSide == 0 {
-		return cands, err
+		return cands, rgbImage{}, err
 	}
 	seen := make(map[boxKey]bool, len(cands))
 	for _, c := range cands {
@@ -258,13 +259,13 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	}
 	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
 	if c, err = c.smoothed(); err != nil {
-		return nil, err
+		return nil, c, err
 	}
 	more, err := colourCandidates(ctx, c, scale/cscale, cfg, seen)
 	if err != nil {
-		return nil, err
+		return nil, c, err
 	}
-	return append(cands, more...), nil
+	return append(cands, more...), c, nil
 }
 
 // dilate grows the mask pix (box-sized) by one pixel in the

@@ -20,6 +20,10 @@
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
 //
+// A shape match worth reporting is verified by its outline first (see
+// verify.go): a printed mark ends at a step of colour, a threshold cut
+// through shading or texture does not.
+//
 // Confidence is a logistic of the route's score. For shapes its midpoint is
 // per reference (above what that reference scores by chance on an embedded
 // corpus of mark-free photos and of letters and digits, and higher for small
@@ -39,6 +43,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"gocv.io/x/gocv"
 )
@@ -75,6 +80,8 @@ type Detection struct {
 	score, second, nullMax float64
 	// radial is the radial-profile distance of region and reference.
 	radial float64
+	// edge is the region's edge ratio (see edgeRatio).
+	edge float64
 }
 
 // Method names.
@@ -156,6 +163,13 @@ type Config struct {
 	// the midpoint of its colour and the surround's, which keeps blurred
 	// edges and thin strokes (see twoTone).
 	SplitTwoTone bool
+	// EdgeMid and EdgeWidth verify a shape match before it is reported:
+	// its confidence is multiplied by sigmoid((ratio-EdgeMid)/EdgeWidth),
+	// where ratio is the gradient on the region's outline over the
+	// gradient inside and around it (see edgeRatio): a printed mark has an
+	// outline, a threshold cut through shading does not. EdgeWidth 0
+	// turns the check off.
+	EdgeMid, EdgeWidth float64
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -189,6 +203,8 @@ func DefaultConfig() Config {
 		ColourSide:    500,
 		ColourTols:    []int{32},
 		SplitTwoTone:  true,
+		EdgeMid:       4,
+		EdgeWidth:     0.25,
 	}
 }
 
@@ -240,6 +256,8 @@ func (c Config) Validate() error {
 		return bad("ColourSide", c.ColourSide)
 	case c.ColourSide != 0 && (len(c.ColourTols) == 0 || len(c.ColourTols) > 8):
 		return bad("ColourTols", c.ColourTols)
+	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
+		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
 	}
 	for _, t := range c.ColourTols {
 		if t < 1 || t > 3*255 {
@@ -267,6 +285,9 @@ type Detector struct {
 	refs    atomic.Pointer[refSet]
 	mu      sync.Mutex // serialises SetReferences
 	closed  atomic.Bool
+	// verified counts the shape matches verified (see verify.go) and
+	// verifyTime the nanoseconds that took, for the benchmark.
+	verified, verifyTime atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -410,7 +431,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cands, err := photoCandidates(ctx, scene, g, scale, d.cfg)
+		cands, col, err := photoCandidates(ctx, scene, g, scale, d.cfg)
 		if err != nil {
 			return nil, err
 		}
@@ -419,13 +440,22 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
 			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			if conf < d.cfg.MinConfidence {
+				continue
+			}
+			// Verification, per match worth reporting only.
+			t0 := time.Now()
+			edge := edgeRatio(m.cand, g, col)
+			d.verified.Add(1)
+			d.verifyTime.Add(int64(time.Since(t0)))
+			conf *= d.cfg.edgeFactor(edge)
 			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
-				radial: radialDist(&m.cand.rad, &m.ref.rad),
+				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge,
 			})
 		}
 	}

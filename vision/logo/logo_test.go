@@ -317,6 +317,8 @@ func TestConfigValidate(t *testing.T) {
 		"ColourSide":    func(c *Config) { c.ColourSide = c.MaxSide + 1 },
 		"ColourTols":    func(c *Config) { c.ColourTols = nil },
 		"ColourTol":     func(c *Config) { c.ColourTols = []int{0} },
+		"EdgeWidth":     func(c *Config) { c.EdgeWidth = -1 },
+		"EdgeMid":       func(c *Config) { c.EdgeMid = -1 },
 	}
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatalf("default config: %v", err)

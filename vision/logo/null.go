@@ -47,7 +47,7 @@ func nullCandidates(cfg Config) ([]*candidate, error) {
 			return nil, fmt.Errorf("logo: null corpus %s: %w", n, err)
 		}
 		g, scale := toGray(img, cfg.MaxSide, false)
-		cs, err := photoCandidates(context.Background(), img, g, scale, cfg)
+		cs, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
 		if err != nil {
 			return nil, err
 		}

@@ -21,6 +21,12 @@ type candidate struct {
 	// shifts and alignedShifts are the views translated by up to maxShift
 	// cells, made on demand.
 	shifts, alignedShifts []shapeView
+	// mask is the region's own mask over src, in the pixels of the raster
+	// it was cut from (the working grey raster, or the colour raster when
+	// colour is set), kept for verifying a match (see verify.go).
+	mask   []uint8
+	src    image.Rectangle
+	colour bool
 }
 
 func shiftViews(v *shapeView) []shapeView {
@@ -170,7 +176,7 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 	if !ok || mo.area < float64(cfg.MinArea) {
 		return out
 	}
-	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0))}
+	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0)), mask: append([]uint8(nil), pix...), src: box}
 	c.rad = radialOf(&c.view)
 	if mo.ecc < anisoCandEcc {
 		v := newShapeView(rasterizeAligned(src, mo, false))

@@ -27,6 +27,9 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 			copy(buf[y*w:(y+1)*w], m.Pix[o:o+w])
 		}
 	case *image.NRGBA:
+		if m.Opaque() {
+			return rgbaGray(m.Pix, m.Stride, m.PixOffset(b.Min.X, b.Min.Y), w, h)
+		}
 		for y := 0; y < h; y++ {
 			o := m.PixOffset(b.Min.X, b.Min.Y+y)
 			for x := 0; x < w; x++ {
@@ -37,6 +40,9 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 			}
 		}
 	case *image.RGBA:
+		if m.Opaque() {
+			return rgbaGray(m.Pix, m.Stride, m.PixOffset(b.Min.X, b.Min.Y), w, h)
+		}
 		for y := 0; y < h; y++ {
 			o := m.PixOffset(b.Min.X, b.Min.Y+y)
 			for x := 0; x < w; x++ {
@@ -56,4 +62,25 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 		}
 	}
 	return gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, buf)
+}
+
+// rgbaGray converts opaque RGBA pixels (w×h from offset o, rows stride
+// bytes apart) to grey with OpenCV, which does in a few instructions a
+// pixel what the loops above do in about forty.
+func rgbaGray(pix []byte, stride, o, w, h int) (gocv.Mat, error) {
+	buf := pix[o:]
+	if stride != 4*w {
+		buf = make([]byte, 4*w*h)
+		for y := 0; y < h; y++ {
+			copy(buf[y*4*w:(y+1)*4*w], pix[o+y*stride:o+y*stride+4*w])
+		}
+	}
+	rgba, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC4, buf[:4*w*h])
+	if err != nil {
+		return gocv.Mat{}, err
+	}
+	defer rgba.Close()
+	g := gocv.NewMat()
+	gocv.CvtColor(rgba, &g, gocv.ColorRGBAToGray)
+	return g, nil
 }

@@ -12,7 +12,7 @@ import (
 // TestGrayMatRGBA: opaque RGBA and NRGBA images, whole and cut out of a
 // larger one (rows farther apart than the width), take OpenCV's
 // conversion; it must agree with the luma of each pixel within one level
-// of rounding.
+// of rounding. A half-transparent image is laid on white.
 func TestGrayMatRGBA(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	full := image.NewRGBA(image.Rect(0, 0, 67, 41))
@@ -24,6 +24,11 @@ func TestGrayMatRGBA(t *testing.T) {
 	}
 	nrgba := image.NewNRGBA(full.Bounds())
 	copy(nrgba.Pix, full.Pix)
+	faded := image.NewNRGBA(full.Bounds())
+	copy(faded.Pix, full.Pix)
+	for i := 3; i < len(faded.Pix); i += 4 * 7 {
+		faded.Pix[i] = 128
+	}
 	tests := []struct {
 		name string
 		img  image.Image
@@ -31,6 +36,7 @@ func TestGrayMatRGBA(t *testing.T) {
 		{"rgba", full},
 		{"rgba sub-image", full.SubImage(image.Rect(5, 3, 50, 30))},
 		{"nrgba", nrgba},
+		{"half transparent", faded},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -46,8 +52,9 @@ func TestGrayMatRGBA(t *testing.T) {
 			pix := g.ToBytes()
 			for y := 0; y < b.Dy(); y++ {
 				for x := 0; x < b.Dx(); x++ {
+					// premultiplied, so laying on white adds 255-alpha
 					c := color.RGBAModel.Convert(tc.img.At(b.Min.X+x, b.Min.Y+y)).(color.RGBA)
-					want := (299*int(c.R) + 587*int(c.G) + 114*int(c.B)) / 1000
+					want := min(255, (299*int(c.R)+587*int(c.G)+114*int(c.B))/1000+255-int(c.A))
 					if d := int(pix[y*b.Dx()+x]) - want; d < -1 || d > 1 {
 						t.Fatalf("pixel (%d,%d) = %d, want %d±1", x, y, pix[y*b.Dx()+x], want)
 					}

@@ -49,38 +49,3 @@ func TestRunTogether(t *testing.T) {
 		})
 	}
 }
-
-// TestLeetInserted: a leet spelling read with one letter too many beside
-// its digit (tesseract read "N1KE" as "N1iKE" on the dev set) still names
-// the brand, at a lower confidence; the same letters without leetspeak,
-// or the extra letter away from the digit, do not.
-func TestLeetInserted(t *testing.T) {
-	m := testMatcher(t)
-	tests := []struct {
-		name string
-		text string
-		want []string
-	}{
-		{"ocr read 1 as 1i", "N1iKE", []string{"nike"}},
-		{"ocr read 1 as 1l", "AD1lDAS", []string{"adidas"}},
-		{"letter before the digit", "Ni1KE", []string{"nike"}},
-		{"no leetspeak", "NIIKE", nil},
-		{"extra letter away from the digit", "N1KEE", nil},
-		{"short names need their letters", "L1V", nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := byType(m.FindText(tc.text, listing), models.SignalListingTextBrand)
-			var ids []string
-			for _, s := range got {
-				ids = append(ids, s.BrandID)
-				if s.Confidence >= 0.9 {
-					t.Errorf("%q: confidence %v, want below an exact leet spelling's 0.9", tc.text, s.Confidence)
-				}
-			}
-			if !slices.Equal(ids, tc.want) {
-				t.Errorf("FindText(%q) brands = %v, want %v", tc.text, ids, tc.want)
-			}
-		})
-	}
-}

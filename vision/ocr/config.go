@@ -2,7 +2,8 @@
 // regions first (gradient and morphology with gocv), then reads only those
 // with tesseract (gosseract), upscaled and binarised whichever way round the
 // text is (dark on light or white on a dark banner). Photos without text
-// regions skip tesseract altogether.
+// regions skip tesseract altogether, and so do lines whose strokes are not
+// a letter's (textures that the region search lets through).
 //
 // tesseract reads OMP_THREAD_LIMIT when it loads: run the process with
 // OMP_THREAD_LIMIT=1 (about 7x faster on two cores).

@@ -20,31 +20,38 @@ type region struct {
 
 // findLines returns the text lines of g (a grey image at search scale),
 // largest first. It looks at three scales so that banner-size letters,
-// whose strokes are wider than the closing kernel, are found too.
+// whose strokes are wider than the closing kernel, are found too, and
+// for rows of letters at half scale ([findLetterLines]).
 func findLines(g gocv.Mat, minH, maxRegions int) []region {
+	// g, then each level half the size of the one before
+	pyr := []gocv.Mat{g}
+	defer func() {
+		for _, m := range pyr[1:] {
+			m.Close()
+		}
+	}()
+	for len(pyr) < 3 {
+		prev := pyr[len(pyr)-1]
+		small := gocv.NewMat()
+		gocv.Resize(prev, &small, image.Pt(max(1, prev.Cols()/2), max(1, prev.Rows()/2)), 0, 0, gocv.InterpolationArea)
+		pyr = append(pyr, small)
+	}
 	var all []region
-	for _, f := range []float64{1, 0.5, 0.25} {
-		w, h := int(float64(g.Cols())*f), int(float64(g.Rows())*f)
-		if min(w, h) < 48 {
+	for _, src := range pyr {
+		if min(src.Cols(), src.Rows()) < 48 {
 			break
 		}
-		src := g
-		if f != 1 {
-			small := gocv.NewMat()
-			defer small.Close()
-			gocv.Resize(g, &small, image.Pt(w, h), 0, 0, gocv.InterpolationArea)
-			src = small
-		}
+		fx, fy := float64(g.Cols())/float64(src.Cols()), float64(g.Rows())/float64(src.Rows())
 		for _, rg := range findWords(src, minH) {
-			rg.r = image.Rect(int(float64(rg.r.Min.X)/f), int(float64(rg.r.Min.Y)/f),
-				int(float64(rg.r.Max.X)/f+0.5), int(float64(rg.r.Max.Y)/f+0.5))
-			rg.score /= f * f
-			rg.light /= f * f
+			rg.r = image.Rect(int(float64(rg.r.Min.X)*fx), int(float64(rg.r.Min.Y)*fy),
+				int(float64(rg.r.Max.X)*fx+0.5), int(float64(rg.r.Max.Y)*fy+0.5))
+			rg.score *= fx * fy
+			rg.light *= fx * fy
 			all = append(all, rg)
 		}
 		minH = max(8, minH) // smaller scales look for larger text only
 	}
-	all = append(all, findLetterLines(g, minH)...)
+	all = append(all, findLetterLines(g, pyr[1], minH)...)
 	lines := mergeLines(all, g.Cols(), g.Rows())
 	slices.SortFunc(lines, func(a, b region) int {
 		switch {

@@ -27,6 +27,9 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 			copy(buf[y*w:(y+1)*w], m.Pix[o:o+w])
 		}
 	case *image.NRGBA:
+		if g, ok, err := opaqueGray(m.Pix, m.Stride, m.PixOffset(b.Min.X, b.Min.Y), w, h); ok || err != nil {
+			return g, err
+		}
 		for y := 0; y < h; y++ {
 			o := m.PixOffset(b.Min.X, b.Min.Y+y)
 			for x := 0; x < w; x++ {
@@ -37,6 +40,9 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 			}
 		}
 	case *image.RGBA:
+		if g, ok, err := opaqueGray(m.Pix, m.Stride, m.PixOffset(b.Min.X, b.Min.Y), w, h); ok || err != nil {
+			return g, err
+		}
 		for y := 0; y < h; y++ {
 			o := m.PixOffset(b.Min.X, b.Min.Y+y)
 			for x := 0; x < w; x++ {
@@ -56,4 +62,33 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 		}
 	}
 	return gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, buf)
+}
+
+// opaqueGray converts RGBA pixels (w×h from offset o, rows stride bytes
+// apart) to grey with OpenCV, which does in a few instructions a pixel
+// what the loops of [grayMat] do in about forty. It reports false, and
+// converts nothing, when a pixel is not opaque: those are laid on white
+// by the loops.
+func opaqueGray(pix []byte, stride, o, w, h int) (gocv.Mat, bool, error) {
+	buf := pix[o:]
+	if stride != 4*w {
+		buf = make([]byte, 4*w*h)
+		for y := 0; y < h; y++ {
+			copy(buf[y*4*w:(y+1)*4*w], pix[o+y*stride:o+y*stride+4*w])
+		}
+	}
+	rgba, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8UC4, buf[:4*w*h])
+	if err != nil {
+		return gocv.Mat{}, false, err
+	}
+	defer rgba.Close()
+	alpha := gocv.NewMat()
+	defer alpha.Close()
+	gocv.ExtractChannel(rgba, &alpha, 3)
+	if lo, _, _, _ := gocv.MinMaxLoc(alpha); lo < 255 {
+		return gocv.Mat{}, false, nil
+	}
+	g := gocv.NewMat()
+	gocv.CvtColor(rgba, &g, gocv.ColorRGBAToGray)
+	return g, true, nil
 }

@@ -9,24 +9,31 @@ import (
 	"gocv.io/x/gocv"
 )
 
-// findLetterLines finds text lines from the letters up: each polarity is
-// binarised against its local mean, the components shaped like letters are
-// chained into rows of similar height on a common band, and each row of
-// three or more is kept when [letterScore] reads it as letters on a plain
-// ground. It finds what the edge search misses: small text whose edges
-// weld onto a busy neighbour, and letters spaced apart ("G U C C I").
-func findLetterLines(g gocv.Mat, minH int) []region {
+// findLetterLines finds text lines from the letters up: each polarity of
+// half (g at half size, where the thresholds and the labelling cost a
+// quarter of full size) is binarised against its local mean, the
+// components shaped like letters are chained into rows of similar height
+// on a common band, and each row of three or more is kept when
+// [letterScore] reads it, at g's full size, as letters on a plain ground.
+// It finds what the edge search misses: small text whose edges weld onto
+// a busy neighbour, and letters spaced apart ("G U C C I"). Letters down
+// to minH/2 half-size pixels still make rows there; on the dev set the
+// full-size pass found no line that this one misses.
+func findLetterLines(g, half gocv.Mat, minH int) []region {
 	var out []region
-	maxH := g.Rows() / 4
+	fx, fy := float64(g.Cols())/float64(half.Cols()), float64(g.Rows())/float64(half.Rows())
+	maxH := half.Rows() / 4
 	bin := gocv.NewMat()
 	defer bin.Close()
 	for _, light := range []bool{false, true} {
 		if light {
-			gocv.AdaptiveThreshold(g, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinary, 31, -12)
+			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinary, 15, -12)
 		} else {
-			gocv.AdaptiveThreshold(g, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 31, 12)
+			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 15, 12)
 		}
-		for _, r := range letterRows(bin, minH, maxH) {
+		for _, r := range letterRows(bin, max(4, minH/2), maxH) {
+			r = image.Rect(int(float64(r.Min.X)*fx), int(float64(r.Min.Y)*fy),
+				int(float64(r.Max.X)*fx+0.5), int(float64(r.Max.Y)*fy+0.5))
 			if s, l, lr := letterScore(g, r); s > 0 {
 				rg := region{r: lr, score: s}
 				if l {

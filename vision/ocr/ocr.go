@@ -156,10 +156,16 @@ func (p *Pool) Recognize(ctx context.Context, img image.Image) (words []models.W
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		seed := ln.r
 		var light bool
 		ln.r, light = growLine(search, ln.r)
 		if slices.ContainsFunc(read, func(o image.Rectangle) bool { return sameBox(o, ln.r) }) {
 			continue // two seeds of one line
+		}
+		// a texture is not worth a tesseract call; a line grown much
+		// taller than its letters is judged by its seed
+		if !textRow(search, ln.r, light) && !textRow(search, seed, light) {
+			continue
 		}
 		read = append(read, ln.r)
 		// the line in original pixels, with a margin

@@ -15,7 +15,8 @@ const dictPath = "/usr/share/dict/american-english"
 
 // BenchmarkDictionary runs every word of an English dictionary through the
 // brand matcher and reports how many ordinary words were taken for a brand
-// (words that are brand names themselves, such as "apple", are left out).
+// (words that are brand names themselves, such as "apple", are left out)
+// and how many were split as run-together pieces ("split").
 func BenchmarkDictionary(b *testing.B) {
 	f, err := os.Open(dictPath)
 	if err != nil {
@@ -38,20 +39,27 @@ func BenchmarkDictionary(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
-	var flagged []string
+	var flagged, split []string
 	for b.Loop() {
-		flagged = flagged[:0]
+		flagged, split = flagged[:0], split[:0]
 		for _, w := range words {
 			for _, s := range m.FindText(w, listing) {
 				if s.Type == models.SignalListingTextBrand {
 					flagged = append(flagged, w)
 				}
 			}
+			nt := normalize(w)
+			toks := nt.tokens()
+			if rb, rt := m.splitRunTogether(&nt, toks, m.findBrands(&nt, toks), m.lex.find(&nt, toks)); len(rb)+len(rt) > 0 {
+				split = append(split, w)
+			}
 		}
 	}
 	b.ReportMetric(float64(len(words)), "words")
 	b.ReportMetric(float64(len(flagged)), "flagged")
+	b.ReportMetric(float64(len(split)), "split")
 	b.Logf("%d of %d dictionary words taken for a brand: %v", len(flagged), len(words), flagged)
+	b.Logf("%d of %d dictionary words split into run-together pieces: %v", len(split), len(words), split)
 }
 
 func BenchmarkFindText(b *testing.B) {

@@ -22,6 +22,9 @@ type brandHit struct {
 	cost  float64 // 0 for an exact skeleton match
 	exact bool    // folded text equals the folded name: nothing obfuscated
 	split bool    // one-word name read across several words
+	// inserted: a leet spelling with one letter too many beside its
+	// digit or symbol ("N1iKE")
+	inserted bool
 }
 
 func (h brandHit) span() (int, int) { return h.s, h.e }
@@ -37,6 +40,9 @@ type Matcher struct {
 	// official are the brands' own web domains: links to them are not
 	// off-platform contacts.
 	official map[string]bool
+	// pieces are the words a run-together token may be split into.
+	pieces   map[string]piece
+	maxPiece int
 }
 
 // NewMatcher indexes brands (their Name and Aliases) and a lexicon (nil
@@ -79,6 +85,7 @@ func NewMatcher(brands []models.Brand, lex *Lexicon) *Matcher {
 			m.maxSpan = max(m.maxSpan, k.words+1)
 		}
 	}
+	m.pieces, m.maxPiece = runTogetherPieces(m.keys, lex)
 	return m
 }
 
@@ -90,6 +97,8 @@ func (m *Matcher) findBrands(nt *normText, toks []token) []brandHit {
 	var cands []brandHit
 	for i := range toks {
 		var sk strings.Builder
+		var spanSkel []rune
+		var spanLeet []bool
 		letters, digits := 0, 0
 		singles, dotted := true, false
 		for j := i; j < len(toks); j++ {
@@ -105,6 +114,7 @@ func (m *Matcher) findBrands(nt *normText, toks []token) []brandHit {
 				break
 			}
 			sk.WriteString(toks[j].skel)
+			spanSkel, spanLeet = appendLeet(spanSkel, spanLeet, toks[j].text)
 			letters += toks[j].letters
 			digits += toks[j].digits
 			if letters == 0 || digits > letters || (dotted && !singles) {
@@ -119,6 +129,9 @@ func (m *Matcher) findBrands(nt *normText, toks []token) []brandHit {
 				h.exact = nt.folded(h.s, h.e) == strings.Join(strings.Fields(foldString(m.keys[k].name)), " ")
 				h.split = n > 1 && m.keys[k].words == 1
 				cands = append(cands, h)
+			}
+			for _, k := range m.leetInserted(spanSkel, spanLeet) {
+				cands = append(cands, brandHit{key: k, s: toks[i].s, e: toks[j].e, cost: costLeetInserted, inserted: true})
 			}
 			// fuzzy: only where the words line up with the name's words, or
 			// the letters were spelt out one by one
@@ -174,6 +187,8 @@ func (m *Matcher) findBrands(nt *normText, toks []token) []brandHit {
 // obfuscated spelling, then a split one, then fuzzy matches by distance.
 func brandConfidence(h brandHit, limit float64, plain bool) float64 {
 	switch {
+	case h.inserted:
+		return 0.7
 	case h.cost > 0:
 		return 0.85 - 0.3*h.cost/limit
 	case plain:

@@ -130,7 +130,18 @@ func (m *Matcher) find(s string, opt Options) []finding {
 		out = append(out, finding{sig: sig, a: a, b: b})
 	}
 
-	for _, h := range m.findBrands(&nt, toks) {
+	brands, terms := m.findBrands(&nt, toks), m.lex.find(&nt, toks)
+	if rb, rt := m.splitRunTogether(&nt, toks, brands, terms); len(rb)+len(rt) > 0 {
+		brands = append(brands, rb...)
+		slices.SortFunc(brands, func(a, b brandHit) int { return a.s - b.s })
+		for _, h := range rt {
+			if !m.lex.ordinary(&nt, toks, h) {
+				terms = append(terms, h)
+			}
+		}
+		slices.SortFunc(terms, func(a, b lexHit) int { return a.s - b.s })
+	}
+	for _, h := range brands {
 		k := m.keys[h.key]
 		b := m.brands[k.brand]
 		seen := nt.seen(h.s, h.e)
@@ -153,7 +164,7 @@ func (m *Matcher) find(s string, opt Options) []finding {
 		}, h.s, h.e)
 	}
 
-	for _, h := range m.lex.find(&nt, toks) {
+	for _, h := range terms {
 		t := m.lex.terms[h.term]
 		seen := nt.seen(h.s, h.e)
 		reason := fmt.Sprintf("%s says %q, a counterfeit term (%s)", where, seen, t.Value)

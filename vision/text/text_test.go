@@ -76,6 +76,13 @@ func TestFindTextBrands(t *testing.T) {
 		{"ordinary neighbours", "please apply the channel in the chapel", nil, ""},
 		{"brand inside a word is not a mention", "nikes", nil, ""},
 		{"letters spelt across a sentence do not join", "G. Ucci said", nil, ""},
+		// tesseract read "N1KE" as "N1iKE" on BenchmarkOCR's dev set
+		{"ocr read 1 as 1i", "N1iKE", []string{"nike"}, "n1ike"},
+		{"ocr read 1 as 1l", "AD1lDAS", []string{"adidas"}, ""},
+		{"letter inserted before the digit", "Ni1KE", []string{"nike"}, ""},
+		{"inserted letter needs leetspeak", "NIIKE", nil, ""},
+		{"inserted letter away from the digit", "N1KEE", nil, ""},
+		{"inserted letter in a short name", "L1V", nil, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -112,6 +119,9 @@ func TestBrandConfidenceOrder(t *testing.T) {
 	plain, leet, fuzzy := conf("Balenciaga"), conf("Ba1enciaga"), conf("Balenclaqa")
 	if !(plain > leet && leet > fuzzy) {
 		t.Errorf("confidence plain %v, leet %v, fuzzy %v: want decreasing", plain, leet, fuzzy)
+	}
+	if leet, inserted := conf("N1KE"), conf("N1iKE"); inserted >= leet {
+		t.Errorf("confidence leet %v, leet with a letter inserted %v: want decreasing", leet, inserted)
 	}
 }
 

@@ -1,0 +1,100 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"image"
+	"math"
+	"slices"
+
+	"gocv.io/x/gocv"
+)
+
+// The row check runs on a grown line just before tesseract is called on
+// it: the region search lets through textures (a butterfly's spots, fur,
+// fruit skin) whose blobs sit in a row, and tesseract reads each of them
+// once or twice for nothing. Letters differ from such blobs in their
+// strokes: thin beside their height, and of one width along a line.
+// The thresholds lie beyond the extremes of the text lines of
+// BenchmarkOCR's dev set (letter fill up to 0.72, stroke up to 0.30 of the
+// height); they stop 26 of the 49 lines found on its 21 photos without
+// text (of the 23 let through, 10 are real print on board.jpg and
+// messi5.jpg). Recognize also lets a line through when its seed, the box
+// the search found before growing, passes: a line grown much taller than
+// its letters (two of them on dev) has no letters of its height.
+const (
+	// minRowLetters is the fewest letters a line holds, a component
+	// wider than its height counting for the letters it may join
+	// (serifs and blur join "AKE" into one).
+	minRowLetters = 2
+	// maxLetterFill is the highest mean share of its box a letter fills:
+	// solid blobs fill more.
+	maxLetterFill = 0.78
+	// maxStroke is the highest median stroke width, over the line's
+	// height.
+	maxStroke = 0.36
+	// maxStrokeSpread is the highest coefficient of variation of the
+	// letters' stroke widths.
+	maxStrokeSpread = 0.35
+)
+
+// textRow reports whether line r of g, whose letters are lighter than
+// their ground when light is set, looks like a row of letters. It
+// binarises the line with Otsu, takes the components of its ink of a
+// letter's size and measures each one's stroke width as twice its area
+// over its outline.
+func textRow(g gocv.Mat, r image.Rectangle, light bool) bool {
+	H := r.Dy()
+	if H < 4 || r.Dx() < 4 {
+		return false
+	}
+	pr := r.Inset(-max(2, H/4)).Intersect(image.Rect(0, 0, g.Cols(), g.Rows()))
+	roi := g.Region(pr)
+	defer roi.Close()
+	bin := gocv.NewMat()
+	defer bin.Close()
+	typ := gocv.ThresholdBinaryInv // dark letters become the ink
+	if light {
+		typ = gocv.ThresholdBinary
+	}
+	gocv.Threshold(roi, &bin, 0, 255, typ|gocv.ThresholdOtsu)
+	cs, labels := components(bin, true)
+	W, Hb := bin.Cols(), bin.Rows()
+	// outline pixels per component: ink with a 4-neighbour that is not
+	outline := make([]int, len(cs)+1)
+	for i, l := range labels {
+		if l == 0 {
+			continue
+		}
+		x, y := i%W, i/W
+		if x == 0 || y == 0 || x == W-1 || y == Hb-1 ||
+			labels[i-1] == 0 || labels[i+1] == 0 || labels[i-W] == 0 || labels[i+W] == 0 {
+			outline[l]++
+		}
+	}
+	letters, area, box := 0, 0, 0
+	var strokes []float64
+	for i, c := range cs {
+		if c.touches(W, Hb) || c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
+			continue
+		}
+		letters += max(1, c.w*10/(c.h*7))
+		area += c.area
+		box += c.w * c.h
+		strokes = append(strokes, 2*float64(c.area)/float64(max(1, outline[i+1]))/float64(H))
+	}
+	if letters < minRowLetters || float64(area) > maxLetterFill*float64(box) {
+		return false
+	}
+	slices.Sort(strokes)
+	mean, sd := 0.0, 0.0
+	for _, s := range strokes {
+		mean += s
+	}
+	mean /= float64(len(strokes))
+	for _, s := range strokes {
+		sd += (s - mean) * (s - mean)
+	}
+	sd = math.Sqrt(sd / float64(len(strokes)))
+	return strokes[len(strokes)/2] <= maxStroke && sd <= maxStrokeSpread*mean
+}

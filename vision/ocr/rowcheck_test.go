@@ -1,0 +1,96 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"image"
+	"image/color"
+	"image/draw"
+	"testing"
+
+	"golang.org/x/image/font/opentype"
+)
+
+// TestTextRow: lines of letters, dark on light and light on dark, in
+// regular and bold type, pass the row check; a row of solid blobs (the
+// spots of a butterfly's wing) and a row of thick bars do not, whichever
+// way round.
+func TestTextRow(t *testing.T) {
+	plain := image.NewUniform(color.RGBA{128, 128, 128, 255})
+	ground := image.NewRGBA(image.Rect(0, 0, 400, 120))
+	draw.Draw(ground, ground.Bounds(), plain, image.Point{}, draw.Src)
+	regular := loadFont(t, "testdata/LiberationSans-Regular.ttf")
+	bold := loadFont(t, "testdata/LiberationSans-Bold.ttf")
+
+	blobs := func(dark bool, w, h, gap int) (image.Image, image.Rectangle) {
+		img := image.NewRGBA(ground.Bounds())
+		fg, bg := color.RGBA{20, 20, 24, 255}, color.RGBA{245, 240, 225, 255}
+		if dark {
+			fg, bg = bg, color.RGBA{150, 20, 30, 255}
+		}
+		draw.Draw(img, img.Bounds(), image.NewUniform(bg), image.Point{}, draw.Src)
+		r := image.Rect(20, 40, 20, 40+h)
+		for x := 20; x+w < 380; x += w + gap {
+			b := image.Rect(x, 40, x+w, 40+h)
+			draw.Draw(img, b, image.NewUniform(fg), image.Point{}, draw.Src)
+			r = r.Union(b)
+		}
+		return img, r
+	}
+	tests := []struct {
+		name  string
+		img   func() (image.Image, image.Rectangle)
+		light bool
+		want  bool
+	}{
+		{"dark text", func() (image.Image, image.Rectangle) {
+			return textBox(t, ground, regular, banner{Text: "REPLICA 1:1", Size: 26, At: image.Pt(10, 30)})
+		}, false, true},
+		{"light bold text", func() (image.Image, image.Rectangle) {
+			return textBox(t, ground, bold, banner{Text: "WhatsApp +44 7911", Size: 20, At: image.Pt(10, 30), Dark: true})
+		}, true, true},
+		{"short word", func() (image.Image, image.Rectangle) {
+			return textBox(t, ground, bold, banner{Text: "LV", Size: 34, At: image.Pt(10, 30)})
+		}, false, true},
+		{"solid blobs", func() (image.Image, image.Rectangle) { return blobs(false, 18, 22, 9) }, false, false},
+		{"light solid blobs", func() (image.Image, image.Rectangle) { return blobs(true, 18, 22, 9) }, true, false},
+		{"thick bars", func() (image.Image, image.Rectangle) { return blobs(false, 10, 30, 6) }, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			img, r := tc.img()
+			g, err := grayMat(img)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer g.Close()
+			if got := textRow(g, r, tc.light); got != tc.want {
+				t.Errorf("textRow(%v, light=%v) = %v, want %v", r, tc.light, got, tc.want)
+			}
+		})
+	}
+}
+
+// textBox renders b on photo and returns the image with the box of the
+// letters: the pixels of the band that differ from its ground.
+func textBox(t *testing.T, photo image.Image, f *opentype.Font, b banner) (image.Image, image.Rectangle) {
+	t.Helper()
+	img, band := render(t, photo, f, b)
+	ground := img.RGBAAt(band.Min.X+1, band.Min.Y+1)
+	var box image.Rectangle
+	for y := band.Min.Y; y < band.Max.Y; y++ {
+		for x := band.Min.X; x < band.Max.X; x++ {
+			if c := img.RGBAAt(x, y); absDiff(c.R, ground.R)+absDiff(c.G, ground.G) > 120 {
+				box = box.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	return img, box
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}

@@ -576,7 +576,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if math.Abs(diff-th) > 90 {
 			v = &r.aligned[1]
 		}
-		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || tolerantF(&c.aligned.mask, &c.aligned.maskD, &v.mask, &v.maskD) < cfg.CoarseMin {
+		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || maskTolerantF(c.aligned, v) < cfg.CoarseMin {
 			return 0
 		}
 		if shapeScore(c.aligned, v) < floor-refineSlack {
@@ -606,7 +606,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if !similarArea(&c.view, v) || bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
 			continue
 		}
-		if s := tolerantF(&c.view.mask, &c.view.maskD, &v.mask, &v.maskD); s > bs {
+		if s := maskTolerantF(&c.view, v); s > bs {
 			bi, bs = i, s
 		}
 	}

@@ -530,19 +530,37 @@ type shapeMatch struct {
 
 // matchShapes scores every candidate against the flat references and keeps,
 // per candidate, the best reference whose refined score is worth reporting.
+// A candidate is compared with the references whose eccentricity is within
+// MaxLogEcc of its own, in the order of refs (sorted by eccentricity).
+//
+// The loop runs over references and, for each, over the candidates in its
+// eccentricity window: a reference's views at every angle (about 50 KB)
+// then stay in cache while the candidates' single views are compared with
+// them, where a loop over candidates would stream every reference's views
+// from memory once per candidate. Each candidate still meets its
+// references in the same order, so the result is the same.
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	var out []shapeMatch
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
-	for _, c := range cands {
-		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		best := shapeMatch{cand: c}
-		// refs are sorted by eccentricity: only a window can match.
-		first := sort.Search(len(refs), func(i int) bool { return refs[i].logEcc >= cEcc-cfg.MaxLogEcc })
-		for _, r := range refs[first:] {
-			if r.logEcc > cEcc+cfg.MaxLogEcc {
+	type slot struct {
+		ecc  float64
+		best shapeMatch
+	}
+	slots := make([]slot, len(cands))
+	byEcc := make([]*slot, len(cands))
+	for i, c := range cands {
+		slots[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), best: shapeMatch{cand: c}}
+		byEcc[i] = &slots[i]
+	}
+	sort.Slice(byEcc, func(i, j int) bool { return byEcc[i].ecc < byEcc[j].ecc })
+	for _, r := range refs {
+		// The candidates with r.logEcc in [ecc-MaxLogEcc, ecc+MaxLogEcc].
+		lo := sort.Search(len(byEcc), func(i int) bool { return r.logEcc <= byEcc[i].ecc+cfg.MaxLogEcc })
+		for _, sl := range byEcc[lo:] {
+			if r.logEcc < sl.ecc-cfg.MaxLogEcc {
 				break
 			}
-			s := scoreRef(c, r, cfg, floor)
+			s := scoreRef(sl.best.cand, r, cfg, floor)
+			best := &sl.best
 			switch {
 			case s > best.score:
 				if best.ref != nil && best.ref.brandID != r.brandID {
@@ -553,8 +571,11 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 				best.second = s
 			}
 		}
-		if best.ref != nil && best.score >= floor {
-			out = append(out, best)
+	}
+	var out []shapeMatch
+	for _, sl := range slots {
+		if sl.best.ref != nil && sl.best.score >= floor {
+			out = append(out, sl.best)
 		}
 	}
 	return out

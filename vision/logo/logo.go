@@ -611,6 +611,11 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
 		return 0
 	}
+	// No angle can pass the coarse gate, or whichever passes best cannot
+	// score enough to be refined (see ringEnvelope.bound).
+	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-refineSlack {
+		return 0
+	}
 	lo, hi := 0, numAngles-1
 	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
 		// The principal axes fix the rotation up to the step.
@@ -655,11 +660,20 @@ const refineSlack = 0.1
 
 // bestShift is the best score over the shifted candidate views; shifts is
 // laid out row by row with the unshifted view in the middle. It climbs from
-// the centre instead of trying all of them.
+// the centre instead of trying all of them, scoring each shift at most once
+// (neighbourhoods of successive steps overlap).
 func bestShift(shifts []shapeView, v *shapeView) float64 {
 	const n = 2*maxShift + 1
+	var scored [n * n]bool
+	var memo [n * n]float64
+	score := func(i int) float64 {
+		if !scored[i] {
+			scored[i], memo[i] = true, shapeScore(&shifts[i], v)
+		}
+		return memo[i]
+	}
 	x, y := maxShift, maxShift
-	best := shapeScore(&shifts[y*n+x], v)
+	best := score(y*n + x)
 	for {
 		bx, by := x, y
 		for dy := -1; dy <= 1; dy++ {
@@ -668,7 +682,7 @@ func bestShift(shifts []shapeView, v *shapeView) float64 {
 				if (dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= n || ny >= n {
 					continue
 				}
-				if s := shapeScore(&shifts[ny*n+nx], v); s > best {
+				if s := score(ny*n + nx); s > best {
 					best, bx, by = s, nx, ny
 				}
 			}

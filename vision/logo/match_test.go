@@ -185,3 +185,47 @@ func TestOverlapKernelsMatchDefinition(t *testing.T) {
 	}
 	t.Logf("%d regions, %d references, %d comparisons", len(f.cands), len(f.refs), n)
 }
+
+// TestRingBound checks the bound that skips references, on real regions
+// against real references: at every search angle, the masks' tolerantF
+// and the shape score stay within what ringEnvelope.bound caps them at, so
+// a pair the bound rules out would have scored 0. It also wants the bound
+// to rule out a fair share of the pairs the radial profile lets through
+// while some pairs score, and reports how many.
+func TestRingBound(t *testing.T) {
+	f := realPairs(t)
+	cfg := DefaultConfig()
+	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	var pairs, radialPass, cut, scored int
+	for ci, c := range f.cands {
+		if ci%2 != 0 {
+			continue
+		}
+		for _, r := range f.refs {
+			tol, score := r.rings.bound(&c.view, &c.rings)
+			for i := range r.views {
+				v := &r.views[i]
+				if got := maskTolerantF(&c.view, v); got > tol {
+					t.Fatalf("region %d vs %s at %v°: tolerantF %v over its bound %v", ci, r.logoID, angleAt(i), got, tol)
+				}
+				if got := shapeScore(&c.view, v); got > score {
+					t.Fatalf("region %d vs %s at %v°: score %v over its bound %v", ci, r.logoID, angleAt(i), got, score)
+				}
+			}
+			pairs++
+			if r.aniso || radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
+				continue
+			}
+			radialPass++
+			if tol <= cfg.CoarseMin || score < floor-refineSlack {
+				cut++
+			} else if scoreRef(c, r, cfg, floor) > 0 {
+				scored++
+			}
+		}
+	}
+	t.Logf("%d pairs, %d round ones past the radial profile, %d of them cut by the bound, %d scored", pairs, radialPass, cut, scored)
+	if scored == 0 || 4*cut < radialPass {
+		t.Errorf("the bound cut %d of %d pairs (%d scored): want a quarter or more cut, and some scored", cut, radialPass, scored)
+	}
+}

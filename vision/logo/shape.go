@@ -1,8 +1,10 @@
 package logo
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // This file holds the pure-Go half of the shape route: a binary mark (one or
@@ -156,13 +158,11 @@ func convexHull(pts [][2]float64) [][2]float64 {
 	return h
 }
 
+// sortPoints sorts p by x, then y.
 func sortPoints(p [][2]float64) {
-	// insertion sort is fine for <= 128 points
-	for i := 1; i < len(p); i++ {
-		for j := i; j > 0 && (p[j][0] < p[j-1][0] || (p[j][0] == p[j-1][0] && p[j][1] < p[j-1][1])); j-- {
-			p[j], p[j-1] = p[j-1], p[j]
-		}
-	}
+	slices.SortFunc(p, func(a, b [2]float64) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
 }
 
 // moments are the shape statistics of a binary mask, in its pixel frame.

@@ -14,8 +14,10 @@
 //     is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
 //     other curved blob. Eccentricity, a rotation-invariant radial profile,
-//     principal-axis angle and an 8x8 hash shortlist references before the
-//     bitwise IoU (still a linear pass over the references).
+//     a cap on the overlap from cell counts per ring (exact, see
+//     ringbound.go), principal-axis angle and an 8x8 hash shortlist
+//     references before the bitwise IoU (still a linear pass over the
+//     references, each reference's views read once a photo).
 //   - "features", for textured references (packaging, multi-tone emblems):
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.

@@ -170,6 +170,7 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 		r.view(&p.views[i])
 	}
 	p.rad = radialOf(&p.views[numAngles/2])
+	p.rings = envelopeOf(p.views[:])
 	if p.aniso = r.flag(); p.aniso {
 		r.view(&p.aligned[0])
 		r.view(&p.aligned[1])

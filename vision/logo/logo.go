@@ -14,8 +14,10 @@
 //     is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
 //     other curved blob. Eccentricity, a rotation-invariant radial profile,
-//     principal-axis angle and an 8x8 hash shortlist references before the
-//     bitwise IoU (still a linear pass over the references).
+//     a cap on the overlap from cell counts per ring (exact, see
+//     ringbound.go), principal-axis angle and an 8x8 hash shortlist
+//     references before the bitwise IoU (still a linear pass over the
+//     references, each reference's views read once a photo).
 //   - "features", for textured references (packaging, multi-tone emblems):
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.
@@ -560,19 +562,37 @@ type shapeMatch struct {
 
 // matchShapes scores every candidate against the flat references and keeps,
 // per candidate, the best reference whose refined score is worth reporting.
+// A candidate is compared with the references whose eccentricity is within
+// MaxLogEcc of its own, in the order of refs (sorted by eccentricity).
+//
+// The loop runs over references and, for each, over the candidates in its
+// eccentricity window: a reference's views at every angle (about 50 KB)
+// then stay in cache while the candidates' single views are compared with
+// them, where a loop over candidates would stream every reference's views
+// from memory once per candidate. Each candidate still meets its
+// references in the same order, so the result is the same.
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	var out []shapeMatch
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
-	for _, c := range cands {
-		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		best := shapeMatch{cand: c}
-		// refs are sorted by eccentricity: only a window can match.
-		first := sort.Search(len(refs), func(i int) bool { return refs[i].logEcc >= cEcc-cfg.MaxLogEcc })
-		for _, r := range refs[first:] {
-			if r.logEcc > cEcc+cfg.MaxLogEcc {
+	type slot struct {
+		ecc  float64
+		best shapeMatch
+	}
+	slots := make([]slot, len(cands))
+	byEcc := make([]*slot, len(cands))
+	for i, c := range cands {
+		slots[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), best: shapeMatch{cand: c}}
+		byEcc[i] = &slots[i]
+	}
+	sort.Slice(byEcc, func(i, j int) bool { return byEcc[i].ecc < byEcc[j].ecc })
+	for _, r := range refs {
+		// The candidates with r.logEcc in [ecc-MaxLogEcc, ecc+MaxLogEcc].
+		lo := sort.Search(len(byEcc), func(i int) bool { return r.logEcc <= byEcc[i].ecc+cfg.MaxLogEcc })
+		for _, sl := range byEcc[lo:] {
+			if r.logEcc < sl.ecc-cfg.MaxLogEcc {
 				break
 			}
-			s := scoreRef(c, r, cfg, floor)
+			s := scoreRef(sl.best.cand, r, cfg, floor)
+			best := &sl.best
 			switch {
 			case s > best.score:
 				if best.ref != nil && best.ref.brandID != r.brandID {
@@ -583,8 +603,11 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 				best.second = s
 			}
 		}
-		if best.ref != nil && best.score >= floor {
-			out = append(out, best)
+	}
+	var out []shapeMatch
+	for _, sl := range slots {
+		if sl.best.ref != nil && sl.best.score >= floor {
+			out = append(out, sl.best)
 		}
 	}
 	return out
@@ -606,7 +629,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if math.Abs(diff-th) > 90 {
 			v = &r.aligned[1]
 		}
-		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || tolerantF(&c.aligned.mask, &c.aligned.maskD, &v.mask, &v.maskD) < cfg.CoarseMin {
+		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || maskTolerantF(c.aligned, v) < cfg.CoarseMin {
 			return 0
 		}
 		if shapeScore(c.aligned, v) < floor-refineSlack {
@@ -618,6 +641,11 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		return bestShift(c.alignedShifts, v)
 	}
 	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
+		return 0
+	}
+	// No angle can pass the coarse gate, or whichever passes best cannot
+	// score enough to be refined (see ringEnvelope.bound).
+	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-refineSlack {
 		return 0
 	}
 	lo, hi := 0, numAngles-1
@@ -636,7 +664,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if !similarArea(&c.view, v) || bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
 			continue
 		}
-		if s := tolerantF(&c.view.mask, &c.view.maskD, &v.mask, &v.maskD); s > bs {
+		if s := maskTolerantF(&c.view, v); s > bs {
 			bi, bs = i, s
 		}
 	}
@@ -664,11 +692,20 @@ const refineSlack = 0.1
 
 // bestShift is the best score over the shifted candidate views; shifts is
 // laid out row by row with the unshifted view in the middle. It climbs from
-// the centre instead of trying all of them.
+// the centre instead of trying all of them, scoring each shift at most once
+// (neighbourhoods of successive steps overlap).
 func bestShift(shifts []shapeView, v *shapeView) float64 {
 	const n = 2*maxShift + 1
+	var scored [n * n]bool
+	var memo [n * n]float64
+	score := func(i int) float64 {
+		if !scored[i] {
+			scored[i], memo[i] = true, shapeScore(&shifts[i], v)
+		}
+		return memo[i]
+	}
 	x, y := maxShift, maxShift
-	best := shapeScore(&shifts[y*n+x], v)
+	best := score(y*n + x)
 	for {
 		bx, by := x, y
 		for dy := -1; dy <= 1; dy++ {
@@ -677,7 +714,7 @@ func bestShift(shifts []shapeView, v *shapeView) float64 {
 				if (dx == 0 && dy == 0) || nx < 0 || ny < 0 || nx >= n || ny >= n {
 					continue
 				}
-				if s := shapeScore(&shifts[ny*n+nx], v); s > best {
+				if s := score(ny*n + nx); s > best {
 					best, bx, by = s, nx, ny
 				}
 			}

@@ -32,6 +32,8 @@ type prepared struct {
 	mo    moments
 	views [numAngles]shapeView
 	rad   radial // of views[numAngles/2], the same at every angle
+	// rings covers views per ring (see ringEnvelope.bound).
+	rings ringEnvelope
 	// aniso references (elongated: wordmarks, swooshes) are compared in
 	// their whitened principal frame, aligned[1] being turned by 180°.
 	aniso   bool
@@ -140,6 +142,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	}
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])
+	p.rings = envelopeOf(p.views[:])
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
 		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
 	}

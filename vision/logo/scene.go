@@ -16,6 +16,8 @@ type candidate struct {
 	mo   moments
 	view shapeView
 	rad  radial // of view
+	// rings counts view per ring (see ringEnvelope.bound).
+	rings ringCounts
 	// aligned is the whitened principal-frame view (elongated regions only).
 	aligned *shapeView
 	// shifts and alignedShifts are the views translated by up to maxShift
@@ -178,6 +180,7 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 	}
 	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0)), mask: append([]uint8(nil), pix...), src: box}
 	c.rad = radialOf(&c.view)
+	c.rings = ringCountsOf(&c.view)
 	if mo.ecc < anisoCandEcc {
 		v := newShapeView(rasterizeAligned(src, mo, false))
 		c.aligned = &v

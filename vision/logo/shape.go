@@ -1,8 +1,10 @@
 package logo
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // This file holds the pure-Go half of the shape route: a binary mark (one or
@@ -34,19 +36,6 @@ func (g *bitgrid) count() int {
 		n += bits.OnesCount64(w)
 	}
 	return n
-}
-
-// iou returns |a∧b|/|a∨b| and 0 when both are empty.
-func iou(a, b *bitgrid) float64 {
-	var in, un int
-	for i := range a {
-		in += bits.OnesCount64(a[i] & b[i])
-		un += bits.OnesCount64(a[i] | b[i])
-	}
-	if un == 0 {
-		return 0
-	}
-	return float64(in) / float64(un)
 }
 
 // shifted returns g moved by dx columns and dy rows, bits falling off dropped.
@@ -169,13 +158,11 @@ func convexHull(pts [][2]float64) [][2]float64 {
 	return h
 }
 
+// sortPoints sorts p by x, then y.
 func sortPoints(p [][2]float64) {
-	// insertion sort is fine for <= 128 points
-	for i := 1; i < len(p); i++ {
-		for j := i; j > 0 && (p[j][0] < p[j-1][0] || (p[j][0] == p[j-1][0] && p[j][1] < p[j-1][1])); j-- {
-			p[j], p[j-1] = p[j-1], p[j]
-		}
-	}
+	slices.SortFunc(p, func(a, b [2]float64) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
 }
 
 // moments are the shape statistics of a binary mask, in its pixel frame.
@@ -334,23 +321,52 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 }
 
 // shapeView is a mask seen at one angle: its raster, concavities, their
-// one-cell dilations and an 8x8 hash.
+// one-cell dilations and an 8x8 hash, with the cell counts and row spans the
+// overlap kernels need.
 type shapeView struct {
 	mask, conc   bitgrid
 	maskD, concD bitgrid
 	hash         uint64
-	maskN        int
+	maskN, concN int
+	// maskRows and concRows are the first and last rows of mask and conc
+	// holding a cell (first > last when empty).
+	maskRows, concRows rowSpan
 }
 
 func newShapeView(g bitgrid) shapeView {
-	v := shapeView{mask: g, conc: g.concavity(), hash: g.hash8(), maskN: g.count()}
+	v := shapeView{mask: g, conc: g.concavity(), hash: g.hash8()}
 	v.fillDilated()
 	return v
 }
 
+// fillDilated fills what follows from mask and conc: their dilations,
+// counts and row spans.
 func (v *shapeView) fillDilated() {
 	v.maskD = v.mask.dilated()
 	v.concD = v.conc.dilated()
+	v.maskN, v.concN = v.mask.count(), v.conc.count()
+	v.maskRows, v.concRows = v.mask.rows(), v.conc.rows()
+}
+
+// rowSpan is a range of grid rows, first and last included.
+type rowSpan struct{ first, last int }
+
+// rows returns the span of g's non-empty rows.
+func (g *bitgrid) rows() rowSpan {
+	s := rowSpan{first: gridN, last: -1}
+	for y, w := range g {
+		if w != 0 {
+			s.first = min(s.first, y)
+			s.last = y
+		}
+	}
+	return s
+}
+
+// near returns the rows where a cell of one grid can lie within one cell
+// of the other's: outside them a∧b, a∧dilated(b) and b∧dilated(a) are empty.
+func (s rowSpan) near(o rowSpan) (first, last int) {
+	return max(0, max(s.first, o.first)-1), min(gridN-1, min(s.last, o.last)+1)
 }
 
 // dilated returns g grown by one cell in the 8-neighbourhood.
@@ -376,17 +392,38 @@ func (g *bitgrid) dilated() bitgrid {
 // tolerantF is the share of on-cells of a and b that lie within one cell of
 // the other's: an F-measure that forgives a stroke a cell thicker or
 // thinner, or a one-cell misregistration, which plain IoU punishes hard on
-// thin wordmarks.
-func tolerantF(a, aD, b, bD *bitgrid) float64 {
-	var hit, tot int
-	for i := range a {
-		hit += bits.OnesCount64(a[i]&bD[i]) + bits.OnesCount64(b[i]&aD[i])
-		tot += bits.OnesCount64(a[i]) + bits.OnesCount64(b[i])
-	}
-	if tot == 0 {
+// thin wordmarks. an and bn are the cell counts of a and b, and rows the
+// only rows where a cell of one can be near one of the other.
+func tolerantF(a, aD, b, bD *bitgrid, an, bn, first, last int) float64 {
+	if an+bn == 0 {
 		return 0
 	}
-	return float64(hit) / float64(tot)
+	hit := 0
+	for i := first; i <= last; i++ {
+		hit += bits.OnesCount64(a[i]&bD[i]) + bits.OnesCount64(b[i]&aD[i])
+	}
+	return float64(hit) / float64(an+bn)
+}
+
+// maskTolerantF is tolerantF of the two views' masks.
+func maskTolerantF(c, r *shapeView) float64 {
+	first, last := c.maskRows.near(r.maskRows)
+	return tolerantF(&c.mask, &c.maskD, &r.mask, &r.maskD, c.maskN, r.maskN, first, last)
+}
+
+// agreement is 0.5·IoU + 0.5·tolerantF of a and b (see tolerantF), in one
+// pass over the rows where they can meet: the IoU's union is an+bn minus the
+// intersection, so only the crossings are counted.
+func agreement(a, aD, b, bD *bitgrid, an, bn, first, last int) float64 {
+	if an+bn == 0 {
+		return 0
+	}
+	in, hit := 0, 0
+	for i := first; i <= last; i++ {
+		in += bits.OnesCount64(a[i] & b[i])
+		hit += bits.OnesCount64(a[i]&bD[i]) + bits.OnesCount64(b[i]&aD[i])
+	}
+	return 0.5*(float64(in)/float64(an+bn-in)) + 0.5*(float64(hit)/float64(an+bn))
 }
 
 // shapeScore compares a candidate with a reference view: the mean of the
@@ -401,8 +438,10 @@ func shapeScore(c, r *shapeView) float64 {
 
 // shapeTerms returns the silhouette and concavity agreement.
 func shapeTerms(c, r *shapeView) (m, k float64) {
-	m = 0.5*iou(&c.mask, &r.mask) + 0.5*tolerantF(&c.mask, &c.maskD, &r.mask, &r.maskD)
-	k = 0.5*iou(&c.conc, &r.conc) + 0.5*tolerantF(&c.conc, &c.concD, &r.conc, &r.concD)
+	first, last := c.maskRows.near(r.maskRows)
+	m = agreement(&c.mask, &c.maskD, &r.mask, &r.maskD, c.maskN, r.maskN, first, last)
+	first, last = c.concRows.near(r.concRows)
+	k = agreement(&c.conc, &c.concD, &r.conc, &r.concD, c.concN, r.concN, first, last)
 	return m, k
 }
 

@@ -3,7 +3,9 @@
 package ocr
 
 import (
+	"encoding/binary"
 	"image"
+	"math"
 	"slices"
 
 	"gocv.io/x/gocv"
@@ -150,14 +152,12 @@ func letterScore(src gocv.Mat, r image.Rectangle) (float64, bool, image.Rectangl
 	pr := r.Inset(-pad).Intersect(image.Rect(0, 0, src.Cols(), src.Rows()))
 	roi := src.Region(pr)
 	defer roi.Close()
-	crop := roi.Clone()
-	defer crop.Close()
-	if separability(crop.ToBytes()) < minSeparability {
+	if separability(histogram(roi)) < minSeparability {
 		return 0, false, image.Rectangle{}
 	}
 	bin := gocv.NewMat()
 	defer bin.Close()
-	gocv.Threshold(crop, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
+	gocv.Threshold(roi, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
 	inv := gocv.NewMat()
 	defer inv.Close()
 	gocv.BitwiseNot(bin, &inv)
@@ -169,14 +169,31 @@ func letterScore(src gocv.Mat, r image.Rectangle) (float64, bool, image.Rectangl
 	return dark, false, dr.Add(pr.Min)
 }
 
-// separability is Otsu's criterion for pix: between-class variance over
-// total variance at the best threshold, in [0, 1].
-func separability(pix []byte) float64 {
-	var hist [256]float64
-	for _, p := range pix {
-		hist[p]++
+// histogram counts the grey levels of m (8-bit, one channel) with OpenCV,
+// which reads a region in place and counts in a few instructions a pixel.
+func histogram(m gocv.Mat) (hist [256]float64) {
+	h, mask := gocv.NewMat(), gocv.NewMat()
+	defer h.Close()
+	defer mask.Close()
+	gocv.CalcHist([]gocv.Mat{m}, []int{0}, mask, &h, []int{256}, []float64{0, 256}, false)
+	raw := h.ToBytes() // 256 native-endian float32
+	for i := range hist {
+		hist[i] = float64(math.Float32frombits(binary.NativeEndian.Uint32(raw[i*4:])))
 	}
-	n := float64(len(pix))
+	return hist
+}
+
+// separability is Otsu's criterion for the grey levels counted in hist:
+// between-class variance over total variance at the best threshold, in
+// [0, 1].
+func separability(hist [256]float64) float64 {
+	n := 0.0
+	for _, c := range hist {
+		n += c
+	}
+	if n == 0 {
+		return 0
+	}
 	mean := 0.0
 	for i, c := range hist {
 		mean += float64(i) * c
@@ -206,31 +223,22 @@ func separability(pix []byte) float64 {
 }
 
 func rowOfLetters(m gocv.Mat, h, w int) (float64, image.Rectangle) {
-	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
-	defer labels.Close()
-	defer stats.Close()
-	defer cents.Close()
-	n := gocv.ConnectedComponentsWithStats(m, &labels, &stats, &cents)
+	cs, _ := components(m, false)
 	var bottoms []int
 	var box image.Rectangle
 	area, width, ink := 0, 0, 0
-	for i := 1; i < n; i++ {
-		cw := int(stats.GetIntAt(i, int(gocv.CC_STAT_WIDTH)))
-		ch := int(stats.GetIntAt(i, int(gocv.CC_STAT_HEIGHT)))
-		ca := int(stats.GetIntAt(i, int(gocv.CC_STAT_AREA)))
-		top := int(stats.GetIntAt(i, int(gocv.CC_STAT_TOP)))
-		left := int(stats.GetIntAt(i, int(gocv.CC_STAT_LEFT)))
-		if left == 0 || top == 0 || left+cw == m.Cols() || top+ch == m.Rows() {
+	for _, c := range cs {
+		if c.touches(m.Cols(), m.Rows()) {
 			continue // the ground around the letters, or something cut off
 		}
-		ink += ca
-		if ch < h*3/10 || ch > h*11/10 || cw > ch*4 || ca*100 < cw*ch*12 {
+		ink += c.area
+		if c.h < h*3/10 || c.h > h*11/10 || c.w > c.h*4 || c.area*100 < c.w*c.h*12 {
 			continue
 		}
-		bottoms = append(bottoms, top+ch)
-		box = box.Union(image.Rect(left, top, left+cw, top+ch))
-		area += ca
-		width += cw
+		bottoms = append(bottoms, c.y+c.h)
+		box = box.Union(c.rect())
+		area += c.area
+		width += c.w
 	}
 	if len(bottoms) < 2 || width*10 < w*3 || area*10 < ink*7 {
 		return 0, image.Rectangle{}

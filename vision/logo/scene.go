@@ -152,8 +152,9 @@ func fresh(seen map[boxKey]bool, b image.Rectangle) bool {
 	return true
 }
 
-// fill writes the region's mask (labels selected by keep) into buf.
-func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, keep func(int32) bool) []uint8 {
+// fill writes into buf the mask over b of the label id of lab (stride
+// wide), or, when groupOf is set, of the labels l with groupOf[l] == id.
+func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, id int32, groupOf []int32) []uint8 {
 	n := b.Dx() * b.Dy()
 	if cap(buf) < n {
 		buf = make([]uint8, n)
@@ -163,10 +164,13 @@ func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, keep func(int
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := lab[y*stride+b.Min.X : y*stride+b.Max.X]
 		for _, l := range row {
-			if l != 0 && keep(l) {
+			on := l == id
+			if groupOf != nil {
+				on = l != 0 && groupOf[l] == id
+			}
+			buf[i] = 0
+			if on {
 				buf[i] = 1
-			} else {
-				buf[i] = 0
 			}
 			i++
 		}

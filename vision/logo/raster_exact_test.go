@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// plainRasterizeLinear is rasterizeLinear as first written, the map applied
-// to every pixel: the definition the faster one must reproduce.
+// plainRasterizeLinear is rasterizeLinear's sampling as first written, the
+// whole map applied to every pixel: the definition the faster one must
+// reproduce.
 func plainRasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 	var on, tot [gridN * gridN]uint16
 	half := float64(gridN) / 2
@@ -36,28 +37,7 @@ func plainRasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			}
 		}
 	}
-	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
-	var g bitgrid
-	for cy := range gridN {
-		for cx := range gridN {
-			i := cy*gridN + cx
-			if tot[i] > 0 {
-				if 2*on[i] >= tot[i] && on[i] > 0 {
-					g[cy] |= 1 << uint(cx)
-				}
-				continue
-			}
-			u := float64(cx) + 0.5 - half
-			v := float64(cy) + 0.5 - half
-			sx := i0*u + i1*v + mo.cx
-			sy := i2*u + i3*v + mo.cy
-			px, py := int(math.Floor(sx)), int(math.Floor(sy))
-			if px >= 0 && py >= 0 && px < m.w && py < m.h && m.pix[py*m.w+px] != 0 {
-				g[cy] |= 1 << uint(cx)
-			}
-		}
-	}
-	return g
+	return castCells(m, mo, A, &on, &tot)
 }
 
 // TestRasterKernelsMatchDefinition wants the rasterisation of real regions

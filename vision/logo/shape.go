@@ -314,6 +314,14 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			}
 		}
 	}
+	return castCells(m, mo, A, &on, &tot)
+}
+
+// castCells makes the grid from the pixels sampled into each cell (on of
+// tot), reading the pixel under the centre of the cells none fell into.
+func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]uint16) bitgrid {
+	half := float64(gridN) / 2
+	det := A[0]*A[3] - A[1]*A[2]
 	// Inverse map for cells no pixel fell into.
 	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
 	var g bitgrid

@@ -195,24 +195,41 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		}
 		// Label the zones 1..k (component 0 is unused, as label 0 is the
 		// background of a threshold's components) with their boxes and areas.
-		comps = append(comps[:0], component{})
-		sums = append(sums[:0], 0, 0, 0)
-		for i := range n {
-			x, y := i%c.w, i/c.w
-			r := sets.find(int32(i))
-			var l int32
-			if r == int32(i) {
-				l = int32(len(comps))
-				comps = append(comps, component{box: image.Rect(x, y, x+1, y+1)})
-				sums = append(sums, 0, 0, 0)
-			} else {
-				l = lab[r]
-				comps[l].box = comps[l].box.Union(image.Rect(x, y, x+1, y+1))
+		// (A root is its own parent; counting them first sizes the tables.)
+		zones := 0
+		for i, p := range sets {
+			if p == int32(i) {
+				zones++
 			}
-			lab[i] = l
-			comps[l].area++
-			for k := range 3 {
-				sums[3*int(l)+k] += uint32(c.pix[3*i+k])
+		}
+		if cap(comps) < zones+1 {
+			comps = make([]component, 0, zones+1)
+			sums = make([]uint32, 3*(zones+1))
+		}
+		comps = append(comps[:0], component{})
+		sums = sums[:3*(zones+1)]
+		clear(sums)
+		for y := range c.h {
+			for x := range c.w {
+				i := y*c.w + x
+				r := sets.find(int32(i))
+				var l int32
+				if r == int32(i) {
+					l = int32(len(comps))
+					comps = append(comps, component{box: image.Rect(x, y, x+1, y+1)})
+				} else {
+					// A zone's first pixel (its root, the smallest index)
+					// made its box, so the box only grows here.
+					l = lab[r]
+					b := &comps[l].box
+					b.Min.X, b.Max.X, b.Max.Y = min(b.Min.X, x), max(b.Max.X, x+1), y+1
+				}
+				lab[i] = l
+				comps[l].area++
+				s := sums[3*int(l) : 3*int(l)+3]
+				s[0] += uint32(c.pix[3*i])
+				s[1] += uint32(c.pix[3*i+1])
+				s[2] += uint32(c.pix[3*i+2])
 			}
 		}
 		for k := 1; k < len(comps); k++ {
@@ -220,7 +237,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 			if !cc.acceptBox(z.box, z.area, c.w, c.h) {
 				continue
 			}
-			buf = fill(buf, lab, c.w, z.box, func(l int32) bool { return l == int32(k) })
+			buf = fill(buf, lab, c.w, z.box, int32(k), nil)
 			add(buf, z.box)
 		}
 		// Zones tile the picture, so every zone touches its neighbours:
@@ -238,7 +255,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 				continue
 			}
 			id := int32(gi)
-			buf = fill(buf, lab, c.w, gr.box, func(l int32) bool { return groupOf[l] == id })
+			buf = fill(buf, lab, c.w, gr.box, id, groupOf)
 			add(buf, gr.box)
 		}
 	}

@@ -20,6 +20,24 @@ func toGray(img image.Image, maxSide int, keepAlpha bool) (grayImage, float64) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
 	w, h, xmap := fitRaster(sw, sh, maxSide)
+	if w == sw && h == sh {
+		// Not scaled: a photo's luma plane is its grey raster as it is
+		// (the box filter below would give the same bytes).
+		switch src := img.(type) {
+		case *image.YCbCr:
+			out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+			for y := range h {
+				copy(out.pix[y*w:(y+1)*w], src.Y[src.YOffset(b.Min.X, b.Min.Y+y):])
+			}
+			return out, 1
+		case *image.Gray:
+			out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+			for y := range h {
+				copy(out.pix[y*w:(y+1)*w], src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):])
+			}
+			return out, 1
+		}
+	}
 	sumG := make([]uint32, w*h)
 	sumA := make([]uint32, w*h)
 	cnt := make([]uint32, w*h)

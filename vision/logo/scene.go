@@ -3,7 +3,6 @@ package logo
 import (
 	"context"
 	"image"
-	"unsafe"
 
 	"gocv.io/x/gocv"
 )
@@ -60,11 +59,11 @@ type component struct {
 
 // sceneCandidates finds candidate regions: at every threshold of a grey-level
 // ladder (a poor man's MSER, which gocv does not expose as regions), the
-// connected components of both polarities, alone and grouped with their
-// neighbours when the gap is small for their size. Grouping by relative gap
-// rather than by a fixed dilation makes it scale-free, so one resolution
-// serves marks from 5% to 60% of the picture. Near-duplicates across levels
-// are dropped.
+// connected components of both polarities (labelled from runs, see
+// runs.go), alone and grouped with their neighbours when the gap is small
+// for their size. Grouping by relative gap rather than by a fixed dilation
+// makes it scale-free, so one resolution serves marks from 5% to 60% of the
+// picture. Near-duplicates across levels are dropped.
 func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate, error) {
 	base, err := gocv.NewMatFromBytes(g.h, g.w, gocv.MatTypeCV8U, g.pix)
 	if err != nil {
@@ -74,51 +73,54 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 	blur := gocv.NewMat()
 	defer blur.Close()
 	gocv.GaussianBlur(base, &blur, image.Pt(3, 3), 0, 0, gocv.BorderReflect101)
-	bin := gocv.NewMat()
-	defer bin.Close()
-	labels := gocv.NewMat()
-	defer labels.Close()
-	stats := gocv.NewMat()
-	defer stats.Close()
-	cents := gocv.NewMat()
-	defer cents.Close()
+	pix, err := blur.DataPtrUint8()
+	if err != nil {
+		return nil, err
+	}
 
 	w, h := g.w, g.h
 	seen := make(map[boxKey]bool)
 	var out []*candidate
 	var comps []component
 	var buf []uint8
+	var rl runLabeler
+	var members [][]int32
 	for t := cfg.LevelStep; t < 256; t += cfg.LevelStep {
-		for _, typ := range []gocv.ThresholdType{gocv.ThresholdBinary, gocv.ThresholdBinaryInv} {
+		rl.cut(pix, w, h, uint8(t))
+		// Polarity 0 is what ThresholdBinary keeps, 1 ThresholdBinaryInv.
+		for p := range 2 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			gocv.Threshold(blur, &bin, float32(t), 255, typ)
-			n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
-			lab := int32s(&labels)
-			st := int32s(&stats)
-			comps = comps[:0]
-			for k := range n {
-				x, y, bw, bh := int(st[5*k]), int(st[5*k+1]), int(st[5*k+2]), int(st[5*k+3])
-				comps = append(comps, component{box: image.Rect(x, y, x+bw, y+bh), area: int(st[5*k+4])})
-			}
+			comps = rl.components(p, comps)
 			// Single components.
-			for k := 1; k < n; k++ {
+			for k := 1; k < len(comps); k++ {
 				c := comps[k]
 				if !cfg.acceptBox(c.box, c.area, w, h) || !fresh(seen, c.box) {
 					continue
 				}
-				buf = fill(buf, lab, w, c.box, func(l int32) bool { return l == int32(k) })
+				buf = rl.fill(buf, p, c.box, int32(k))
 				out = addCandidate(out, buf, c.box, cfg)
 			}
 			// Groups of neighbouring components.
 			groupOf, groups := groupComponents(comps, cfg, nil)
+			if len(groups) == 0 {
+				continue
+			}
+			members = members[:0]
+			for range groups {
+				members = append(members, nil)
+			}
+			for l, gi := range groupOf {
+				if gi >= 0 {
+					members[gi] = append(members[gi], int32(l))
+				}
+			}
 			for gi, gr := range groups {
 				if !cfg.acceptBox(gr.box, gr.area, w, h) || !fresh(seen, gr.box) {
 					continue
 				}
-				id := int32(gi)
-				buf = fill(buf, lab, w, gr.box, func(l int32) bool { return groupOf[l] == id })
+				buf = rl.fill(buf, p, gr.box, members[gi]...)
 				out = addCandidate(out, buf, gr.box, cfg)
 			}
 		}
@@ -150,8 +152,9 @@ func fresh(seen map[boxKey]bool, b image.Rectangle) bool {
 	return true
 }
 
-// fill writes the region's mask (labels selected by keep) into buf.
-func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, keep func(int32) bool) []uint8 {
+// fill writes into buf the mask over b of the label id of lab (stride
+// wide), or, when groupOf is set, of the labels l with groupOf[l] == id.
+func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, id int32, groupOf []int32) []uint8 {
 	n := b.Dx() * b.Dy()
 	if cap(buf) < n {
 		buf = make([]uint8, n)
@@ -161,10 +164,13 @@ func fill(buf []uint8, lab []int32, stride int, b image.Rectangle, keep func(int
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		row := lab[y*stride+b.Min.X : y*stride+b.Max.X]
 		for _, l := range row {
-			if l != 0 && keep(l) {
+			on := l == id
+			if groupOf != nil {
+				on = l != 0 && groupOf[l] == id
+			}
+			buf[i] = 0
+			if on {
 				buf[i] = 1
-			} else {
-				buf[i] = 0
 			}
 			i++
 		}
@@ -271,14 +277,4 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 		groupOf[k] = gi
 	}
 	return groupOf, groups
-}
-
-// int32s views a CV_32S Mat's data as []int32, without copying. The slice is
-// valid while the Mat is neither closed nor reallocated.
-func int32s(m *gocv.Mat) []int32 {
-	b, err := m.DataPtrUint8()
-	if err != nil || len(b) < 4 {
-		return nil
-	}
-	return unsafe.Slice((*int32)(unsafe.Pointer(&b[0])), len(b)/4)
 }

@@ -1,10 +1,8 @@
 package logo
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // This file holds the pure-Go half of the shape route: a binary mark (one or
@@ -133,7 +131,7 @@ func (g *bitgrid) concavity() bitgrid {
 
 func convexHull(pts [][2]float64) [][2]float64 {
 	// pts come sorted by y then x in pairs; sort by x then y for the chain.
-	sortPoints(pts)
+	sortCells(pts)
 	cross := func(o, a, b [2]float64) float64 {
 		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
 	}
@@ -158,11 +156,23 @@ func convexHull(pts [][2]float64) [][2]float64 {
 	return h
 }
 
-// sortPoints sorts p by x, then y.
-func sortPoints(p [][2]float64) {
-	slices.SortFunc(p, func(a, b [2]float64) int {
-		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
-	})
+// sortCells sorts p, grid cells in order of y, by x then y: a stable
+// bucket sort by column (p's y order is kept within a column), which gives
+// what sorting by x, then y gives, without comparisons.
+func sortCells(p [][2]float64) {
+	var count [gridN + 1]int
+	for _, q := range p {
+		count[int(q[0])+1]++
+	}
+	for i := 1; i <= gridN; i++ {
+		count[i] += count[i-1]
+	}
+	tmp := make([][2]float64, len(p))
+	for _, q := range p {
+		tmp[count[int(q[0])]] = q
+		count[int(q[0])]++
+	}
+	copy(p, tmp)
 }
 
 // moments are the shape statistics of a binary mask, in its pixel frame.
@@ -277,13 +287,22 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 	if fine < 1 {
 		step := max(1, int(1/fine/3))
 		a0, a1, a2, a3 := A[0]/cellSize, A[1]/cellSize, A[2]/cellSize, A[3]/cellSize
+		// The column terms of the map, once per column instead of once a
+		// pixel (the same products, so the same cells).
+		nc := (m.w + step - 1) / step
+		cols := make([]float64, 2*nc)
+		for c := range nc {
+			dx := float64(c*step) + 0.5 - mo.cx
+			cols[2*c], cols[2*c+1] = a0*dx, a2*dx
+		}
 		for y := 0; y < m.h; y += step {
 			dy := float64(y) + 0.5 - mo.cy
+			ru, rv := a1*dy, a3*dy
 			row := m.pix[y*m.w : (y+1)*m.w]
-			for x := 0; x < m.w; x += step {
-				dx := float64(x) + 0.5 - mo.cx
-				u := a0*dx + a1*dy + half
-				v := a2*dx + a3*dy + half
+			for c := range nc {
+				x := c * step
+				u := cols[2*c] + ru + half
+				v := cols[2*c+1] + rv + half
 				if u < 0 || v < 0 || u >= gridN || v >= gridN {
 					continue
 				}
@@ -295,6 +314,14 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			}
 		}
 	}
+	return castCells(m, mo, A, &on, &tot)
+}
+
+// castCells makes the grid from the pixels sampled into each cell (on of
+// tot), reading the pixel under the centre of the cells none fell into.
+func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]uint16) bitgrid {
+	half := float64(gridN) / 2
+	det := A[0]*A[3] - A[1]*A[2]
 	// Inverse map for cells no pixel fell into.
 	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
 	var g bitgrid

@@ -522,4 +522,13 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	for _, r := range rows[:min(4, len(rows))] {
 		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
 	}
+	// What matchShapes kept for the regions over the box, and whether
+	// repeated drops them: a mark scoring above its midpoint can still
+	// lose its region to another reference or be taken for texture.
+	for _, m := range matchShapes(cands, d.refs.Load().flat, d.cfg) {
+		if v := boxIoU(scaleRect(m.cand.box, 1/scale), gt); v >= 0.5 {
+			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f conf=%.3f repeated=%v\n", v, m.ref.logoID, m.score, m.second, conf, repeated(m.cand, cands, d.cfg))
+		}
+	}
 }

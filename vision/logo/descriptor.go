@@ -37,6 +37,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 		c.CoarseMin, c.ShapeMid, c.ShapeWidth, c.MinInliers, gridN, refMaxSide, gridExtent, angleStep, maxAngle)
 	fmt.Fprintf(h, "|%v|%v|%v|%d|%d", alignedSpread, anisoRefEcc, anisoCandEcc, featMaxSide, nullRegions)
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
+	fmt.Fprintf(h, "|%v", anisoLogEcc)
 	return h.Sum64()
 }
 

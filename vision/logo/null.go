@@ -119,7 +119,7 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 	best := 0.0
 	for _, c := range null {
 		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		if math.Abs(cEcc-p.logEcc) > cfg.MaxLogEcc {
+		if below, above := cfg.eccWindow(p); cEcc < p.logEcc-below || cEcc > p.logEcc+above {
 			continue
 		}
 		best = math.Max(best, scoreRef(c, p, cfg, floor))

@@ -102,17 +102,11 @@ func (s *Server) listingEvidence(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	l, p, ok := s.visibleListing(c)
+	if !ok {
+		return
+	}
 	ctx := c.Request.Context()
-	l, err := s.Listings.Listing(ctx, c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p := who(c)
-	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(listingBrands(l), p.mayBrand) {
-		fail(c, notFound("listing"))
-		return
-	}
 	now := time.Now().UTC()
 	if _, err := ev.Custody.AppendCustody(ctx, l.ID, evidence.Event{Type: evidence.EventExported, At: now,
 		Actor: "api key " + p.Key.ID, Details: map[string]string{

@@ -37,14 +37,8 @@ func (s *Server) listingImage(c *gin.Context) {
 		fail(c, badData("index must be a non-negative integer", err))
 		return
 	}
-	l, err := s.Listings.Listing(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p := who(c)
-	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(listingBrands(l), p.mayBrand) {
-		fail(c, notFound("listing"))
+	l, _, ok := s.visibleListing(c)
+	if !ok {
 		return
 	}
 	if l.Analysis == nil {

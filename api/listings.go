@@ -196,17 +196,35 @@ func listingBrands(l models.Listing) []string {
 	return ids
 }
 
-// getListing handles GET /v1/listings/{id}. A rights holder sees only the
-// listings where one of its brands was found.
-func (s *Server) getListing(c *gin.Context) {
+// mayListing reports whether the caller may see listing l: a rights holder
+// only where one of its brands was found.
+func (p principal) mayListing(l models.Listing) bool {
+	return p.Key.Role != models.RoleRightsHolder || slices.ContainsFunc(listingBrands(l), p.mayBrand)
+}
+
+// visibleListing loads the listing the route's id names, for the caller. A
+// listing the caller may not see is answered as not found, so that its
+// existence is not disclosed; either failure is written to c, and ok is
+// false.
+func (s *Server) visibleListing(c *gin.Context) (l models.Listing, p principal, ok bool) {
 	l, err := s.Listings.Listing(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		fail(c, err)
-		return
+		return l, p, false
 	}
-	p := who(c)
-	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(listingBrands(l), p.mayBrand) {
+	p = who(c)
+	if !p.mayListing(l) {
 		fail(c, notFound("listing"))
+		return l, p, false
+	}
+	return l, p, true
+}
+
+// getListing handles GET /v1/listings/{id}. A rights holder sees only the
+// listings where one of its brands was found.
+func (s *Server) getListing(c *gin.Context) {
+	l, _, ok := s.visibleListing(c)
+	if !ok {
 		return
 	}
 	c.JSON(http.StatusOK, l)

@@ -64,18 +64,12 @@ func (s *Server) reviewListing(c *gin.Context) {
 		fail(c, badData("brand_id is too long", nil))
 		return
 	}
+	l, p, ok := s.visibleListing(c)
+	if !ok {
+		return
+	}
 	ctx := c.Request.Context()
-	l, err := s.Listings.Listing(ctx, c.Param("id"))
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	p := who(c)
 	found := listingBrands(l)
-	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(found, p.mayBrand) {
-		fail(c, notFound("listing"))
-		return
-	}
 	if l.Analysis == nil {
 		fail(c, &Error{Status: http.StatusConflict, Type: typeConflict, Message: "the listing is not analysed yet"})
 		return
@@ -98,7 +92,7 @@ func (s *Server) reviewListing(c *gin.Context) {
 		"decision": string(r.Decision), "note": r.Note, "brand_ids": strings.Join(brands, ","),
 		"key_name": p.Key.Name, "role": string(p.Key.Role), "request_id": requestID(c),
 	}}
-	l, err = s.Reviews.ReviewListing(ctx, l.ID, r, e)
+	l, err := s.Reviews.ReviewListing(ctx, l.ID, r, e)
 	if errors.Is(err, redisq.ErrNotAnalysed) {
 		err = &Error{Status: http.StatusConflict, Type: typeConflict, Message: "the listing is not analysed yet", Cause: err}
 	}

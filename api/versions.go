@@ -32,9 +32,7 @@ func (s *Server) listingVersions(c *gin.Context) {
 		return
 	}
 	p := who(c)
-	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(items, func(l models.Listing) bool {
-		return slices.ContainsFunc(listingBrands(l), p.mayBrand)
-	}) {
+	if p.Key.Role == models.RoleRightsHolder && !slices.ContainsFunc(items, p.mayListing) {
 		fail(c, notFound("listing"))
 		return
 	}

@@ -16,6 +16,7 @@ import (
 
 	"counterlens/cmd/internal/demo"
 	"counterlens/ingest/evidence"
+	"counterlens/ingest/evidence/evidencetest"
 	"counterlens/models"
 )
 
@@ -23,17 +24,8 @@ import (
 // "evidence" bucket and points COUNTERLENS_BLOB_URL at it.
 func s3Bucket(t *testing.T) *s3mem.Backend {
 	t.Helper()
-	backend := s3mem.New()
-	if err := backend.CreateBucket("evidence"); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
-	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("COUNTERLENS_BLOB_URL", "s3://evidence?endpoint="+srv.URL+"&region=us-east-1&use_path_style=true&disable_https=true")
+	url, backend := evidencetest.S3(t)
+	t.Setenv("COUNTERLENS_BLOB_URL", url)
 	return backend
 }
 

@@ -5,14 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"counterlens/ingest/evidence/evidencetest"
 )
 
 // s3Store starts an in-process S3-compatible server (gofakes3, in memory)
@@ -21,17 +21,8 @@ import (
 // store's back.
 func s3Store(t testing.TB) (*Blobs, *s3mem.Backend) {
 	t.Helper()
-	backend := s3mem.New()
-	if err := backend.CreateBucket("evidence"); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
-	t.Cleanup(srv.Close)
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	b, err := OpenBlobs(context.Background(), "s3://evidence?endpoint="+srv.URL+"&region=us-east-1&use_path_style=true&disable_https=true")
+	url, backend := evidencetest.S3(t)
+	b, err := OpenBlobs(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/font/opentype"
 
+	"counterlens/internal/synth"
 	"counterlens/models"
 	"counterlens/vision/text"
 )
@@ -196,12 +197,12 @@ func makeSamples(b *testing.B, seed uint64, photos []image.Image, names []string
 		if band.Size() != box {
 			b.Fatalf("#%d: banner %v cut by the photo's edge (want %v)", i, band, box)
 		}
-		var out image.Image = img
 		desc := fmt.Sprintf("#%d %s %.0fpx dark=%v at=%v font=%d", i, names[i%len(photos)], bn.Size, bn.Dark, bn.At, fi)
 		if rng.IntN(3) == 0 {
-			out = blur(out)
+			img = synth.Blur(img)
 			desc += " blur"
 		}
+		var out image.Image = img
 		if rng.IntN(3) == 0 {
 			out = noise(out, rng)
 			desc += " noise"
@@ -376,16 +377,6 @@ func scaleMax(img image.Image, side int) image.Image {
 	return dst
 }
 
-// blur softens img by scaling it down by half and back up.
-func blur(img image.Image) image.Image {
-	bd := img.Bounds()
-	small := image.NewRGBA(image.Rect(0, 0, bd.Dx()*2/3, bd.Dy()*2/3))
-	xdraw.BiLinear.Scale(small, small.Bounds(), img, bd, xdraw.Src, nil)
-	out := image.NewRGBA(bd)
-	xdraw.BiLinear.Scale(out, bd, small, small.Bounds(), xdraw.Src, nil)
-	return out
-}
-
 func noise(img image.Image, rng *rand.Rand) image.Image {
 	bd := img.Bounds()
 	out := image.NewRGBA(bd)
@@ -401,11 +392,11 @@ func noise(img image.Image, rng *rand.Rand) image.Image {
 }
 
 func jpegAt(b *testing.B, img image.Image, q int) image.Image {
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+	raw, err := synth.EncodeJPEG(img, q)
+	if err != nil {
 		b.Fatal(err)
 	}
-	out, err := jpeg.Decode(&buf)
+	out, err := jpeg.Decode(bytes.NewReader(raw))
 	if err != nil {
 		b.Fatal(err)
 	}

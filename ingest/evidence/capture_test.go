@@ -84,13 +84,7 @@ func TestCapturesOfPagesAndPicturesGoIntoTheBundle(t *testing.T) {
 		t.Fatalf("linked pages %+v, want only /search", pages)
 	}
 	var custody []Event
-	add := func(e Event) {
-		var prev *Event
-		if len(custody) > 0 {
-			prev = &custody[len(custody)-1]
-		}
-		custody = append(custody, Chain(prev, e))
-	}
+	add := func(e Event) { custody = appendChained(custody, e) }
 	add(PageEvent(pages[0], "counterlens crawler"))
 	add(Event{Type: EventCaptured, Actor: "worker", Details: map[string]string{"url": img.URL, "sha256": img.SHA256}})
 
@@ -214,13 +208,7 @@ func TestDeletionIsNamedAndMustBeLogged(t *testing.T) {
 	ctx := context.Background()
 	l := models.Listing{ID: "l1", Evidence: []models.Evidence{img}}
 	var custody []Event
-	add := func(e Event) {
-		var prev *Event
-		if len(custody) > 0 {
-			prev = &custody[len(custody)-1]
-		}
-		custody = append(custody, Chain(prev, e))
-	}
+	add := func(e Event) { custody = appendChained(custody, e) }
 	add(Event{Type: EventCaptured, Details: map[string]string{"sha256": img.SHA256}})
 	add(PageEvent(caps[0], "crawler"))
 	if got := CapturedSums([]string{img.SHA256}, custody); len(got) != 2 {

@@ -80,12 +80,17 @@ func TestRemovalEventsAreChainedShownAndProtected(t *testing.T) {
 // chained returns events as a custody chain, in order.
 func chained(events ...Event) []Event {
 	out := make([]Event, 0, len(events))
-	for i, e := range events {
-		var prev *Event
-		if i > 0 {
-			prev = &out[i-1]
-		}
-		out = append(out, Chain(prev, e))
+	for _, e := range events {
+		out = appendChained(out, e)
 	}
 	return out
+}
+
+// appendChained appends e to custody, chained to its last event.
+func appendChained(custody []Event, e Event) []Event {
+	var prev *Event
+	if len(custody) > 0 {
+		prev = &custody[len(custody)-1]
+	}
+	return append(custody, Chain(prev, e))
 }

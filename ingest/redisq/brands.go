@@ -33,12 +33,7 @@ func (s *Store) CreateBrand(ctx context.Context, b models.Brand) (models.Brand, 
 	}
 	b.ID = NewID()
 	b.CreatedAt = time.Now().UTC()
-	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, keyBrands, b.ID, mustJSON(b))
-		p.Incr(ctx, keyRefVer)
-		return nil
-	})
-	return b, wrap(err)
+	return b, s.putRef(ctx, keyBrands, b.ID, b)
 }
 
 // UpdateBrand replaces a brand's policy.
@@ -46,12 +41,7 @@ func (s *Store) UpdateBrand(ctx context.Context, b models.Brand) error {
 	if _, err := s.Brand(ctx, b.ID); err != nil {
 		return err
 	}
-	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, keyBrands, b.ID, mustJSON(b))
-		p.Incr(ctx, keyRefVer)
-		return nil
-	})
-	return wrap(err)
+	return s.putRef(ctx, keyBrands, b.ID, b)
 }
 
 // Brand returns one brand.

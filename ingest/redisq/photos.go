@@ -32,12 +32,7 @@ func (s *Store) AddPhoto(ctx context.Context, p models.Photo) (models.Photo, err
 	}
 	p.ID = NewID()
 	p.CreatedAt = time.Now().UTC()
-	_, err = s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
-		tx.HSet(ctx, keyPhotos, p.ID, mustJSON(p))
-		tx.Incr(ctx, keyRefVer)
-		return nil
-	})
-	return p, wrap(err)
+	return p, s.putRef(ctx, keyPhotos, p.ID, p)
 }
 
 // OfficialPhotos returns every official photo of every brand, oldest first.
@@ -50,6 +45,18 @@ func (s *Store) OfficialPhotos(ctx context.Context) ([]models.Photo, error) {
 // DeletePhoto removes an official photo.
 func (s *Store) DeletePhoto(ctx context.Context, id string) error {
 	return s.deleteRef(ctx, id, nil, keyPhotos)
+}
+
+// putRef stores v as id in the reference-set hash key and bumps the
+// reference version in the same transaction, so that every worker reloads
+// the set.
+func (s *Store) putRef(ctx context.Context, key, id string, v any) error {
+	_, err := s.rdb.TxPipelined(ctx, func(tx redis.Pipeliner) error {
+		tx.HSet(ctx, key, id, mustJSON(v))
+		tx.Incr(ctx, keyRefVer)
+		return nil
+	})
+	return wrap(err)
 }
 
 // deleteRef removes id from the reference-set hashes keys (the first one

@@ -440,34 +440,18 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		// A region may carry several matches (see regionRefs): it is
-		// verified, and checked for texture, once.
-		edges := map[*candidate]float64{}
-		tiles := map[*candidate]bool{}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
 			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
-			// Verification, per region with a match worth reporting only.
-			edge, ok := edges[m.cand]
-			if !ok {
-				t0 := time.Now()
-				edge = edgeRatio(m.cand, g, col)
-				d.verified.Add(1)
-				d.verifyTime.Add(int64(time.Since(t0)))
-				edges[m.cand] = edge
-			}
+			// Verification, per match worth reporting only.
+			t0 := time.Now()
+			edge := edgeRatio(m.cand, g, col)
+			d.verified.Add(1)
+			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
-			if conf < d.cfg.MinConfidence {
-				continue
-			}
-			tile, ok := tiles[m.cand]
-			if !ok {
-				tile = repeated(m.cand, cands, d.cfg)
-				tiles[m.cand] = tile
-			}
-			if tile {
+			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
 			found = append(found, Detection{
@@ -568,74 +552,16 @@ func boxOverlap(a, b image.Rectangle) float64 {
 	return ia / float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()-int(ia))
 }
 
-// shapeMatch is one of the best references for a candidate region, and the
-// best score any reference of another brand reached on it.
+// shapeMatch is the best reference for one candidate region, and the best
+// score any reference of another brand reached on it.
 type shapeMatch struct {
 	cand          *candidate
 	ref           *prepared
 	score, second float64
 }
 
-// regionRefs is how many references, of distinct brands, matchShapes keeps
-// per region. The best-scoring one is not always the one to report: a
-// generic fill mark (a ring, a badge) can fit a region a little better
-// than the registered mark printed there while its own calibrated midpoint
-// puts it far from reporting. Keeping the runners-up lets the confidence,
-// verification and suppression decide, at the cost of a few more
-// confidence computations per region (the scoring itself is unchanged).
-const regionRefs = 3
-
-// rankedRef is a reference and its score on one region.
-type rankedRef struct {
-	ref   *prepared
-	score float64
-}
-
-// regionTop holds a region's best references, one per brand, best first,
-// and rest, the best score of a brand pushed out of them.
-type regionTop struct {
-	top  [regionRefs]rankedRef
-	n    int
-	rest float64
-}
-
-// add offers r with score s.
-func (t *regionTop) add(r *prepared, s float64) {
-	if s <= 0 {
-		return
-	}
-	for i := range t.n {
-		if t.top[i].ref.brandID == r.brandID {
-			if s <= t.top[i].score {
-				return
-			}
-			copy(t.top[i:t.n-1], t.top[i+1:t.n])
-			t.n--
-			break
-		}
-	}
-	if t.n == regionRefs {
-		last := t.top[t.n-1].score
-		if s <= last {
-			t.rest = math.Max(t.rest, s)
-			return
-		}
-		t.rest = math.Max(t.rest, last)
-		t.n--
-	}
-	i := t.n
-	for i > 0 && t.top[i-1].score < s {
-		t.top[i] = t.top[i-1]
-		i--
-	}
-	t.top[i] = rankedRef{r, s}
-	t.n++
-}
-
 // matchShapes scores every candidate against the flat references and keeps,
-// per candidate, the best regionRefs references (of distinct brands) whose
-// refined score is worth reporting, each with the best score of another
-// brand on that candidate.
+// per candidate, the best reference whose refined score is worth reporting.
 // A candidate is compared with the references whose eccentricity is within
 // MaxLogEcc of its own, in the order of refs (sorted by eccentricity).
 //
@@ -649,13 +575,12 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	type slot struct {
 		ecc  float64
-		cand *candidate
-		top  regionTop
+		best shapeMatch
 	}
 	slots := make([]slot, len(cands))
 	byEcc := make([]*slot, len(cands))
 	for i, c := range cands {
-		slots[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), cand: c}
+		slots[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), best: shapeMatch{cand: c}}
 		byEcc[i] = &slots[i]
 	}
 	sort.Slice(byEcc, func(i, j int) bool { return byEcc[i].ecc < byEcc[j].ecc })
@@ -667,23 +592,23 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 			if r.logEcc < sl.ecc-above {
 				break
 			}
-			sl.top.add(r, scoreRef(sl.cand, r, cfg, floor))
+			s := scoreRef(sl.best.cand, r, cfg, floor)
+			best := &sl.best
+			switch {
+			case s > best.score:
+				if best.ref != nil && best.ref.brandID != r.brandID {
+					best.second = best.score
+				}
+				best.ref, best.score = r, s
+			case s > best.second && best.ref != nil && best.ref.brandID != r.brandID:
+				best.second = s
+			}
 		}
 	}
 	var out []shapeMatch
 	for _, sl := range slots {
-		t := &sl.top
-		for i := range t.n {
-			if t.top[i].score < floor {
-				break
-			}
-			second := t.rest
-			for j := range t.n {
-				if j != i {
-					second = math.Max(second, t.top[j].score)
-				}
-			}
-			out = append(out, shapeMatch{cand: sl.cand, ref: t.top[i].ref, score: t.top[i].score, second: second})
+		if sl.best.ref != nil && sl.best.score >= floor {
+			out = append(out, sl.best)
 		}
 	}
 	return out

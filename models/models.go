@@ -104,6 +104,15 @@ const (
 	// text search for its name misses it (leetspeak, look-alike letters,
 	// letters spelt out one by one); Source says whose text, Value how.
 	SignalDisguisedBrand SignalType = "disguised_brand"
+
+	// SignalConfirmedPhoto: a picture is the same photo (bytes, or
+	// perceptual hash) as one an officer confirmed as a counterfeit offer
+	// of BrandID; Value names the confirmed listing.
+	SignalConfirmedPhoto SignalType = "confirmed_photo"
+
+	// SignalSellerConfirmed: an officer confirmed other listings of the
+	// same seller account as counterfeit offers; Value says how many.
+	SignalSellerConfirmed SignalType = "seller_confirmed"
 )
 
 // ReuseCrossSeller is the Kind of an image_reuse signal for a photo that

@@ -67,6 +67,7 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 	}
 	p.analyzer = &pipeline.Analyzer{Vision: reusingVision(p.engine, p.store, cfg.Vision, log), Weights: score.DefaultWeights(), Region: cfg.Region, Photos: p.store}
 	p.analyzer.Negatives = p.store
+	p.analyzer.Feedback = p.store
 	pages := &pageLinker{Store: p.store, custody: p.store, actor: "counterlens crawler " + version}
 	p.crawler = &crawl.Crawler{Cfg: cfg.Crawl, Store: pages, Connect: pages.crawl(connectors(p.fetcher, cfg.Connect)),
 		Gone: gone(p.fetcher), Log: log.With("component", "crawl")}
@@ -114,7 +115,7 @@ func serve(ctx context.Context, args []string, _, stderr io.Writer) int {
 		Crawler: p.crawler, Analyzer: p.analyzer, Health: p.store, Registry: reg,
 		Log: p.log.With("component", "api"), Connectors: connectorTypes(), Blobs: blobs,
 	}
-	srv.Reviews = p.store
+	srv.Reviews = &pipeline.Reviews{Store: p.store, Analyzer: p.analyzer, Max: p.cfg.Network.MaxRescore, Log: p.log.With("component", "review")}
 	srv.Webhooks = p.store
 	srv.Networks = p.store
 	srv.Limiter, srv.Audit, srv.Photos = p.store, p.store, p.store

@@ -43,14 +43,16 @@ func hasBrand(l models.Listing, brandID string) bool {
 		slices.ContainsFunc(l.Analysis.Signals, func(s models.Signal) bool { return s.BrandID == brandID })
 }
 
-// TestDismissedFindingDoesNotComeBack: the worker finds Puma's mark in a
-// photo; an officer dismisses it; the same photo submitted again in
-// another listing (at another URL) gives no Puma finding and no Puma
-// suspicion, through the real worker, vision engine and Redis.
-func TestDismissedFindingDoesNotComeBack(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads OpenCV and tesseract")
-	}
+// pumaMarket is a running stack with Puma and its demo logo registered,
+// and a market serving the demo Puma bag photo at every URL.
+type pumaMarket struct {
+	st    stack
+	brand models.Brand
+	url   string
+}
+
+func newPumaMarket(t *testing.T) pumaMarket {
+	t.Helper()
 	st := startStack(t, 1)
 	photo, err := os.ReadFile(filepath.Join(demoData, "media", "puma-bag-replica.jpg"))
 	if err != nil {
@@ -60,7 +62,7 @@ func TestDismissedFindingDoesNotComeBack(t *testing.T) {
 		w.Header().Set("Content-Type", "image/jpeg")
 		_, _ = w.Write(photo)
 	}))
-	defer market.Close()
+	t.Cleanup(market.Close)
 
 	var brand models.Brand
 	if code := call(t, http.MethodPost, st.api+"/v1/brands", "application/json", strings.NewReader(`{"name":"Puma"}`), &brand); code != 201 {
@@ -78,40 +80,104 @@ func TestDismissedFindingDoesNotComeBack(t *testing.T) {
 	if code := call(t, http.MethodPost, st.api+"/v1/brands/"+brand.ID+"/logos", w.FormDataContentType(), &buf, nil); code != 201 {
 		t.Fatalf("upload logo: %d", code)
 	}
-	submit := func(ext string) models.Listing {
-		t.Helper()
-		body := fmt.Sprintf(`{"platform":"shop","external_id":%q,"title":"bags in stock","image_urls":[%q]}`, ext, market.URL+"/"+ext+".jpg")
-		var sub struct {
-			ListingID string `json:"listing_id"`
-		}
-		if code := call(t, http.MethodPost, st.api+"/v1/listings", "application/json", strings.NewReader(body), &sub); code != 202 {
-			t.Fatalf("submit: %d", code)
-		}
-		return waitAnalysed(t, st.api, sub.ListingID)
-	}
+	return pumaMarket{st: st, brand: brand, url: market.URL}
+}
 
-	first := submit("1")
-	if !hasBrand(first, brand.ID) {
+// submit submits a listing of seller showing the bag photo (at a URL of
+// its own) and waits for the worker to analyse it.
+func (m pumaMarket) submit(t *testing.T, ext, seller string) models.Listing {
+	t.Helper()
+	body := fmt.Sprintf(`{"platform":"shop","external_id":%q,"seller":%q,"title":"bags in stock","image_urls":[%q]}`,
+		ext, seller, m.url+"/"+ext+".jpg")
+	var sub struct {
+		ListingID string `json:"listing_id"`
+	}
+	if code := call(t, http.MethodPost, m.st.api+"/v1/listings", "application/json", strings.NewReader(body), &sub); code != 202 {
+		t.Fatalf("submit: %d", code)
+	}
+	return waitAnalysed(t, m.st.api, sub.ListingID)
+}
+
+func (m pumaMarket) review(t *testing.T, id, decision string) {
+	t.Helper()
+	if code := call(t, http.MethodPost, m.st.api+"/v1/listings/"+id+"/review", "application/json",
+		strings.NewReader(`{"decision":"`+decision+`","note":"checked"}`), nil); code != 200 {
+		t.Fatalf("%s: %d", decision, code)
+	}
+}
+
+// TestDismissedFindingDoesNotComeBack: the worker finds Puma's mark in a
+// photo; an officer dismisses it; the same photo submitted again in
+// another listing (at another URL) gives no Puma finding and no Puma
+// suspicion, through the real worker, vision engine and Redis.
+func TestDismissedFindingDoesNotComeBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads OpenCV and tesseract")
+	}
+	m := newPumaMarket(t)
+	first := m.submit(t, "1", "")
+	if !hasBrand(first, m.brand.ID) {
 		t.Fatalf("the worker did not find Puma in its own demo photo: %+v", first.Analysis.Signals)
 	}
-	if code := call(t, http.MethodPost, st.api+"/v1/listings/"+first.ID+"/review", "application/json",
-		strings.NewReader(`{"decision":"dismiss","note":"shop's own photo"}`), nil); code != 200 {
-		t.Fatalf("dismiss: %d", code)
-	}
-	second := submit("2")
+	m.review(t, first.ID, "dismiss")
+	second := m.submit(t, "2", "")
 	if second.ID == first.ID {
 		t.Fatal("the second submission reused the first listing")
 	}
-	if hasBrand(second, brand.ID) {
+	if hasBrand(second, m.brand.ID) {
 		t.Errorf("the dismissed Puma finding came back on the same photo: %+v", second.Analysis.Signals)
 	}
 	var page struct {
 		Items []models.Suspicion `json:"items"`
 	}
-	call(t, http.MethodGet, st.api+"/v1/suspicions?status=all&brand_id="+brand.ID, "", nil, &page)
+	call(t, http.MethodGet, m.st.api+"/v1/suspicions?status=all&brand_id="+m.brand.ID, "", nil, &page)
 	for _, s := range page.Items {
 		if s.ListingID == second.ID {
 			t.Errorf("listing 2 is a Puma suspicion: %+v", s)
 		}
 	}
+}
+
+func signalTypes(l models.Listing) []models.SignalType {
+	var out []models.SignalType
+	for _, s := range l.Analysis.Signals {
+		out = append(out, s.Type)
+	}
+	return out
+}
+
+// TestConfirmedListingRaisesLaterScores: an officer confirms a listing of
+// seller bagshop through the API; a listing of bagshop submitted
+// earlier is scored again at once (seller_confirmed), and one submitted
+// afterwards with the same photo, analysed by the worker, carries
+// confirmed_photo and seller_confirmed and scores above the earlier one
+// did before the review. Another seller's listing with the photo carries
+// confirmed_photo only.
+func TestConfirmedListingRaisesLaterScores(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads OpenCV and tesseract")
+	}
+	m := newPumaMarket(t)
+	confirmed := m.submit(t, "1", "bagshop")
+	earlier := m.submit(t, "2", "bagshop")
+	before := earlier.Analysis.Score
+	m.review(t, confirmed.ID, "confirm")
+
+	var rescored models.Listing
+	call(t, http.MethodGet, m.st.api+"/v1/listings/"+earlier.ID, "", nil, &rescored)
+	if !slices.Contains(signalTypes(rescored), models.SignalSellerConfirmed) || rescored.Analysis.Score <= before {
+		t.Errorf("the seller's earlier listing after the review: %.4f (was %.4f), %v", rescored.Analysis.Score, before, signalTypes(rescored))
+	}
+	later := m.submit(t, "3", "BagShop")
+	got := signalTypes(later)
+	if !slices.Contains(got, models.SignalConfirmedPhoto) || !slices.Contains(got, models.SignalSellerConfirmed) || later.Analysis.Score <= before {
+		t.Errorf("the seller's later listing: %.4f (the earlier one scored %.4f before the review), %v", later.Analysis.Score, before, got)
+	}
+	other := m.submit(t, "4", "someone-else")
+	got = signalTypes(other)
+	if !slices.Contains(got, models.SignalConfirmedPhoto) || slices.Contains(got, models.SignalSellerConfirmed) {
+		t.Errorf("another seller's listing with the photo: %v", got)
+	}
+	t.Logf("seller's listing %.4f before the review, %.4f after; a later one %.4f; another seller's %.4f",
+		before, rescored.Analysis.Score, later.Analysis.Score, other.Analysis.Score)
 }

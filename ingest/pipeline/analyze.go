@@ -37,6 +37,9 @@ type Analyzer struct {
 	// Photos, when set, gives the brands' official product photos; a
 	// listing picture copying one is an image_reuse signal.
 	Photos PhotoSource
+	// Feedback, when set, gives officers' confirmations: a picture that is
+	// a confirmed photo, a seller with confirmed listings.
+	Feedback Feedback
 
 	photos atomic.Pointer[photoSet]
 }
@@ -82,6 +85,11 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 		rep.Signals = nil
 		an.Images = append(an.Images, rep)
 	}
+	fb, err := a.feedbackSignals(ctx, refs, l, an.Images)
+	if err != nil {
+		return an, err
+	}
+	an.Signals = append(an.Signals, fb...)
 	if an.Signals, err = a.dropDismissed(ctx, an.Images, an.Signals); err != nil {
 		return an, err
 	}
@@ -199,7 +207,8 @@ func showsBrand(s models.Signal) bool {
 func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {
 	best := map[string]float64{}
 	for _, s := range signals {
-		if showsBrand(s) {
+		// A confirmed photo names the brand it was confirmed for.
+		if showsBrand(s) || s.Type == models.SignalConfirmedPhoto {
 			best[s.BrandID] = max(best[s.BrandID], s.Confidence)
 		}
 	}

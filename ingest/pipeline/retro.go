@@ -194,13 +194,13 @@ func hasLogo(sigs []models.Signal, brandID string, image int) bool {
 
 // addPictureSignals adds signals found later in a listing's pictures and
 // derives its listing-level signals, brands and score again; the network's
-// signals stay as they are.
+// signals and the seller's confirmed listings stay as they are.
 func (a *Analyzer) addPictureSignals(refs *vision.Refs, l *models.Listing, add []models.Signal) {
 	an := l.Analysis
 	var pictures, nets []models.Signal
 	for _, s := range an.Signals {
 		switch {
-		case network.IsNetworkSignal(s):
+		case network.IsNetworkSignal(s), s.Type == models.SignalSellerConfirmed:
 			nets = append(nets, s)
 		case s.ImageIndex != nil:
 			pictures = append(pictures, s)

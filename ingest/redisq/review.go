@@ -60,8 +60,15 @@ func imageByIndex(an *models.Analysis, i int) (models.ImageReport, bool) {
 // brand of r.BrandIDs was found into that brand's negative bank (and drops
 // the listing's examples of it), a confirmation keeps those photos as the
 // brand's positive examples (and takes them out of its negative bank).
+// The reviewer feedback the scores read changes with it: a confirmation
+// files those photos as confirmed and the listing among its seller's
+// confirmed ones, a dismissal takes both back (see feedback.go).
 func (s *Store) ReviewListing(ctx context.Context, listingID string, r models.Review, e evidence.Event) (models.Listing, error) {
 	cust, rev := keyCustody(listingID), keyReview(listingID)
+	confirmed, err := s.HamIndex(ctx, confirmedIndexName, confirmedIndexBands)
+	if err != nil {
+		return models.Listing{}, err
+	}
 	var out models.Listing
 	txf := func(tx *redis.Tx) error {
 		l, err := getJSON[models.Listing](ctx, tx, keyListing(listingID))
@@ -85,8 +92,13 @@ func (s *Store) ReviewListing(ctx context.Context, listingID string, r models.Re
 			prev = &p
 		}
 		sealed := evidence.Chain(prev, e)
+		feedback, err := s.prepareFeedback(ctx, tx, confirmed, l, r)
+		if err != nil {
+			return err
+		}
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, rev, mustJSON(r), 0)
+			feedback(p)
 			p.RPush(ctx, cust, mustJSON(sealed))
 			for _, b := range r.BrandIDs {
 				for i, boxes := range brandImages(l.Analysis, b) {

@@ -43,6 +43,12 @@ type Weights struct {
 	// SellerNetwork is the weight of the seller_network signal: the seller
 	// is linked to other sellers by shared contacts, accounts or photos.
 	SellerNetwork float64
+	// ConfirmedPhoto is the weight of the confirmed_photo signal: the
+	// picture is a photo an officer confirmed as a counterfeit offer.
+	ConfirmedPhoto float64
+	// SellerConfirmed is the weight of the seller_confirmed signal: an
+	// officer confirmed other listings of the seller as counterfeit offers.
+	SellerConfirmed float64
 	// Other is the weight of signal types the model does not know yet.
 	Other float64
 	// AuthorizedSeller multiplies the score of an authorised seller's listing.
@@ -77,12 +83,15 @@ func DefaultWeights() Weights {
 		ImageReuse:       0.40,
 		CrossSellerReuse: 0.15,
 		SellerNetwork:    0.20,
+		ConfirmedPhoto:   0.90,
+		SellerConfirmed:  0.60,
 		Other:            0.20,
 		AuthorizedSeller: 0.15,
 		NoBrand:          0.85,
 		TextOnly:         0.99,
 		PerType: map[models.SignalType]int{models.SignalRiskTerm: 2, models.SignalContact: 2,
-			models.SignalPriceBelowFloor: 1, models.SignalDisguisedBrand: 1},
+			models.SignalPriceBelowFloor: 1, models.SignalDisguisedBrand: 1,
+			models.SignalConfirmedPhoto: 1, models.SignalSellerConfirmed: 1},
 	}
 }
 
@@ -111,6 +120,10 @@ func (w Weights) of(s models.Signal) float64 {
 		return w.ImageReuse
 	case models.SignalSellerNetwork:
 		return w.SellerNetwork
+	case models.SignalConfirmedPhoto:
+		return w.ConfirmedPhoto
+	case models.SignalSellerConfirmed:
+		return w.SellerConfirmed
 	case models.SignalAuthorizedSeller:
 		return 0
 	}

@@ -213,13 +213,15 @@ func Pictured(signals []models.Signal) bool {
 }
 
 // sighting reports whether s finds a registered brand in the listing: its
-// mark, its name in a picture or the text, or its official photo.
+// mark, its name in a picture or the text, its official photo, or a photo an
+// officer confirmed as a counterfeit of it.
 func sighting(s models.Signal) bool {
 	if s.BrandID == "" {
 		return false
 	}
 	switch s.Type {
-	case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand:
+	case models.SignalLogo, models.SignalImageTextBrand, models.SignalListingTextBrand,
+		models.SignalConfirmedPhoto: // an officer saw the brand on this very photo
 		return true
 	case models.SignalImageReuse:
 		return s.Kind == models.ReuseOfficialPhoto

@@ -115,3 +115,15 @@ func wordsText(ws []models.Word) string {
 	}
 	return strings.Join(s, " ")
 }
+
+func TestWordShaped(t *testing.T) {
+	tests := map[string]bool{
+		"ADIDAS": true, "AD1DAS": true, "Paty": true, "Fälschung": true,
+		"oe": false, "wie": false, "¢°¢@": false, "95°42)": false, "eAaia@iine": false, "KX,": false,
+	}
+	for in, want := range tests {
+		if got := wordShaped(in); got != want {
+			t.Errorf("wordShaped(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

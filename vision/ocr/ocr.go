@@ -207,8 +207,8 @@ func (p *Pool) acquire(ctx context.Context) (*gosseract.Client, error) {
 // border. When tesseract drops a word-shaped reading as unsure, the line
 // is read again a quarter larger: its reading of a word is not stable
 // across scales ("AD1DAS" at 3 % at one size, 87 % at the next), so a
-// second size is a second opinion on the same ink. When the reading is
-// still unsure, the other polarity is read too. The best reading is kept.
+// second size is a second opinion on the same ink, taken when it is sure.
+// When no reading is sure, the other polarity is read too. The best reading is kept.
 // Boxes come back in g's pixels.
 func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, light bool) ([]models.Word, error) {
 	roi := g.Region(r)
@@ -229,13 +229,16 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 	}
 	keep(ws, score)
 	if dropped {
-		var sure2 bool
-		ws, score, sure2, _, err = p.readScaled(c, roi, s*rereadScale, light)
+		// a second opinion counts only when it is sure: on textures the
+		// larger size reads junk just above the confidence floor
+		ws2, score2, sure2, _, err := p.readScaled(c, roi, s*rereadScale, light)
 		if err != nil {
 			return nil, err
 		}
-		keep(ws, score)
-		sure = sure || sure2
+		if sure2 {
+			keep(ws2, score2)
+			sure = true
+		}
 	}
 	if !sure {
 		// the polarity read from the line's margin is right far more

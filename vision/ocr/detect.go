@@ -95,19 +95,18 @@ func findWords(src gocv.Mat, minH int) []region {
 	}
 	// Drop long straight edges (a banner's outline, shelves, frames) so
 	// that the closing below does not weld letters to them.
-	for _, k := range []image.Point{{lineLen, 1}, {1, lineLen}} {
-		ker := gocv.GetStructuringElement(gocv.MorphRect, k)
-		long := gocv.NewMat()
-		gocv.MorphologyEx(bw, &long, gocv.MorphOpen, ker)
-		gocv.Subtract(bw, long, &bw)
-		long.Close()
-		ker.Close()
+	pix := bw.ToBytes()
+	dropLongRuns(pix, bw.Cols(), bw.Rows(), lineLen)
+	short, err := gocv.NewMatFromBytes(bw.Rows(), bw.Cols(), gocv.MatTypeCV8U, pix)
+	if err != nil {
+		return nil
 	}
+	defer short.Close()
 	closed := gocv.NewMat()
 	defer closed.Close()
 	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
 	defer kw.Close()
-	gocv.MorphologyEx(bw, &closed, gocv.MorphClose, kw)
+	gocv.MorphologyEx(short, &closed, gocv.MorphClose, kw)
 
 	contours := gocv.FindContours(closed, gocv.RetrievalList, gocv.ChainApproxSimple)
 	defer contours.Close()

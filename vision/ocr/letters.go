@@ -31,15 +31,22 @@ func findLetterLines(g, half gocv.Mat, minH int) []region {
 		} else {
 			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 15, 12)
 		}
-		for _, r := range letterRows(bin, max(4, minH/2), maxH) {
-			r = image.Rect(int(float64(r.Min.X)*fx), int(float64(r.Min.Y)*fy),
-				int(float64(r.Max.X)*fx+0.5), int(float64(r.Max.Y)*fy+0.5))
-			if s, l, lr := letterScore(g, r); s > 0 {
-				rg := region{r: lr, score: s}
-				if l {
-					rg.light = s
+		for _, row := range letterRows(bin, max(4, minH/2), maxH) {
+			// a row that does not read as letters on a plain ground may
+			// have taken in a blob of the photo beside its banner: its
+			// pieces between unusually wide gaps are tried on their own
+			for _, bs := range append([][]blob{row}, splitRow(row)...) {
+				r := blobsBox(bs)
+				r = image.Rect(int(float64(r.Min.X)*fx), int(float64(r.Min.Y)*fy),
+					int(float64(r.Max.X)*fx+0.5), int(float64(r.Max.Y)*fy+0.5))
+				if s, l, lr := letterScore(g, r); s > 0 {
+					rg := region{r: lr, score: s}
+					if l {
+						rg.light = s
+					}
+					out = append(out, rg)
+					break
 				}
-				out = append(out, rg)
 			}
 		}
 	}
@@ -48,9 +55,60 @@ func findLetterLines(g, half gocv.Mat, minH int) []region {
 
 type blob struct{ x, y, w, h int }
 
-// letterRows returns the boxes of rows of at least three letter-sized
-// components of bin.
-func letterRows(bin gocv.Mat, minH, maxH int) []image.Rectangle {
+func (b blob) rect() image.Rectangle { return image.Rect(b.x, b.y, b.x+b.w, b.y+b.h) }
+
+func blobsBox(bs []blob) image.Rectangle {
+	var r image.Rectangle
+	for _, b := range bs {
+		r = r.Union(b.rect())
+	}
+	return r
+}
+
+// splitRow cuts a row of blobs (left to right) at its gaps wider than
+// twice the row's median gap and than half the letters' median height,
+// and returns the pieces of at least three blobs, or nothing when there
+// is no such gap. Letters within a word are set at even spacing; a blob
+// of the photo just outside a banner sits across the banner's margin
+// from the first letter (orange.jpg's "N1KE" at 16 px on dev).
+func splitRow(bs []blob) [][]blob {
+	if len(bs) < 4 {
+		return nil
+	}
+	gaps := make([]int, len(bs)-1)
+	hs := make([]int, len(bs))
+	for i, b := range bs {
+		hs[i] = b.h
+		if i > 0 {
+			gaps[i-1] = b.x - (bs[i-1].x + bs[i-1].w)
+		}
+	}
+	sg, sh := slices.Clone(gaps), slices.Clone(hs)
+	slices.Sort(sg)
+	slices.Sort(sh)
+	wide := max(2*max(1, sg[len(sg)/2]), sh[len(sh)/2]/2)
+	var out [][]blob
+	start := 0
+	for i, g := range gaps {
+		if g > wide {
+			if i+1-start >= 3 {
+				out = append(out, bs[start:i+1])
+			}
+			start = i + 1
+		}
+	}
+	if start == 0 {
+		return nil
+	}
+	if len(bs)-start >= 3 {
+		out = append(out, bs[start:])
+	}
+	return out
+}
+
+// letterRows returns the rows of at least three letter-sized components
+// of bin, each left to right.
+func letterRows(bin gocv.Mat, minH, maxH int) [][]blob {
 	cs, _ := components(bin, false)
 	W, H := bin.Cols(), bin.Rows()
 	var bs []blob
@@ -98,24 +156,23 @@ func letterRows(bin gocv.Mat, minH, maxH int) []image.Rectangle {
 			parent[find(best)] = find(i)
 		}
 	}
-	rows := map[int]image.Rectangle{}
-	count := map[int]int{}
-	for i, b := range bs {
+	rows := map[int][]blob{}
+	for i, b := range bs { // bs is sorted by x, and so is each row
 		r := find(i)
-		rows[r] = rows[r].Union(image.Rect(b.x, b.y, b.x+b.w, b.y+b.h))
-		count[r]++
+		rows[r] = append(rows[r], b)
 	}
-	var out []image.Rectangle
-	for r, box := range rows {
-		if count[r] >= 3 {
-			out = append(out, box)
+	var out [][]blob
+	for _, row := range rows {
+		if len(row) >= 3 {
+			out = append(out, row)
 		}
 	}
-	slices.SortFunc(out, func(a, b image.Rectangle) int {
-		if a.Min.Y != b.Min.Y {
-			return a.Min.Y - b.Min.Y
+	slices.SortFunc(out, func(a, b []blob) int {
+		ra, rb := blobsBox(a), blobsBox(b)
+		if ra.Min.Y != rb.Min.Y {
+			return ra.Min.Y - rb.Min.Y
 		}
-		return a.Min.X - b.Min.X
+		return ra.Min.X - rb.Min.X
 	})
 	return out
 }

@@ -38,6 +38,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%v|%v|%v|%d|%d", alignedSpread, anisoRefEcc, anisoCandEcc, featMaxSide, nullRegions)
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
+	fmt.Fprintf(h, "|fine%d", fineN)
 	return h.Sum64()
 }
 
@@ -112,6 +113,7 @@ func encodePrepared(p *prepared, version uint64) []byte {
 		}
 		w.bytes(f.desc)
 	}
+	w.fine(p.fine)
 	_ = fw.Close()
 	return out.Bytes()
 }
@@ -196,6 +198,7 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 		}
 		p.feat = f
 	}
+	p.fine = r.fine()
 	if r.err != nil {
 		return nil, fmt.Errorf("%w: truncated: %v", ErrStaleDescriptor, r.err)
 	}

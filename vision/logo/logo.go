@@ -84,6 +84,8 @@ type Detection struct {
 	radial float64
 	// edge is the region's edge ratio (see edgeRatio).
 	edge float64
+	// fine is the fine verification's fit (see fineMatch).
+	fine fineFit
 }
 
 // Method names.
@@ -172,41 +174,59 @@ type Config struct {
 	// outline, a threshold cut through shading does not. EdgeWidth 0
 	// turns the check off.
 	EdgeMid, EdgeWidth float64
+	// FineStrayMax and FineStrayWidth verify a shape match on the fine
+	// raster (see fine.go): its confidence is multiplied by
+	// sigmoid((FineStrayMax-stray)/FineStrayWidth), where stray is the
+	// share of an outline lying more than fineFar fine cells from the
+	// other one. It applies to regions whose longer side is at least
+	// FineSide working pixels (under that, a fine cell is under a pixel
+	// and blur alone strays). FineStrayWidth 0 turns the check off.
+	FineStrayMax, FineStrayWidth float64
+	FineSide                     int
+	// RivalFine counts a rival brand against a match's margin only when
+	// it fits the region on the fine raster about as well (see
+	// rivalScore). TextLine drops regions under FineSide that are a piece
+	// of a row of glyphs (see inTextLine). Both off by default: not yet
+	// measured on the full benchmark (docs/benchmarks.md, session 4).
+	RivalFine, TextLine bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
 func DefaultConfig() Config {
 	return Config{
-		MaxSide:       1000,
-		LevelStep:     24,
-		MinSide:       30,
-		MinArea:       40,
-		GroupGap:      0.35,
-		MinPartArea:   8,
-		MaxParts:      3000,
-		MaxPartRatio:  4,
-		MaxLogEcc:     0.7,
-		HashMaxDist:   14,
-		MaxRadial:     1.0,
-		CoarseMin:     0.6,
-		ShapeMid:      0.72,
-		ShapeWidth:    0.015,
-		SmallMidBoost: 0.045,
-		SmallSide:     70,
-		MarginMid:     0.12,
-		MarginWidth:   0.02,
-		RepeatMax:     2,
-		NullMargin:    0.06,
-		MinDistinct:   0.06,
-		RatioTest:     0.75,
-		MinInliers:    12,
-		MinConfidence: 0.5,
-		MaxDetections: 20,
-		ColourSide:    500,
-		ColourTols:    []int{32},
-		SplitTwoTone:  true,
-		EdgeMid:       4,
-		EdgeWidth:     0.25,
+		MaxSide:        1000,
+		LevelStep:      24,
+		MinSide:        30,
+		MinArea:        40,
+		GroupGap:       0.35,
+		MinPartArea:    8,
+		MaxParts:       3000,
+		MaxPartRatio:   4,
+		MaxLogEcc:      0.7,
+		HashMaxDist:    14,
+		MaxRadial:      1.0,
+		CoarseMin:      0.6,
+		ShapeMid:       0.72,
+		ShapeWidth:     0.015,
+		SmallMidBoost:  0.045,
+		SmallSide:      70,
+		MarginMid:      0.12,
+		MarginWidth:    0.02,
+		RepeatMax:      2,
+		NullMargin:     0.06,
+		MinDistinct:    0.06,
+		RatioTest:      0.75,
+		MinInliers:     12,
+		MinConfidence:  0.5,
+		MaxDetections:  20,
+		ColourSide:     500,
+		ColourTols:     []int{32},
+		SplitTwoTone:   true,
+		EdgeMid:        4,
+		EdgeWidth:      0.25,
+		FineStrayMax:   0.3,
+		FineStrayWidth: 0, // off: see docs/benchmarks.md, session 4
+		FineSide:       120,
 	}
 }
 
@@ -260,6 +280,8 @@ func (c Config) Validate() error {
 		return bad("ColourTols", c.ColourTols)
 	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
+	case c.FineStrayWidth < 0 || c.FineStrayMax <= 0 || c.FineStrayMax > 1 || c.FineSide < 0:
+		return bad("FineStrayMax/FineStrayWidth/FineSide", [3]float64{c.FineStrayMax, c.FineStrayWidth, float64(c.FineSide)})
 	}
 	for _, t := range c.ColourTols {
 		if t < 1 || t > 3*255 {
@@ -290,6 +312,8 @@ type Detector struct {
 	// verified counts the shape matches verified (see verify.go) and
 	// verifyTime the nanoseconds that took, for the benchmark.
 	verified, verifyTime atomic.Int64
+	// fineChecked and fineTime count the fine verifications (see fine.go).
+	fineChecked, fineTime atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -441,7 +465,10 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			return nil, err
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
-			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			L := max(m.cand.box.Dx(), m.cand.box.Dy())
+			// The score against the reference's own midpoint first; the
+			// margin over other brands comes last (see rivalScore).
+			conf := d.cfg.shapeConfidence(m.score, 0, m.ref.nullMax, L)
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
@@ -451,13 +478,29 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
-			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
+			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) || (d.cfg.TextLine && L < d.cfg.FineSide && inTextLine(m.cand, cands)) {
+				continue
+			}
+			second := m.second
+			fine := fineFit{iou: -1}
+			if d.cfg.FineStrayWidth > 0 || d.cfg.RivalFine {
+				t0 = time.Now()
+				fine = fineMatch(m.cand, m.ref)
+				conf *= d.cfg.fineFactor(fine, L)
+				if d.cfg.RivalFine && conf >= d.cfg.MinConfidence && conf*d.cfg.marginFactor(m.score, second) < d.cfg.MinConfidence {
+					second, _ = rivalScore(m.cand, m.ref, m.score, fine, set.flat, d.cfg)
+				}
+				d.fineChecked.Add(1)
+				d.fineTime.Add(int64(time.Since(t0)))
+			}
+			conf *= d.cfg.marginFactor(m.score, second)
+			if conf < d.cfg.MinConfidence {
 				continue
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
-				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge,
+				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: second, nullMax: m.ref.nullMax,
+				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, fine: fine,
 			})
 		}
 	}
@@ -510,7 +553,13 @@ func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score-mid)/c.ShapeWidth) * sigmoid((score-second-c.MarginMid)/c.MarginWidth)
+	return sigmoid((score-mid)/c.ShapeWidth) * c.marginFactor(score, second)
+}
+
+// marginFactor is the second factor of a shape confidence: how clearly the
+// region fits its reference better than the best other brand (second).
+func (c Config) marginFactor(score, second float64) float64 {
+	return sigmoid((score - second - c.MarginMid) / c.MarginWidth)
 }
 
 // repeated reports whether c is one tile of a texture: at least

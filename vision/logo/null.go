@@ -118,8 +118,7 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 	floor := cfg.ShapeMid - 0.1
 	best := 0.0
 	for _, c := range null {
-		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		if below, above := cfg.eccWindow(p); cEcc < p.logEcc-below || cEcc > p.logEcc+above {
+		if !cfg.inEccWindow(p, math.Log(math.Max(c.mo.ecc, 1e-3))) {
 			continue
 		}
 		best = math.Max(best, scoreRef(c, p, cfg, floor))

@@ -44,6 +44,8 @@ type prepared struct {
 	nullMax float64
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64
+	// fine is the mask on the fine verification raster (see fine.go).
+	fine *fineRef
 	// feature route (textured references)
 	feat *refFeatures
 }
@@ -140,6 +142,8 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 	}
+	fr := fineRefOf(src, mo, p.aniso)
+	p.fine = &fr
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])
 	p.rings = envelopeOf(p.views[:])

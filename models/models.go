@@ -99,6 +99,11 @@ const (
 	// SignalSellerNetwork: the listing's seller is linked (shared contact,
 	// photo or account) to other sellers; Value says how many.
 	SignalSellerNetwork SignalType = "seller_network"
+
+	// SignalDisguisedBrand: the text spells a registered brand so that a
+	// text search for its name misses it (leetspeak, look-alike letters,
+	// letters spelt out one by one); Source says whose text, Value how.
+	SignalDisguisedBrand SignalType = "disguised_brand"
 )
 
 // ReuseCrossSeller is the Kind of an image_reuse signal for a photo that

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -16,13 +18,22 @@ import (
 
 // A Hamming index of 64-bit hashes in Redis, by multi-index hashing (see
 // vision/phash's [phash.Layout]): each hash is cut into bands and filed in
-// one set per (band, band value); a lookup unions the few sets whose band
-// values lie within the per-band radius of the query's and verifies the full
-// distance. Keys, under cl:hix:<name>:
+// one bucket per (band, band value); a lookup reads the few buckets whose
+// band values lie within the per-band radii of the query's (one MGET) and
+// verifies the full distance in Go. A bucket is one string of entries
+// (8-byte big-endian hash, 1-byte id length, id), so a lookup costs Redis
+// one key per bucket and a copy, not one set member per candidate. Keys,
+// under cl:hix:<name>:
 //
-//	cl:hix:<name>:<band>:<value hex>  set   8-byte big-endian hash + id
-//	cl:hix:<name>:ids                 hash  id -> its hashes, 8 bytes each
-//	cl:hix:<name>:layout              str   band count, fixed at first use
+//	cl:hix:<name>:p<band>:<value hex>  str   entries of the hashes with that band value
+//	cl:hix:<name>:ids                  hash  id -> its hashes, 8 bytes each
+//	cl:hix:<name>:layout               str   band count, fixed at first use
+//	cl:hix:<name>:format               str   "2" once the buckets above hold every id
+//
+// Format 1 (before the format key) kept each bucket as a set at
+// cl:hix:<name>:<band>:<value hex>; opening such an index refiles every id
+// from the ids hash into string buckets and deletes the sets (see
+// [HamIndex.migrate]).
 
 // ErrIndexLayout is returned when an index is opened with another band count
 // than it was built with, or looked up with an unusable radius.
@@ -56,25 +67,37 @@ const LogoIndexBands = 4
 // filed in by AddLogo and DeleteLogo.
 const logoIndexName = "logo"
 
+// hamFormat is the bucket format this code reads and writes.
+const hamFormat = "2"
+
+// maxHamID is the longest id an index files (its length takes one byte).
+const maxHamID = 255
+
 // HamIndex opens (creating on first write) the index called name, whose
-// hashes are cut into the given number of bands (1, 2, 4, 8 or 16).
+// hashes are cut into the given number of bands (1, 2, 4, 8 or 16). An
+// index in an earlier format is migrated first.
 func (s *Store) HamIndex(ctx context.Context, name string, bands int) (*HamIndex, error) {
 	l, err := phash.NewLayout(bands)
 	if err != nil {
 		return nil, err
 	}
 	x := &HamIndex{rdb: s.rdb, name: name, layout: l}
-	ok, err := s.rdb.SetNX(ctx, x.key("layout"), bands, 0).Result()
-	if err != nil {
+	var layout, format *redis.StringCmd
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SetNX(ctx, x.key("layout"), bands, 0)
+		layout = p.Get(ctx, x.key("layout"))
+		format = p.Get(ctx, x.key("format"))
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, wrap(err)
 	}
-	if !ok {
-		got, err := s.rdb.Get(ctx, x.key("layout")).Int()
-		if err != nil {
-			return nil, wrap(err)
-		}
-		if got != bands {
-			return nil, fmt.Errorf("%w: %s has %d bands, not %d", ErrIndexLayout, name, got, bands)
+	if got, err := layout.Int(); err != nil || got != bands {
+		return nil, fmt.Errorf("%w: %s has %q bands, not %d", ErrIndexLayout, name, layout.Val(), bands)
+	}
+	if format.Val() != hamFormat {
+		if err := x.migrate(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return x, nil
@@ -89,11 +112,13 @@ func (s *Store) LogoIndex(ctx context.Context) (*HamIndex, error) {
 func (x *HamIndex) key(part string) string { return prefix + "hix:" + x.name + ":" + part }
 
 func (x *HamIndex) bucket(band int, v uint64) string {
-	return x.key(strconv.Itoa(band) + ":" + strconv.FormatUint(v, 16))
+	return x.key("p" + strconv.Itoa(band) + ":" + strconv.FormatUint(v, 16))
 }
 
-func member(h uint64, id string) string {
-	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(id)), h)
+// hamEntry is h and id as a bucket holds them.
+func hamEntry(h uint64, id string) string {
+	b := binary.BigEndian.AppendUint64(make([]byte, 0, 9+len(id)), h)
+	b = append(b, byte(len(id)))
 	return string(append(b, id...))
 }
 
@@ -113,17 +138,57 @@ func unpackHashes(b []byte) []uint64 {
 	return hs
 }
 
-// queue adds to p the commands that replace id's hashes old by hashes.
+// editBuckets adds ("+") or removes ("-") one entry per bucket: KEYS[i] is
+// a bucket, ARGV[2i-1] the operation and ARGV[2i] the entry. Adding an entry
+// already there and removing one that is not are no-ops, so a refile is
+// harmless. It runs inside the writers' MULTI with the ids hash, as EVAL
+// (not EVALSHA) so that no NOSCRIPT can fail half a transaction.
+const editBuckets = `
+local function find(s, e)
+  local at = 1
+  while true do
+    local i = string.find(s, e, at, true)
+    if not i then return nil end
+    -- only a match on an entry boundary counts
+    local pos = 1
+    while pos < i do pos = pos + 9 + string.byte(s, pos + 8) end
+    if pos == i then return i end
+    at = i + 1
+  end
+end
+for i, k in ipairs(KEYS) do
+  local op, e = ARGV[2 * i - 1], ARGV[2 * i]
+  local s = redis.call('GET', k) or ''
+  local at = find(s, e)
+  if op == '+' and not at then
+    redis.call('APPEND', k, e)
+  elseif op == '-' and at then
+    s = string.sub(s, 1, at - 1) .. string.sub(s, at + #e)
+    if s == '' then redis.call('DEL', k) else redis.call('SET', k, s) end
+  end
+end
+return #KEYS`
+
+// queue adds to p the commands that replace id's hashes old by hashes. The
+// id must be 1 to maxHamID bytes long (see [HamIndex.Put]).
 func (x *HamIndex) queue(ctx context.Context, p redis.Pipeliner, id string, old, hashes []uint64) {
-	for _, h := range old {
-		for i := range x.layout.Bands() {
-			p.SRem(ctx, x.bucket(i, x.layout.Band(h, i)), member(h, id))
+	var keys []string
+	var args []any
+	edit := func(hs, except []uint64, op string) {
+		for _, h := range hs {
+			if slices.Contains(except, h) {
+				continue
+			}
+			for i := range x.layout.Bands() {
+				keys = append(keys, x.bucket(i, x.layout.Band(h, i)))
+				args = append(args, op, hamEntry(h, id))
+			}
 		}
 	}
-	for _, h := range hashes {
-		for i := range x.layout.Bands() {
-			p.SAdd(ctx, x.bucket(i, x.layout.Band(h, i)), member(h, id))
-		}
+	edit(old, hashes, "-")
+	edit(hashes, old, "+")
+	if len(keys) > 0 {
+		p.Eval(ctx, editBuckets, keys, args...)
 	}
 	if len(hashes) == 0 {
 		p.HDel(ctx, x.key("ids"), id)
@@ -133,18 +198,30 @@ func (x *HamIndex) queue(ctx context.Context, p redis.Pipeliner, id string, old,
 }
 
 // Put files each entry's hashes under its id, replacing what the id had;
-// an entry without hashes removes its id. It is one optimistic transaction,
-// retried when another writer changed the index meanwhile.
+// an entry without hashes removes its id. Ids are 1 to 255 bytes long. It
+// is one optimistic transaction, retried when another writer changed the
+// index meanwhile.
 func (x *HamIndex) Put(ctx context.Context, entries ...HamEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
 	ids := make([]string, len(entries))
 	for i, e := range entries {
-		if e.ID == "" {
-			return errors.New("redisq: hamming index entry without id")
+		if e.ID == "" || len(e.ID) > maxHamID {
+			return fmt.Errorf("redisq: hamming index entry id of %d bytes (want 1 to %d)", len(e.ID), maxHamID)
 		}
 		ids[i] = e.ID
+	}
+	return x.refile(ctx, ids, func(i int, old []uint64) ([]uint64, []uint64) { return old, entries[i].Hashes })
+}
+
+// refile files, for each of ids, the hashes to instead of from, which next
+// returns given the id's current hashes, in one optimistic transaction on
+// the ids hash (every writer changes it, so WATCH sees every concurrent
+// write).
+func (x *HamIndex) refile(ctx context.Context, ids []string, next func(i int, old []uint64) (from, to []uint64)) error {
+	if len(ids) == 0 {
+		return nil
 	}
 	const attempts = 10
 	for range attempts {
@@ -154,12 +231,13 @@ func (x *HamIndex) Put(ctx context.Context, entries ...HamEntry) error {
 				return err
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				for i, e := range entries {
+				for i, id := range ids {
 					var old []uint64
 					if s, ok := olds[i].(string); ok {
 						old = unpackHashes([]byte(s))
 					}
-					x.queue(ctx, p, e.ID, old, e.Hashes)
+					from, to := next(i, old)
+					x.queue(ctx, p, id, from, to)
 				}
 				return nil
 			})
@@ -172,6 +250,57 @@ func (x *HamIndex) Put(ctx context.Context, entries ...HamEntry) error {
 	return fmt.Errorf("%w: hamming index %s: too much contention", ErrUnavailable, x.name)
 }
 
+// migrate brings an index of an earlier format (set buckets) to the
+// current one: it files every id's hashes from the ids hash into string
+// buckets (as a Put of the same hashes would, so writers running meanwhile
+// stay consistent), deletes the set buckets and records the format. Two
+// processes migrating at once do the same idempotent work.
+func (x *HamIndex) migrate(ctx context.Context) error {
+	var cursor uint64
+	for {
+		kv, next, err := x.rdb.HScan(ctx, x.key("ids"), cursor, "", 1000).Result()
+		if err != nil {
+			return wrap(err)
+		}
+		ids := make([]string, 0, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			ids = append(ids, kv[i])
+		}
+		// From nothing: every current hash is (re)added; adding is idempotent.
+		if err := x.refile(ctx, ids, func(_ int, old []uint64) ([]uint64, []uint64) { return nil, old }); err != nil {
+			return err
+		}
+		if cursor = next; cursor == 0 {
+			break
+		}
+	}
+	iter := x.rdb.Scan(ctx, 0, x.key("[0-9]*"), 1000).Iterator()
+	var stale []string
+	for iter.Next(ctx) {
+		if k := iter.Val(); isSetBucket(strings.TrimPrefix(k, x.key(""))) {
+			stale = append(stale, k)
+		}
+	}
+	if err := iter.Err(); err != nil {
+		return wrap(err)
+	}
+	for c := range slices.Chunk(stale, 1000) {
+		if err := x.rdb.Unlink(ctx, c...).Err(); err != nil {
+			return wrap(err)
+		}
+	}
+	return wrap(x.rdb.Set(ctx, x.key("format"), hamFormat, 0).Err())
+}
+
+// isSetBucket reports whether a key's part after cl:hix:<name>: names a
+// format-1 bucket ("<band>:<value hex>").
+func isSetBucket(part string) bool {
+	band, v, ok := strings.Cut(part, ":")
+	_, err1 := strconv.Atoi(band)
+	_, err2 := strconv.ParseUint(v, 16, 64)
+	return ok && err1 == nil && err2 == nil
+}
+
 // Lookup returns every filed hash within distance radius of h, nearest
 // first. A radius the layout cannot serve in bounded time (see
 // [phash.Layout.Probes]) is an error wrapping [ErrIndexLayout].
@@ -181,19 +310,29 @@ func (x *HamIndex) Lookup(ctx context.Context, h uint64, radius int) ([]HamMatch
 		return nil, fmt.Errorf("%w: %v", ErrIndexLayout, err)
 	}
 	keys := make([]string, 0, n)
-	x.layout.EachProbe(h, radius, func(band int, v uint64) { keys = append(keys, x.bucket(band, v)) })
-	ms, err := x.rdb.SUnion(ctx, keys...).Result()
+	bands := make([]int, 0, n)
+	x.layout.EachProbe(h, radius, func(band int, v uint64) {
+		keys = append(keys, x.bucket(band, v))
+		bands = append(bands, band)
+	})
+	vals, err := x.rdb.MGet(ctx, keys...).Result()
 	if err != nil {
 		return nil, wrap(err)
 	}
 	var out []HamMatch
-	for _, m := range ms {
-		if len(m) < 8 {
-			continue
-		}
-		fh := binary.BigEndian.Uint64([]byte(m[:8]))
-		if d := bits.OnesCount64(fh ^ h); d <= radius {
-			out = append(out, HamMatch{ID: m[8:], Hash: fh, Distance: d})
+	for i, v := range vals {
+		s, _ := v.(string)
+		for len(s) >= 9 {
+			fh, n := binary.BigEndian.Uint64([]byte(s[:8])), 9+int(s[8])
+			if n > len(s) {
+				break
+			}
+			// A hash within radius sits in a bucket of several bands: take it
+			// from the first only.
+			if d := bits.OnesCount64(fh ^ h); d <= radius && x.layout.FirstBand(h, fh, radius, bands[i]) {
+				out = append(out, HamMatch{ID: s[9:n], Hash: fh, Distance: d})
+			}
+			s = s[n:]
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	"counterlens/models"
@@ -49,6 +51,7 @@ func matchKeys(ms []HamMatch) []string {
 // returns exactly what a linear scan returns, for several layouts and radii,
 // also after ids are replaced and removed.
 func TestHamIndexMatchesLinearScan(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := newStore(t)
 	for _, bands := range []int{2, 4, 8} {
@@ -67,13 +70,24 @@ func TestHamIndexMatchesLinearScan(t *testing.T) {
 			for i := range 600 {
 				id := fmt.Sprintf("id%03d", i)
 				hs := []uint64{nearHash(rng, centres[rng.IntN(len(centres))], rng.IntN(14))}
-				if rng.IntN(4) == 0 {
+				switch rng.IntN(8) {
+				case 0, 1:
 					hs = append(hs, rng.Uint64())
+				case 2: // the same hash as another id
+					if i > 0 {
+						hs[0] = entries[rng.IntN(i)].Hashes[0]
+					}
+				case 3: // ids of every length up to the longest
+					id += strings.Repeat("x", rng.IntN(maxHamID-len(id)+1))
 				}
 				filed[id] = hs
 				entries = append(entries, HamEntry{ID: id, Hashes: hs})
 			}
 			if err := ix.Put(ctx, entries...); err != nil {
+				t.Fatal(err)
+			}
+			// Filing the same again changes nothing.
+			if err := ix.Put(ctx, entries[:50]...); err != nil {
 				t.Fatal(err)
 			}
 			check := func(stage string) {
@@ -83,7 +97,7 @@ func TestHamIndexMatchesLinearScan(t *testing.T) {
 					if q%10 == 0 {
 						h = rng.Uint64()
 					}
-					for _, r := range []int{0, 1, 3, 5, 8, 11} {
+					for r := range 16 {
 						if _, err := ix.layout.Probes(r); err != nil {
 							continue
 						}
@@ -106,8 +120,8 @@ func TestHamIndexMatchesLinearScan(t *testing.T) {
 			check("filed")
 			// Replace a third, remove a tenth.
 			var changes []HamEntry
-			for i := range 600 {
-				id := fmt.Sprintf("id%03d", i)
+			for i, e := range entries {
+				id := e.ID
 				switch {
 				case i%10 == 0:
 					delete(filed, id)
@@ -149,6 +163,9 @@ func TestHamIndexLayoutAndRadiusLimits(t *testing.T) {
 	if err := ix.Put(ctx, HamEntry{Hashes: []uint64{1}}); err == nil {
 		t.Error("an entry without id was accepted")
 	}
+	if err := ix.Put(ctx, HamEntry{ID: strings.Repeat("x", maxHamID+1), Hashes: []uint64{1}}); err == nil {
+		t.Error("an id longer than an entry holds was accepted")
+	}
 }
 
 // TestLogosAreIndexedByPerceptualHash: AddLogo files the logo's pHash,
@@ -186,5 +203,100 @@ func TestLogosAreIndexedByPerceptualHash(t *testing.T) {
 	}
 	if near, _ := s.LogosNear(ctx, h, 8); len(near) != 0 {
 		t.Fatalf("deleted logo still indexed: %+v", near)
+	}
+}
+
+// TestHamIndexEntryBoundaries: an id that holds the bytes of another id's
+// bucket entry does not make the index take one for the other when filing
+// or removing.
+func TestHamIndexEntryBoundaries(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	ix, err := s.HamIndex(ctx, "edge", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h = 0x0102_0304_0506_0708
+	tricky := "a" + hamEntry(h, "b")
+	if err := ix.Put(ctx, HamEntry{ID: tricky, Hashes: []uint64{h}}); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		put  HamEntry
+		want []string
+	}{
+		{HamEntry{ID: "b", Hashes: []uint64{h}}, []string{tricky, "b"}},
+		{HamEntry{ID: "b"}, []string{tricky}},
+		{HamEntry{ID: "b", Hashes: []uint64{h}}, []string{tricky, "b"}},
+		{HamEntry{ID: tricky}, []string{"b"}},
+	}
+	for i, st := range steps {
+		if err := ix.Put(ctx, st.put); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := ix.Lookup(ctx, h, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range ms {
+			got = append(got, m.ID)
+		}
+		slices.Sort(got)
+		slices.Sort(st.want)
+		if !slices.Equal(got, st.want) {
+			t.Fatalf("step %d: found %q, want %q", i, got, st.want)
+		}
+	}
+}
+
+// TestHamIndexMigratesSetBuckets: an index written in format 1 (one set
+// per bucket, no format key) is refiled from its ids hash when opened, and
+// its set buckets are deleted.
+func TestHamIndexMigratesSetBuckets(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t)
+	l, _ := phash.NewLayout(4)
+	old := &HamIndex{rdb: s.rdb, name: "old", layout: l}
+	rng := rand.New(rand.NewPCG(3, 4))
+	filed := map[string][]uint64{}
+	centre := rng.Uint64()
+	for i := range 300 {
+		id := fmt.Sprintf("logo%d", i)
+		hs := []uint64{nearHash(rng, centre, rng.IntN(16))}
+		filed[id] = hs
+		// Format 1, as hamindex.go wrote it: member = 8-byte hash + id.
+		for b := range 4 {
+			v := l.Band(hs[0], b)
+			s.rdb.SAdd(ctx, old.key(strconv.Itoa(b)+":"+strconv.FormatUint(v, 16)), string(packHashes(hs))+id)
+		}
+		s.rdb.HSet(ctx, old.key("ids"), id, packHashes(hs))
+	}
+	s.rdb.Set(ctx, old.key("layout"), 4, 0)
+	ix, err := s.HamIndex(ctx, "old", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.rdb.Get(ctx, ix.key("format")).Result(); f != hamFormat {
+		t.Fatalf("format = %q after opening", f)
+	}
+	if sets, _ := s.rdb.Keys(ctx, ix.key("[0-9]*")).Result(); len(sets) != 0 {
+		t.Fatalf("%d set buckets left, e.g. %s", len(sets), sets[0])
+	}
+	delete(filed, "logo7")
+	if err := ix.Put(ctx, HamEntry{ID: "logo7"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		q := nearHash(rng, centre, rng.IntN(8))
+		for _, r := range []int{3, 7, 11} {
+			got, err := ix.Lookup(ctx, q, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := linear(filed, q, r); !slices.Equal(matchKeys(got), want) {
+				t.Fatalf("radius %d: got %v, linear scan %v", r, matchKeys(got), want)
+			}
+		}
 	}
 }

@@ -32,7 +32,11 @@ type Weights struct {
 	Contact          float64
 	PriceBelowFloor  float64
 	PictureOnly      float64
-	ImageReuse       float64
+	// DisguisedBrand is the weight of a brand name spelt so that a text
+	// search misses it ("RED BUL1", "S A M S U N G"): hiding the brand
+	// from the platform's search is what counterfeit sellers do.
+	DisguisedBrand float64
+	ImageReuse     float64
 	// CrossSellerReuse is the weight of an image_reuse signal of kind
 	// cross_seller: the same photo shown by several distinct sellers.
 	CrossSellerReuse float64
@@ -63,21 +67,22 @@ type Weights struct {
 func DefaultWeights() Weights {
 	return Weights{
 		Logo:             0.40,
-		ImageTextBrand:   0.85,
-		ListingTextBrand: 0.75,
+		ImageTextBrand:   0.45,
+		ListingTextBrand: 0.35,
 		RiskTerm:         0.95,
 		Contact:          0.95,
-		PriceBelowFloor:  0.60,
-		PictureOnly:      0.85,
+		PriceBelowFloor:  0.55,
+		PictureOnly:      0.75,
+		DisguisedBrand:   0.80,
 		ImageReuse:       0.40,
-		CrossSellerReuse: 0.25,
-		SellerNetwork:    0.30,
+		CrossSellerReuse: 0.15,
+		SellerNetwork:    0.20,
 		Other:            0.20,
 		AuthorizedSeller: 0.15,
-		NoBrand:          0.90,
+		NoBrand:          0.85,
 		TextOnly:         0.99,
 		PerType: map[models.SignalType]int{models.SignalRiskTerm: 2, models.SignalContact: 2,
-			models.SignalPriceBelowFloor: 1},
+			models.SignalPriceBelowFloor: 1, models.SignalDisguisedBrand: 1},
 	}
 }
 
@@ -97,6 +102,8 @@ func (w Weights) of(s models.Signal) float64 {
 		return w.PriceBelowFloor
 	case models.SignalPictureOnly:
 		return w.PictureOnly
+	case models.SignalDisguisedBrand:
+		return w.DisguisedBrand
 	case models.SignalImageReuse:
 		if s.Kind == models.ReuseCrossSeller {
 			return w.CrossSellerReuse

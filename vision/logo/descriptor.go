@@ -39,6 +39,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
 	fmt.Fprintf(h, "|fine%d", fineN)
+	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
 	return h.Sum64()
 }
 
@@ -102,6 +103,11 @@ func encodePrepared(p *prepared, version uint64) []byte {
 	if p.aniso {
 		w.view(&p.aligned[0])
 		w.view(&p.aligned[1])
+		w.u64(uint64(len(p.tapered)))
+		for i := range p.tapered {
+			w.view(&p.tapered[i][0])
+			w.view(&p.tapered[i][1])
+		}
 	}
 	w.flag(p.feat != nil)
 	if f := p.feat; f != nil {
@@ -177,6 +183,14 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 	if p.aniso = r.flag(); p.aniso {
 		r.view(&p.aligned[0])
 		r.view(&p.aligned[1])
+		if n := r.u64(); n != uint64(len(taperGrid)) {
+			return nil, fmt.Errorf("%w: %d tapered views, want %d", ErrStaleDescriptor, n, len(taperGrid))
+		}
+		p.tapered = make([][2]shapeView, len(taperGrid))
+		for i := range p.tapered {
+			r.view(&p.tapered[i][0])
+			r.view(&p.tapered[i][1])
+		}
 	}
 	if r.flag() {
 		f := &refFeatures{w: int(r.u64()), h: int(r.u64())}

@@ -695,20 +695,27 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if math.Abs(th) > maxAngle+angleStep {
 			return 0
 		}
-		v := &r.aligned[0]
+		flip := 0
 		if math.Abs(diff-th) > 90 {
-			v = &r.aligned[1]
+			flip = 1
 		}
-		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || maskTolerantF(c.aligned, v) < cfg.CoarseMin {
-			return 0
+		best := alignedScore(c, &r.aligned[flip], cfg, floor)
+		// Perspective: the tapered view the region overlaps best, if any
+		// clears the coarse gate (see taper.go).
+		bi, bs := -1, cfg.CoarseMin
+		for i := range r.tapered {
+			v := &r.tapered[i][flip]
+			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
+				continue
+			}
+			if s := maskTolerantF(c.aligned, v); s > bs {
+				bi, bs = i, s
+			}
 		}
-		if shapeScore(c.aligned, v) < floor-refineSlack {
-			return 0
+		if bi >= 0 {
+			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor)-taperCost)
 		}
-		if c.alignedShifts == nil {
-			c.alignedShifts = shiftViews(c.aligned)
-		}
-		return bestShift(c.alignedShifts, v)
+		return best
 	}
 	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
 		return 0
@@ -748,6 +755,21 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		best = math.Max(best, bestShift(shifts, &r.views[i]))
 	}
 	return best
+}
+
+// alignedScore is the refined score of c's aligned view against the
+// reference's aligned view v, or 0 when the gates rule the pair out.
+func alignedScore(c *candidate, v *shapeView, cfg Config, floor float64) float64 {
+	if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || maskTolerantF(c.aligned, v) < cfg.CoarseMin {
+		return 0
+	}
+	if shapeScore(c.aligned, v) < floor-refineSlack {
+		return 0
+	}
+	if c.alignedShifts == nil {
+		c.alignedShifts = shiftViews(c.aligned)
+	}
+	return bestShift(c.alignedShifts, v)
 }
 
 // similarArea is the free first gate: in the normalised frame a mark and

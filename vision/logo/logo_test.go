@@ -54,16 +54,13 @@ var markCases = []markCase{
 }
 
 // knownWeak lists cases the detector is known to miss, with the reason; they
-// are skipped (and reported) rather than hidden from the table. Long thin
-// wordmarks under perspective drift by more than a raster cell at their
-// ends, which an affine frame cannot absorb.
+// are skipped (and reported) rather than hidden from the table. Thin
+// wordmarks at 120 px under perspective and rotation still drift by more
+// than a raster cell at their ends; the tapered views (taper.go) brought
+// back the others of this list.
 var knownWeak = map[string]string{
-	"samsung/dark-on-white/120px/-15deg/q75":       "thin wordmark under perspective",
-	"samsung/white-on-navy/200px/+20deg/blur/q60":  "thin wordmark under perspective",
-	"sony/dark-on-white/120px/-15deg/q75":          "thin wordmark under perspective",
-	"sony/white-on-navy/200px/+20deg/blur/q60":     "thin wordmark under perspective",
-	"cocacola/white-on-navy/200px/+20deg/blur/q60": "blurred script, light on dark",
-	"sony/red-on-yellow/70px/+5deg/q50":            "thin wordmark at 70 px, q50",
+	"samsung/dark-on-white/120px/-15deg/q75": "thin wordmark under perspective",
+	"sony/dark-on-white/120px/-15deg/q75":    "thin wordmark under perspective",
 }
 
 // TestFindsRegisteredMarks composites every registered mark into real

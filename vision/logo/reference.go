@@ -38,6 +38,9 @@ type prepared struct {
 	// their whitened principal frame, aligned[1] being turned by 180°.
 	aniso   bool
 	aligned [2]shapeView
+	// tapered are the aligned views under the projective warps of
+	// taperGrid, for aniso references (see taper.go).
+	tapered [][2]shapeView
 	aspect  float64 // trimmed mask width/height, for the box
 	logEcc  float64
 	// nullMax is its best score on the null corpus (see nullFS).
@@ -141,6 +144,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	if p.aniso {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
+		p.tapered = taperedViews(src, mo)
 	}
 	fr := fineRefOf(src, mo, p.aniso)
 	p.fine = &fr

@@ -8,10 +8,13 @@ import (
 
 // Multi-index hashing (Norouzi, Punjani, Fleet, "Fast search in Hamming space
 // with multi-index hashing", CVPR 2012): a 64-bit hash is split into m bands.
-// Two hashes within distance r of each other agree within floor(r/m) bits on
-// at least one band (pigeonhole), so a lookup only reads the buckets of the
-// band values within that small radius of the query's, then verifies the full
-// distance. The layout is shared by the in-process [Index] and the Redis
+// Two hashes within distance r = s*m + a (0 <= a < m) of each other agree
+// within s bits on one of the first a+1 bands or within s-1 bits on one of
+// the others (pigeonhole: otherwise they differ in at least
+// (a+1)(s+1) + (m-a-1)s = r+1 bits), so a lookup only reads the buckets of
+// the band values within those small radii of the query's, then verifies the
+// full distance. The tighter radius on the last bands reads 3 times fewer
+// buckets at r = 8 with 4 bands than s on every band would. The layout is shared by the in-process [Index] and the Redis
 // index of package ingest/redisq, so both answer the same.
 
 // ErrLayout is returned for an unusable band count or radius.
@@ -51,8 +54,15 @@ func (l Layout) mask() uint64 {
 	return 1<<uint(l.width) - 1
 }
 
-// subRadius is the per-band search radius for a full radius r.
-func (l Layout) subRadius(r int) int { return r / l.bands }
+// bandRadius is band i's search radius for a full radius r (-1: band i
+// need not be read).
+func (l Layout) bandRadius(r, i int) int {
+	s := r / l.bands
+	if i > r%l.bands {
+		s--
+	}
+	return min(s, l.width)
+}
 
 // Probes returns how many buckets a lookup at radius r reads, or an error
 // wrapping [ErrLayout] when r is negative or needs more than [MaxProbes].
@@ -60,12 +70,14 @@ func (l Layout) Probes(r int) (int, error) {
 	if r < 0 || r > Bits {
 		return 0, fmt.Errorf("%w: radius %d", ErrLayout, r)
 	}
-	n, c := 0, 1 // c = C(width, k)
-	for k := 0; k <= l.subRadius(r) && k <= l.width; k++ {
-		n += c
-		c = c * (l.width - k) / (k + 1)
+	n := 0
+	for i := range l.bands {
+		c := 1 // C(width, k)
+		for k := 0; k <= l.bandRadius(r, i); k++ {
+			n += c
+			c = c * (l.width - k) / (k + 1)
+		}
 	}
-	n *= l.bands
 	if n > MaxProbes {
 		return n, fmt.Errorf("%w: radius %d with %d bands reads %d buckets (max %d)", ErrLayout, r, l.bands, n, MaxProbes)
 	}
@@ -75,10 +87,10 @@ func (l Layout) Probes(r int) (int, error) {
 // EachProbe calls fn with every (band, value) bucket a lookup of h at
 // radius r must read. Call [Layout.Probes] first to validate r.
 func (l Layout) EachProbe(h uint64, r int, fn func(band int, v uint64)) {
-	s := min(l.subRadius(r), l.width)
 	for i := range l.bands {
-		v := l.Band(h, i)
-		flips(v, l.width, 0, s, func(u uint64) { fn(i, u) })
+		if s := l.bandRadius(r, i); s >= 0 {
+			flips(l.Band(h, i), l.width, 0, s, func(u uint64) { fn(i, u) })
+		}
 	}
 }
 
@@ -95,16 +107,15 @@ func flips(v uint64, width, from, k int, fn func(uint64)) {
 }
 
 // FirstBand reports whether band i is the first band on which a and b are
-// within the per-band radius of r: a lookup that finds b through several
+// within that band's radius for r: a lookup that finds b through several
 // buckets reports it from that band only, with no shared state.
 func (l Layout) FirstBand(a, b uint64, r, i int) bool {
-	s := l.subRadius(r)
 	for j := range i {
-		if bits.OnesCount64(l.Band(a^b, j)) <= s {
+		if bits.OnesCount64(l.Band(a^b, j)) <= l.bandRadius(r, j) {
 			return false
 		}
 	}
-	return bits.OnesCount64(l.Band(a^b, i)) <= s
+	return bits.OnesCount64(l.Band(a^b, i)) <= l.bandRadius(r, i)
 }
 
 // Index is an in-process multi-index over hashes, each carrying an int

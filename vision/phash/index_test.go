@@ -13,11 +13,15 @@ func TestLayoutProbes(t *testing.T) {
 		bands, radius, want int
 		ok                  bool
 	}{
-		{4, 0, 4, true},
+		{4, 0, 1, true},
 		{4, 3, 4, true},
-		{4, 4, 4 * 17, true},
-		{4, 8, 4 * (1 + 16 + 120), true},
+		{4, 4, 17 + 3, true},
+		{4, 7, 4 * 17, true},
+		{4, 8, (1 + 16 + 120) + 3*17, true},
+		{4, 11, 4 * (1 + 16 + 120), true},
+		{4, 12, (1 + 16 + 120 + 560) + 3*(1+16+120), true},
 		{8, 15, 8 * 9, true},
+		{8, 2, 3, true},
 		{1, 2, 1 + 64 + 2016, true},
 		{4, 40, 0, false},
 		{4, -1, 0, false},
@@ -65,7 +69,7 @@ func TestIndexMatchesLinearScan(t *testing.T) {
 		}
 		for range 100 {
 			q := hs[rng.IntN(len(hs))] ^ 1<<uint(rng.IntN(64))
-			for _, r := range []int{0, 2, 5, 9, 14} {
+			for r := range 15 {
 				if _, err := l.Probes(r); err != nil {
 					continue
 				}

@@ -162,6 +162,15 @@ func (m *Matcher) find(s string, opt Options) []finding {
 			Confidence: brandConfidence(h, maxCost(len(k.skel)), value == strings.Join(strings.Fields(foldSeen(b.Name)), " ")),
 			Reason:     reason,
 		}, h.s, h.e)
+		if (h.cost == 0 || h.inserted) && disguised(seen, k.name) {
+			add(models.Signal{
+				Type:       models.SignalDisguisedBrand,
+				BrandID:    b.ID,
+				Value:      value,
+				Confidence: brandConfidence(h, maxCost(len(k.skel)), false),
+				Reason:     fmt.Sprintf("%s spells %s as %q, which a text search for the name misses", where, b.Name, seen),
+			}, h.s, h.e)
+		}
 	}
 
 	for _, h := range terms {

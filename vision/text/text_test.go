@@ -128,8 +128,9 @@ func TestBrandConfidenceOrder(t *testing.T) {
 func TestImageTextBrandType(t *testing.T) {
 	m := testMatcher(t)
 	got := m.FindText("N1KE", Options{Source: models.SourceImageText})
-	if len(got) != 1 || got[0].Type != models.SignalImageTextBrand || got[0].Source != models.SourceImageText {
-		t.Fatalf("got %+v, want one image_text_brand", got)
+	if len(got) != 2 || got[0].Type != models.SignalImageTextBrand || got[0].Source != models.SourceImageText ||
+		got[1].Type != models.SignalDisguisedBrand || got[1].Source != models.SourceImageText {
+		t.Fatalf("got %+v, want one image_text_brand and its disguised_brand", got)
 	}
 	if want := `image text "N1KE" reads as brand Nike`; got[0].Reason != want {
 		t.Errorf("Reason = %q, want %q", got[0].Reason, want)
@@ -301,6 +302,7 @@ func TestFindWords(t *testing.T) {
 	want := map[models.SignalType]models.BBox{
 		models.SignalRiskTerm:       {X: 10, Y: 20, W: 100, H: 30},
 		models.SignalImageTextBrand: {X: 10, Y: 59, W: 85, H: 22},
+		models.SignalDisguisedBrand: {X: 10, Y: 59, W: 85, H: 22},
 		models.SignalContact:        {X: 110, Y: 100, W: 180, H: 20},
 	}
 	if len(got) != len(want) {

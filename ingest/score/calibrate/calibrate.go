@@ -118,6 +118,7 @@ func Params() []Param {
 		{"contact", func(x *score.Weights) *float64 { return &x.Contact }, w},
 		{"price_below_floor", func(x *score.Weights) *float64 { return &x.PriceBelowFloor }, w},
 		{"picture_only", func(x *score.Weights) *float64 { return &x.PictureOnly }, w},
+		{"disguised_brand", func(x *score.Weights) *float64 { return &x.DisguisedBrand }, w},
 		{"authorized_seller", func(x *score.Weights) *float64 { return &x.AuthorizedSeller }, w},
 		{"no_brand", func(x *score.Weights) *float64 { return &x.NoBrand }, grid(0.05, 1)},
 	}

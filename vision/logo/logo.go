@@ -183,12 +183,6 @@ type Config struct {
 	// and blur alone strays). FineStrayWidth 0 turns the check off.
 	FineStrayMax, FineStrayWidth float64
 	FineSide                     int
-	// RivalFine counts a rival brand against a match's margin only when
-	// it fits the region on the fine raster about as well (see
-	// rivalScore). TextLine drops regions under FineSide that are a piece
-	// of a row of glyphs (see inTextLine). Both off by default: not yet
-	// measured on the full benchmark (docs/benchmarks.md, session 4).
-	RivalFine, TextLine bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -466,9 +460,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
 			L := max(m.cand.box.Dx(), m.cand.box.Dy())
-			// The score against the reference's own midpoint first; the
-			// margin over other brands comes last (see rivalScore).
-			conf := d.cfg.shapeConfidence(m.score, 0, m.ref.nullMax, L)
+			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, L)
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
@@ -478,28 +470,23 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
-			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) || (d.cfg.TextLine && L < d.cfg.FineSide && inTextLine(m.cand, cands)) {
+			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
-			second := m.second
 			fine := fineFit{iou: -1}
-			if d.cfg.FineStrayWidth > 0 || d.cfg.RivalFine {
+			if d.cfg.FineStrayWidth > 0 {
 				t0 = time.Now()
 				fine = fineMatch(m.cand, m.ref)
 				conf *= d.cfg.fineFactor(fine, L)
-				if d.cfg.RivalFine && conf >= d.cfg.MinConfidence && conf*d.cfg.marginFactor(m.score, second) < d.cfg.MinConfidence {
-					second, _ = rivalScore(m.cand, m.ref, m.score, fine, set.flat, d.cfg)
-				}
 				d.fineChecked.Add(1)
 				d.fineTime.Add(int64(time.Since(t0)))
 			}
-			conf *= d.cfg.marginFactor(m.score, second)
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: second, nullMax: m.ref.nullMax,
+				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
 				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, fine: fine,
 			})
 		}
@@ -553,13 +540,7 @@ func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score-mid)/c.ShapeWidth) * c.marginFactor(score, second)
-}
-
-// marginFactor is the second factor of a shape confidence: how clearly the
-// region fits its reference better than the best other brand (second).
-func (c Config) marginFactor(score, second float64) float64 {
-	return sigmoid((score - second - c.MarginMid) / c.MarginWidth)
+	return sigmoid((score-mid)/c.ShapeWidth) * sigmoid((score-second-c.MarginMid)/c.MarginWidth)
 }
 
 // repeated reports whether c is one tile of a texture: at least

@@ -180,3 +180,10 @@ func primitiveCandidates(cfg Config) []*candidate {
 	}
 	return out
 }
+
+// inEccWindow reports whether a region of log-eccentricity e is compared
+// with reference r (see Config.eccWindow).
+func (c Config) inEccWindow(r *prepared, e float64) bool {
+	below, above := c.eccWindow(r)
+	return e >= r.logEcc-below && e <= r.logEcc+above
+}

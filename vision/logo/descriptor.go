@@ -38,7 +38,6 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%v|%v|%v|%d|%d", alignedSpread, anisoRefEcc, anisoCandEcc, featMaxSide, nullRegions)
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
-	fmt.Fprintf(h, "|fine%d", fineN)
 	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
 	return h.Sum64()
 }
@@ -119,7 +118,6 @@ func encodePrepared(p *prepared, version uint64) []byte {
 		}
 		w.bytes(f.desc)
 	}
-	w.fine(p.fine)
 	_ = fw.Close()
 	return out.Bytes()
 }
@@ -212,7 +210,6 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 		}
 		p.feat = f
 	}
-	p.fine = r.fine()
 	if r.err != nil {
 		return nil, fmt.Errorf("%w: truncated: %v", ErrStaleDescriptor, r.err)
 	}

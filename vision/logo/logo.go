@@ -84,8 +84,6 @@ type Detection struct {
 	radial float64
 	// edge is the region's edge ratio (see edgeRatio).
 	edge float64
-	// fine is the fine verification's fit (see fineMatch).
-	fine fineFit
 }
 
 // Method names.
@@ -174,53 +172,41 @@ type Config struct {
 	// outline, a threshold cut through shading does not. EdgeWidth 0
 	// turns the check off.
 	EdgeMid, EdgeWidth float64
-	// FineStrayMax and FineStrayWidth verify a shape match on the fine
-	// raster (see fine.go): its confidence is multiplied by
-	// sigmoid((FineStrayMax-stray)/FineStrayWidth), where stray is the
-	// share of an outline lying more than fineFar fine cells from the
-	// other one. It applies to regions whose longer side is at least
-	// FineSide working pixels (under that, a fine cell is under a pixel
-	// and blur alone strays). FineStrayWidth 0 turns the check off.
-	FineStrayMax, FineStrayWidth float64
-	FineSide                     int
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
 func DefaultConfig() Config {
 	return Config{
-		MaxSide:        1000,
-		LevelStep:      24,
-		MinSide:        30,
-		MinArea:        40,
-		GroupGap:       0.35,
-		MinPartArea:    8,
-		MaxParts:       3000,
-		MaxPartRatio:   4,
-		MaxLogEcc:      0.7,
-		HashMaxDist:    14,
-		MaxRadial:      1.0,
-		CoarseMin:      0.6,
-		ShapeMid:       0.72,
-		ShapeWidth:     0.015,
-		SmallMidBoost:  0.045,
-		SmallSide:      70,
-		MarginMid:      0.12,
-		MarginWidth:    0.02,
-		RepeatMax:      2,
-		NullMargin:     0.06,
-		MinDistinct:    0.06,
-		RatioTest:      0.75,
-		MinInliers:     12,
-		MinConfidence:  0.5,
-		MaxDetections:  20,
-		ColourSide:     500,
-		ColourTols:     []int{32},
-		SplitTwoTone:   true,
-		EdgeMid:        4,
-		EdgeWidth:      0.25,
-		FineStrayMax:   0.3,
-		FineStrayWidth: 0, // off: see docs/benchmarks.md, session 4
-		FineSide:       120,
+		MaxSide:       1000,
+		LevelStep:     24,
+		MinSide:       30,
+		MinArea:       40,
+		GroupGap:      0.35,
+		MinPartArea:   8,
+		MaxParts:      3000,
+		MaxPartRatio:  4,
+		MaxLogEcc:     0.7,
+		HashMaxDist:   14,
+		MaxRadial:     1.0,
+		CoarseMin:     0.6,
+		ShapeMid:      0.72,
+		ShapeWidth:    0.015,
+		SmallMidBoost: 0.045,
+		SmallSide:     70,
+		MarginMid:     0.12,
+		MarginWidth:   0.02,
+		RepeatMax:     2,
+		NullMargin:    0.06,
+		MinDistinct:   0.06,
+		RatioTest:     0.75,
+		MinInliers:    12,
+		MinConfidence: 0.5,
+		MaxDetections: 20,
+		ColourSide:    500,
+		ColourTols:    []int{32},
+		SplitTwoTone:  true,
+		EdgeMid:       4,
+		EdgeWidth:     0.25,
 	}
 }
 
@@ -274,8 +260,6 @@ func (c Config) Validate() error {
 		return bad("ColourTols", c.ColourTols)
 	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
-	case c.FineStrayWidth < 0 || c.FineStrayMax <= 0 || c.FineStrayMax > 1 || c.FineSide < 0:
-		return bad("FineStrayMax/FineStrayWidth/FineSide", [3]float64{c.FineStrayMax, c.FineStrayWidth, float64(c.FineSide)})
 	}
 	for _, t := range c.ColourTols {
 		if t < 1 || t > 3*255 {
@@ -306,8 +290,6 @@ type Detector struct {
 	// verified counts the shape matches verified (see verify.go) and
 	// verifyTime the nanoseconds that took, for the benchmark.
 	verified, verifyTime atomic.Int64
-	// fineChecked and fineTime count the fine verifications (see fine.go).
-	fineChecked, fineTime atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -459,8 +441,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			return nil, err
 		}
 		for _, m := range matchShapes(cands, set.flat, d.cfg) {
-			L := max(m.cand.box.Dx(), m.cand.box.Dy())
-			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, L)
+			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
@@ -473,21 +454,10 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
-			fine := fineFit{iou: -1}
-			if d.cfg.FineStrayWidth > 0 {
-				t0 = time.Now()
-				fine = fineMatch(m.cand, m.ref)
-				conf *= d.cfg.fineFactor(fine, L)
-				d.fineChecked.Add(1)
-				d.fineTime.Add(int64(time.Since(t0)))
-			}
-			if conf < d.cfg.MinConfidence {
-				continue
-			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
-				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, fine: fine,
+				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge,
 			})
 		}
 	}

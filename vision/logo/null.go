@@ -118,7 +118,8 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 	floor := cfg.ShapeMid - 0.1
 	best := 0.0
 	for _, c := range null {
-		if !cfg.inEccWindow(p, math.Log(math.Max(c.mo.ecc, 1e-3))) {
+		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
+		if below, above := cfg.eccWindow(p); cEcc < p.logEcc-below || cEcc > p.logEcc+above {
 			continue
 		}
 		best = math.Max(best, scoreRef(c, p, cfg, floor))
@@ -179,11 +180,4 @@ func primitiveCandidates(cfg Config) []*candidate {
 		out = addCandidate(out, pix, image.Rect(0, 0, n, n), cfg)
 	}
 	return out
-}
-
-// inEccWindow reports whether a region of log-eccentricity e is compared
-// with reference r (see Config.eccWindow).
-func (c Config) inEccWindow(r *prepared, e float64) bool {
-	below, above := c.eccWindow(r)
-	return e >= r.logEcc-below && e <= r.logEcc+above
 }

@@ -47,8 +47,6 @@ type prepared struct {
 	nullMax float64
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64
-	// fine is the mask on the fine verification raster (see fine.go).
-	fine *fineRef
 	// feature route (textured references)
 	feat *refFeatures
 }
@@ -146,8 +144,6 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 		p.tapered = taperedViews(src, mo)
 	}
-	fr := fineRefOf(src, mo, p.aniso)
-	p.fine = &fr
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])
 	p.rings = envelopeOf(p.views[:])

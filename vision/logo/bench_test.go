@@ -166,7 +166,7 @@ func buildDevSet(b *testing.B, n int, seed uint64, registered map[string]image.I
 					}
 					under /= float64(max(1, n))
 				}
-				how = fmt.Sprintf("patch=%v contrast=%.0f angle=%.0f persp=%.2f", p.Patch != nil, math.Abs(lum(p.FG)-under), p.Angle, p.Persp)
+				how = fmt.Sprintf("patch=%v contrast=%.0f angle=%.0f persp=%.2f %s", p.Patch != nil, math.Abs(lum(p.FG)-under), p.Angle, p.Persp, underStats(dst, r, p))
 				return synth.Composite(dst, m, p, rng)
 			}
 			return image.Rectangle{}
@@ -416,6 +416,10 @@ func BenchmarkLogos(b *testing.B) {
 		seed = v
 	}
 	set := buildDevSet(b, nImages, seed, registered, distractors, bgs)
+	if os.Getenv("COUNTERLENS_BENCH_COVER") != "" {
+		coverage(b, set)
+		return
+	}
 
 	refs16 := refsFrom(registered)
 	refs1000 := slices.Clone(refs16)
@@ -519,6 +523,18 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].free > rows[j].free })
 	fmt.Fprintf(dumpF, "WHY %s %v nullMax=%.3f aniso=%v ecc=%.2f regions=%d\n", logoID, gt, ref.nullMax, ref.aniso, ref.mo.ecc, len(rows))
+	// The best box IoU of any region, grey and colour apart: a miss with
+	// none at 0.5 needs a candidate generator first.
+	var bestGrey, bestColour float64
+	for _, c := range cands {
+		v := boxIoU(scaleRect(c.box, 1/scale), gt)
+		if c.colour {
+			bestColour = max(bestColour, v)
+		} else {
+			bestGrey = max(bestGrey, v)
+		}
+	}
+	fmt.Fprintf(dumpF, "  REGION best_grey=%.2f best_colour=%.2f all=%d\n", bestGrey, bestColour, len(cands))
 	for _, r := range rows[:min(4, len(rows))] {
 		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
 	}
@@ -531,4 +547,33 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f conf=%.3f repeated=%v\n", v, m.ref.logoID, m.score, m.second, conf, repeated(m.cand, cands, d.cfg))
 		}
 	}
+}
+
+// underStats describes what a mark of colour p.FG is drawn on within r:
+// its CIE76 colour distance (Lab) from the mean colour under it (the
+// panel's, or the photo's), and the photo's luminance spread there
+// (texture; 0 on a panel).
+func underStats(dst *image.RGBA, r image.Rectangle, p synth.Placement) string {
+	if p.Patch != nil {
+		return fmt.Sprintf("dE=%.0f tex=0", labDist(p.FG, *p.Patch))
+	}
+	var sr, sg, sb, s1, s2, n float64
+	for y := max(0, r.Min.Y); y < min(dst.Bounds().Dy(), r.Max.Y); y += 2 {
+		for x := max(0, r.Min.X); x < min(dst.Bounds().Dx(), r.Max.X); x += 2 {
+			c := dst.RGBAAt(x, y)
+			sr, sg, sb = sr+float64(c.R), sg+float64(c.G), sb+float64(c.B)
+			l := 0.299*float64(c.R) + 0.587*float64(c.G) + 0.114*float64(c.B)
+			s1, s2 = s1+l, s2+l*l
+			n++
+		}
+	}
+	n = max(n, 1)
+	mean := color.RGBA{uint8(sr / n), uint8(sg / n), uint8(sb / n), 255}
+	return fmt.Sprintf("dE=%.0f tex=%.0f", labDist(p.FG, mean), math.Sqrt(max(0, s2/n-(s1/n)*(s1/n))))
+}
+
+// labDist is the CIE76 distance of two sRGB colours.
+func labDist(a, b color.RGBA) float64 {
+	la, lb := labOf(a.R, a.G, a.B), labOf(b.R, b.G, b.B)
+	return math.Sqrt((la[0]-lb[0])*(la[0]-lb[0]) + (la[1]-lb[1])*(la[1]-lb[1]) + (la[2]-lb[2])*(la[2]-lb[2]))
 }

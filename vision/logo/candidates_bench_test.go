@@ -36,27 +36,37 @@ func photos1000(tb testing.TB) []image.Image {
 	return out
 }
 
-// BenchmarkCandidates measures candidate-region generation (grey ladder and
-// colour zones) on the nine test scenes at 1000 px; it prints the process's
-// CPU time and the regions a photo.
+// BenchmarkCandidates measures candidate-region generation (grey ladder,
+// colour zones and, unless chroma=off, the a*/b* ladder) on the nine test
+// scenes at 1000 px; it prints the process's CPU time and the regions a
+// photo.
 func BenchmarkCandidates(b *testing.B) {
-	cfg := DefaultConfig()
 	photos := photos1000(b)
-	b.ReportAllocs()
-	regions := 0
-	cpu0 := cpuTime()
-	for b.Loop() {
-		regions = 0
-		for _, ph := range photos {
-			g, scale := toGray(ph, cfg.MaxSide, false)
-			cs, _, err := photoCandidates(context.Background(), ph, g, scale, cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			regions += len(cs)
+	for _, chroma := range []int{0, DefaultConfig().ChromaStep} {
+		name := "chroma=off"
+		if chroma > 0 {
+			name = "chroma=on"
 		}
+		b.Run(name, func(b *testing.B) {
+			cfg := DefaultConfig()
+			cfg.ChromaStep = chroma
+			b.ReportAllocs()
+			regions := 0
+			cpu0 := cpuTime()
+			for b.Loop() {
+				regions = 0
+				for _, ph := range photos {
+					g, scale := toGray(ph, cfg.MaxSide, false)
+					cs, _, err := photoCandidates(context.Background(), ph, g, scale, cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					regions += len(cs)
+				}
+			}
+			// CPU time (getrusage) rather than wall time: the machine is shared.
+			b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N*len(photos)), "cpu_ms/photo")
+			b.ReportMetric(float64(regions)/float64(len(photos)), "regions/photo")
+		})
 	}
-	// CPU time (getrusage) rather than wall time: the machine is shared.
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N*len(photos)), "cpu_ms/photo")
-	b.ReportMetric(float64(regions)/float64(len(photos)), "regions/photo")
 }

@@ -113,11 +113,7 @@ func colourStep(p []uint8, i, j int) int {
 // Regions whose working box was already seen (by the grey ladder) are
 // skipped.
 func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {
-	// Size limits in colour-raster pixels.
-	cc := cfg
-	cc.MinSide = max(4, int(float64(cfg.MinSide)/toWork))
-	cc.MinArea = max(4, int(float64(cfg.MinArea)/(toWork*toWork)))
-	cc.MinPartArea = max(1, int(float64(cfg.MinPartArea)/(toWork*toWork)))
+	cc := cfg.colourLimits(toWork)
 	n := c.w * c.h
 	sets := make(disjoint, n)
 	lab := make([]int32, n)
@@ -125,10 +121,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	var comps []component
 	var sums []uint32 // RGB sums per zone
 	var buf []uint8
-	work := func(b image.Rectangle) image.Rectangle {
-		return image.Rect(int(float64(b.Min.X)*toWork), int(float64(b.Min.Y)*toWork),
-			int(math.Ceil(float64(b.Max.X)*toWork)), int(math.Ceil(float64(b.Max.Y)*toWork)))
-	}
+	work := func(b image.Rectangle) image.Rectangle { return toWorkRect(b, toWork) }
 	var grown []uint8
 	// add grows a zone's mask by one pixel (the edge ramp that no zone
 	// takes) and makes it a candidate.
@@ -262,6 +255,23 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	return out, nil
 }
 
+// colourLimits returns c with its size limits in the pixels of a colour
+// raster toWork times smaller than the working raster.
+func (c Config) colourLimits(toWork float64) Config {
+	cc := c
+	cc.MinSide = max(4, int(float64(c.MinSide)/toWork))
+	cc.MinArea = max(4, int(float64(c.MinArea)/(toWork*toWork)))
+	cc.MinPartArea = max(1, int(float64(c.MinPartArea)/(toWork*toWork)))
+	return cc
+}
+
+// toWorkRect maps a box of the colour raster to the working raster's
+// pixels (toWork >= 1), rounding outwards.
+func toWorkRect(b image.Rectangle, toWork float64) image.Rectangle {
+	return image.Rect(int(float64(b.Min.X)*toWork), int(float64(b.Min.Y)*toWork),
+		int(math.Ceil(float64(b.Max.X)*toWork)), int(math.Ceil(float64(b.Max.Y)*toWork)))
+}
+
 // photoCandidates returns the candidate regions of a photo: the grey
 // ladder's on g (img at scale), then the flat colour zones that add a
 // region the ladder did not find.
@@ -282,7 +292,14 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	if err != nil {
 		return nil, c, err
 	}
-	return append(cands, more...), c, nil
+	cands = append(cands, more...)
+	if cfg.ChromaStep > 0 {
+		if more, err = chromaCandidates(ctx, c, scale/cscale, cfg, seen); err != nil {
+			return nil, c, err
+		}
+		cands = append(cands, more...)
+	}
+	return cands, c, nil
 }
 
 // dilate grows the mask pix (box-sized) by one pixel in the

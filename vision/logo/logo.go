@@ -172,6 +172,10 @@ type Config struct {
 	// outline, a threshold cut through shading does not. EdgeWidth 0
 	// turns the check off.
 	EdgeMid, EdgeWidth float64
+	// ChromaStep is the spacing of a threshold ladder on the colour raster's
+	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
+	// candidate regions (see chroma.go); 0 turns it off.
+	ChromaStep int
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -207,6 +211,7 @@ func DefaultConfig() Config {
 		SplitTwoTone:  true,
 		EdgeMid:       4,
 		EdgeWidth:     0.25,
+		ChromaStep:    24,
 	}
 }
 
@@ -260,6 +265,8 @@ func (c Config) Validate() error {
 		return bad("ColourTols", c.ColourTols)
 	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
+	case c.ChromaStep < 0 || c.ChromaStep > 96:
+		return bad("ChromaStep", c.ChromaStep)
 	}
 	for _, t := range c.ColourTols {
 		if t < 1 || t > 3*255 {

@@ -78,19 +78,37 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 		return nil, err
 	}
 
-	w, h := g.w, g.h
-	seen := make(map[boxKey]bool)
 	var out []*candidate
+	err = ladderRegions(ctx, pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, make(map[boxKey]bool),
+		func(mask []uint8, box image.Rectangle) { out = addCandidate(out, mask, box, cfg) })
+	return out, err
+}
+
+// ladderLevels returns the thresholds step, 2*step, ... below end.
+func ladderLevels(step, end int) []uint8 {
+	var ls []uint8
+	for t := step; t < end; t += step {
+		ls = append(ls, uint8(t))
+	}
+	return ls
+}
+
+// ladderRegions cuts pix (w x h) at every threshold of levels and passes
+// emit the mask and box of each connected component of either polarity,
+// alone and grouped with its neighbours, that cfg's size limits accept and
+// whose box seen does not hold yet (it is added). The mask is reused by
+// the next call.
+func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, cfg Config, seen map[boxKey]bool, emit func(mask []uint8, box image.Rectangle)) error {
 	var comps []component
 	var buf []uint8
 	var rl runLabeler
 	var members [][]int32
-	for t := cfg.LevelStep; t < 256; t += cfg.LevelStep {
-		rl.cut(pix, w, h, uint8(t))
+	for _, t := range levels {
+		rl.cut(pix, w, h, t)
 		// Polarity 0 is what ThresholdBinary keeps, 1 ThresholdBinaryInv.
 		for p := range 2 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 			comps = rl.components(p, comps)
 			// Single components.
@@ -100,7 +118,7 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 					continue
 				}
 				buf = rl.fill(buf, p, c.box, int32(k))
-				out = addCandidate(out, buf, c.box, cfg)
+				emit(buf, c.box)
 			}
 			// Groups of neighbouring components.
 			groupOf, groups := groupComponents(comps, cfg, nil)
@@ -121,11 +139,11 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 					continue
 				}
 				buf = rl.fill(buf, p, gr.box, members[gi]...)
-				out = addCandidate(out, buf, gr.box, cfg)
+				emit(buf, gr.box)
 			}
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // acceptBox is the cheap size filter applied before any pixel is read.

@@ -39,6 +39,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
 	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
+	fmt.Fprintf(h, "|chroma%d", c.ChromaStep) // chroma regions enter the null calibration
 	return h.Sum64()
 }
 

@@ -162,8 +162,8 @@ func TestOverlapKernelsMatchDefinition(t *testing.T) {
 			check(r.logoID, &c.view, &r.views[a])
 			n++
 		}
-		for _, s := range c.shifted() {
-			check(r.logoID+"/shifted", &s, &r.views[numAngles/2])
+		for i := range shiftN {
+			check(r.logoID+"/shifted", c.shifted().at(i), &r.views[numAngles/2])
 		}
 	}
 	var empty shapeView

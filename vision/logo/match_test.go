@@ -28,7 +28,7 @@ var (
 	pairsErr  error
 )
 
-func realPairs(t *testing.T) *pairFixture {
+func realPairs(t testing.TB) *pairFixture {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("prepares 32 references and cuts ~30 photos into regions")
@@ -40,7 +40,7 @@ func realPairs(t *testing.T) *pairFixture {
 	return &pairs
 }
 
-func buildPairs(t *testing.T) (pairFixture, error) {
+func buildPairs(t testing.TB) (pairFixture, error) {
 	cfg := DefaultConfig()
 	var f pairFixture
 	marks := loadDir(t, "testdata/marks")

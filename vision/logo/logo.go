@@ -659,7 +659,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
 				continue
 			}
-			if s, over := maskTolerantOver(c.aligned, v, bs); over {
+			if s := maskTolerantF(c.aligned, v); s > bs {
 				bi, bs = i, s
 			}
 		}
@@ -668,7 +668,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		}
 		return best
 	}
-	if !radialWithin(&c.rad, &r.rad, cfg.MaxRadial) {
+	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
 		return 0
 	}
 	// No angle can pass the coarse gate, or whichever passes best cannot
@@ -692,7 +692,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if !similarArea(&c.view, v) || bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
 			continue
 		}
-		if s, over := maskTolerantOver(&c.view, v, bs); over {
+		if s := maskTolerantF(&c.view, v); s > bs {
 			bi, bs = i, s
 		}
 	}

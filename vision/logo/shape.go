@@ -358,9 +358,6 @@ type shapeView struct {
 	// maskRows and concRows are the first and last rows of mask and conc
 	// holding a cell (first > last when empty).
 	maskRows, concRows rowSpan
-	// maskAfter[k] counts the mask cells below band k, the bands being
-	// runs of bandRows rows (see maskTolerantOver).
-	maskAfter [gridN / bandRows]uint16
 }
 
 func newShapeView(g bitgrid) shapeView {
@@ -376,18 +373,7 @@ func (v *shapeView) fillDilated() {
 	v.concD = v.conc.dilated()
 	v.maskN, v.concN = v.mask.count(), v.conc.count()
 	v.maskRows, v.concRows = v.mask.rows(), v.conc.rows()
-	n := 0
-	for k := len(v.maskAfter) - 1; k >= 0; k-- {
-		v.maskAfter[k] = uint16(n)
-		for _, w := range v.mask[k*bandRows : (k+1)*bandRows] {
-			n += bits.OnesCount64(w)
-		}
-	}
 }
-
-// bandRows is how many rows maskTolerantOver scores between two looks at
-// whether the rest could still lift it over its bar.
-const bandRows = 8
 
 // rowSpan is a range of grid rows, first and last included.
 type rowSpan struct{ first, last int }
@@ -450,44 +436,6 @@ func tolerantF(a, aD, b, bD *bitgrid, an, bn, first, last int) float64 {
 func maskTolerantF(c, r *shapeView) float64 {
 	first, last := c.maskRows.near(r.maskRows)
 	return tolerantF(&c.mask, &c.maskD, &r.mask, &r.maskD, c.maskN, r.maskN, first, last)
-}
-
-// maskTolerantOver is maskTolerantF(c, r) and whether it is over bar, the
-// same number found the same way, except that it gives up, reporting false,
-// as soon as the rows left could not lift it over bar: a cell of a row
-// scores at most one hit, so the hits to come are at most the cells of
-// both masks in the rows to come. The angle search asks, for each view,
-// only whether it beats the best so far, and most views fall short before
-// half their rows are counted.
-func maskTolerantOver(c, r *shapeView, bar float64) (float64, bool) {
-	n := c.maskN + r.maskN
-	if n == 0 {
-		return 0, 0 > bar
-	}
-	// most is the largest hit count whose share is not over bar, worked
-	// out with the division the score uses, so that giving up agrees with
-	// comparing the score.
-	fn := float64(n)
-	most := min(n, max(-1, int(bar*fn)))
-	for most+1 <= n && float64(most+1)/fn <= bar {
-		most++
-	}
-	for most >= 0 && float64(most)/fn > bar {
-		most--
-	}
-	first, last := c.maskRows.near(r.maskRows)
-	hit := 0
-	for i := first; i <= last; i++ {
-		hit += bits.OnesCount64(c.mask[i]&r.maskD[i]) + bits.OnesCount64(r.mask[i]&c.maskD[i])
-		if i%bandRows == bandRows-1 {
-			k := i / bandRows
-			if hit+int(c.maskAfter[k])+int(r.maskAfter[k]) <= most {
-				return 0, false
-			}
-		}
-	}
-	s := float64(hit) / fn
-	return s, s > bar
 }
 
 // agreement is 0.5·IoU + 0.5·tolerantF of a and b (see tolerantF), in one
@@ -579,24 +527,6 @@ func radialOf(v *shapeView) radial {
 		out[radBins+k] = float32(c) / n
 	}
 	return out
-}
-
-// radialWithin reports whether radialDist(a, b) <= most, summing the
-// same terms in the same order but stopping once the sum is over most:
-// the terms are not negative, so a partial sum over most stays so.
-func radialWithin(a, b *radial, most float64) bool {
-	var s float32
-	for i := range a {
-		d := a[i] - b[i]
-		if d < 0 {
-			d = -d
-		}
-		s += d
-		if float64(s) > most {
-			return false
-		}
-	}
-	return true
 }
 
 // radialDist is the L1 distance of two radial profiles.

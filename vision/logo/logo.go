@@ -724,10 +724,7 @@ func alignedScore(c *candidate, v *shapeView, cfg Config, floor float64) float64
 	if shapeScore(c.aligned, v) < floor-refineSlack {
 		return 0
 	}
-	if c.alignedShifts == nil {
-		c.alignedShifts = shiftViews(c.aligned)
-	}
-	return bestShift(c.alignedShifts, v)
+	return bestShift(c.alignedShifted(), v)
 }
 
 // similarArea is the free first gate: in the normalised frame a mark and
@@ -740,17 +737,16 @@ func similarArea(a, b *shapeView) bool {
 // be and still be refined: shifts rarely gain more.
 const refineSlack = 0.1
 
-// bestShift is the best score over the shifted candidate views; shifts is
-// laid out row by row with the unshifted view in the middle. It climbs from
-// the centre instead of trying all of them, scoring each shift at most once
-// (neighbourhoods of successive steps overlap).
-func bestShift(shifts []shapeView, v *shapeView) float64 {
+// bestShift is the best score over the shifted candidate views. It climbs
+// from the centre instead of trying all of them, scoring each shift at most
+// once (neighbourhoods of successive steps overlap).
+func bestShift(shifts *shiftSet, v *shapeView) float64 {
 	const n = 2*maxShift + 1
 	var scored [n * n]bool
 	var memo [n * n]float64
 	score := func(i int) float64 {
 		if !scored[i] {
-			scored[i], memo[i] = true, shapeScore(&shifts[i], v)
+			scored[i], memo[i] = true, shapeScore(shifts.at(i), v)
 		}
 		return memo[i]
 	}

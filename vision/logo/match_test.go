@@ -28,7 +28,7 @@ var (
 	pairsErr  error
 )
 
-func realPairs(t *testing.T) *pairFixture {
+func realPairs(t testing.TB) *pairFixture {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("prepares 32 references and cuts ~30 photos into regions")
@@ -40,7 +40,7 @@ func realPairs(t *testing.T) *pairFixture {
 	return &pairs
 }
 
-func buildPairs(t *testing.T) (pairFixture, error) {
+func buildPairs(t testing.TB) (pairFixture, error) {
 	cfg := DefaultConfig()
 	var f pairFixture
 	marks := loadDir(t, "testdata/marks")
@@ -162,8 +162,8 @@ func TestOverlapKernelsMatchDefinition(t *testing.T) {
 			check(r.logoID, &c.view, &r.views[a])
 			n++
 		}
-		for _, s := range c.shifted() {
-			check(r.logoID+"/shifted", &s, &r.views[numAngles/2])
+		for i := range shiftN {
+			check(r.logoID+"/shifted", c.shifted().at(i), &r.views[numAngles/2])
 		}
 	}
 	var empty shapeView

@@ -20,33 +20,14 @@ type candidate struct {
 	// aligned is the whitened principal-frame view (elongated regions only).
 	aligned *shapeView
 	// shifts and alignedShifts are the views translated by up to maxShift
-	// cells, made on demand.
-	shifts, alignedShifts []shapeView
+	// cells, made on demand (see shift.go).
+	shifts, alignedShifts *shiftSet
 	// mask is the region's own mask over src, in the pixels of the raster
 	// it was cut from (the working grey raster, or the colour raster when
 	// colour is set), kept for verifying a match (see verify.go).
 	mask   []uint8
 	src    image.Rectangle
 	colour bool
-}
-
-func shiftViews(v *shapeView) []shapeView {
-	out := make([]shapeView, 0, (2*maxShift+1)*(2*maxShift+1))
-	for dy := -maxShift; dy <= maxShift; dy++ {
-		for dx := -maxShift; dx <= maxShift; dx++ {
-			sv := shapeView{mask: v.mask.shifted(dx, dy), conc: v.conc.shifted(dx, dy)}
-			sv.fillDilated()
-			out = append(out, sv)
-		}
-	}
-	return out
-}
-
-func (c *candidate) shifted() []shapeView {
-	if c.shifts == nil {
-		c.shifts = shiftViews(&c.view)
-	}
-	return c.shifts
 }
 
 type boxKey struct{ x0, y0, x1, y1, q int }

@@ -1,0 +1,31 @@
+package logo
+
+import (
+	"testing"
+	"time"
+)
+
+// BenchmarkMatchShapes times the shape matching alone (matchShapes) on
+// the real pairs of TestRingBound: the regions of the test scenes, of the
+// null corpus and of scenes with every test mark composited in, against the
+// test marks and look-alikes. Unlike BenchmarkLogos it leaves out the
+// candidate regions and verification, and its work is the same on every
+// run, so a change to the matcher shows in cpu_ms/op (the process's own
+// CPU time, see cpuTime) even on a loaded machine, where ns/op does not.
+func BenchmarkMatchShapes(b *testing.B) {
+	f := realPairs(b)
+	cfg := DefaultConfig()
+	n := 0
+	b.ReportAllocs()
+	var cpu time.Duration
+	for b.Loop() {
+		t0 := cpuTime()
+		for _, c := range f.cands {
+			c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
+		}
+		n = len(matchShapes(f.cands, f.refs, cfg))
+		cpu += cpuTime() - t0
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")
+	b.ReportMetric(float64(n), "matches")
+}

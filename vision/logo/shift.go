@@ -1,0 +1,53 @@
+package logo
+
+// shiftN is the number of translations the refinement may try: every
+// shift of up to maxShift cells along each axis.
+const shiftN = (2*maxShift + 1) * (2*maxShift + 1)
+
+// shiftSet is a region view translated by up to maxShift cells, laid out
+// row by row with the unshifted view in the middle. Each translated view is
+// made the first time it is asked for: bestShift's climb reads about half
+// of them, and making all 25 (two shifts and two dilations each, 53 KB) for
+// every region that reached refinement cost more than the climb itself.
+type shiftSet struct {
+	base  *shapeView
+	views [shiftN]*shapeView
+}
+
+func newShiftSet(v *shapeView) *shiftSet { return &shiftSet{base: v} }
+
+// at returns the view shifted by the i-th translation (dx = i%n - maxShift,
+// dy = i/n - maxShift, n = 2*maxShift+1). The middle one is the view
+// itself: shifting by nothing copies the grids, and its dilations, counts
+// and row spans follow from them alone.
+func (s *shiftSet) at(i int) *shapeView {
+	if i == shiftN/2 {
+		return s.base
+	}
+	if v := s.views[i]; v != nil {
+		return v
+	}
+	const n = 2*maxShift + 1
+	dx, dy := i%n-maxShift, i/n-maxShift
+	v := &shapeView{mask: s.base.mask.shifted(dx, dy), conc: s.base.conc.shifted(dx, dy)}
+	v.fillDilated()
+	s.views[i] = v
+	return v
+}
+
+// shifted returns c's view under every translation of the refinement.
+func (c *candidate) shifted() *shiftSet {
+	if c.shifts == nil {
+		c.shifts = newShiftSet(&c.view)
+	}
+	return c.shifts
+}
+
+// alignedShifted returns c's aligned view under every translation; c must
+// have one.
+func (c *candidate) alignedShifted() *shiftSet {
+	if c.alignedShifts == nil {
+		c.alignedShifts = newShiftSet(c.aligned)
+	}
+	return c.alignedShifts
+}

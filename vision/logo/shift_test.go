@@ -1,0 +1,36 @@
+package logo
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestShiftSetMatchesDefinition wants each lazily made translated view to
+// be the view made from the translated grids, the middle one included
+// (which is the view itself), whatever order they are asked for in.
+func TestShiftSetMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	const n = 2*maxShift + 1
+	for k := range 50 {
+		var g bitgrid
+		y0 := rng.IntN(gridN)
+		for y := y0; y < min(gridN, y0+1+rng.IntN(gridN)); y++ {
+			g[y] = rng.Uint64() & rng.Uint64()
+		}
+		base := newShapeView(g)
+		s := newShiftSet(&base)
+		for _, i := range rng.Perm(shiftN) {
+			dx, dy := i%n-maxShift, i/n-maxShift
+			want := shapeView{mask: base.mask.shifted(dx, dy), conc: base.conc.shifted(dx, dy)}
+			want.fillDilated()
+			got := *s.at(i)
+			got.hash = 0 // a translated view carries no hash; the middle one is the view itself
+			if got != want {
+				t.Fatalf("grid %d, shift (%d, %d): the lazy view differs from the translated grids'", k, dx, dy)
+			}
+			if s.at(i) != s.at(i) {
+				t.Fatalf("grid %d, shift (%d, %d): made twice", k, dx, dy)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package ocr
 
 import (
+	"bytes"
 	"image"
 	"slices"
 
@@ -87,6 +88,39 @@ const lineLen = 25
 // holds): strong gradients, closed horizontally into words, kept when the
 // box is filled like text and holds a row of letter-sized components.
 func findWords(src gocv.Mat, gs grey, minH int) []region {
+	closed := closedEdges(src)
+	defer closed.Close()
+	var out []region
+	maxH := src.Rows() / 3
+	cpix, cw := closed.ToBytes(), closed.Cols()
+	for _, r := range contourBoxes(cpix, cw, closed.Rows()) {
+		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
+			continue
+		}
+		on := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			on += r.Dx() - bytes.Count(cpix[y*cw+r.Min.X:y*cw+r.Max.X], []byte{0})
+		}
+		if fill := float64(on) / float64(r.Dx()*r.Dy()); fill < minFill {
+			continue
+		}
+		if s, light, lr := letterScore(gs, r); s > 0 {
+			// the letters' own box: the contour may have taken in an
+			// edge of the photo next to the text
+			rg := region{r: lr, score: s}
+			if light {
+				rg.light = s
+			}
+			out = append(out, rg)
+		}
+	}
+	return out
+}
+
+// closedEdges is the search's edge map of src: strong gradients without
+// long straight edges, closed horizontally so that the letters of a word
+// join into one blob (0 or 255).
+func closedEdges(src gocv.Mat) gocv.Mat {
 	grad := gocv.NewMat()
 	defer grad.Close()
 	k3 := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
@@ -103,43 +137,16 @@ func findWords(src gocv.Mat, gs grey, minH int) []region {
 	// that the closing below does not weld letters to them.
 	pix := bw.ToBytes()
 	dropLongRuns(pix, bw.Cols(), bw.Rows(), lineLen)
+	closed := gocv.NewMat()
 	short, err := gocv.NewMatFromBytes(bw.Rows(), bw.Cols(), gocv.MatTypeCV8U, pix)
 	if err != nil {
-		return nil
+		return closed // an empty map: no blobs
 	}
 	defer short.Close()
-	closed := gocv.NewMat()
-	defer closed.Close()
 	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
 	defer kw.Close()
 	gocv.MorphologyEx(short, &closed, gocv.MorphClose, kw)
-
-	contours := gocv.FindContours(closed, gocv.RetrievalList, gocv.ChainApproxSimple)
-	defer contours.Close()
-	var out []region
-	maxH := src.Rows() / 3
-	for i := 0; i < contours.Size(); i++ {
-		r := gocv.BoundingRect(contours.At(i))
-		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
-			continue
-		}
-		roi := closed.Region(r)
-		fill := float64(gocv.CountNonZero(roi)) / float64(r.Dx()*r.Dy())
-		roi.Close()
-		if fill < minFill {
-			continue
-		}
-		if s, light, lr := letterScore(gs, r); s > 0 {
-			// the letters' own box: the contour may have taken in an
-			// edge of the photo next to the text
-			rg := region{r: lr, score: s}
-			if light {
-				rg.light = s
-			}
-			out = append(out, rg)
-		}
-	}
-	return out
+	return closed
 }
 
 // minSeparability is the least share of a text box's grey variance that

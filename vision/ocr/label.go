@@ -5,6 +5,7 @@ package ocr
 import (
 	"bytes"
 	"image"
+	"slices"
 
 	"gocv.io/x/gocv"
 )
@@ -123,18 +124,22 @@ func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runSet) {
 
 // binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
 // image (0 or 255) row after row.
-func binaryRuns(pix []byte, w, h int) runSet {
+func binaryRuns(pix []byte, w, h int) runSet { return levelRuns(pix, w, h, 255) }
+
+// levelRuns returns the runs of the pixels of pix, a w×h binary image (0
+// or 255) row after row, that are at level v.
+func levelRuns(pix []byte, w, h int, v byte) runSet {
 	var s runSet
 	for y := 0; y < h; y++ {
 		s.startRow()
 		row := pix[y*w : (y+1)*w]
 		for x := 0; x < w; {
-			i := bytes.IndexByte(row[x:], 255)
+			i := bytes.IndexByte(row[x:], v)
 			if i < 0 {
 				break
 			}
 			st := x + i
-			e := bytes.IndexByte(row[st:], 0)
+			e := bytes.IndexByte(row[st:], 255-v)
 			if e < 0 {
 				e = w
 			} else {
@@ -151,6 +156,20 @@ func binaryRuns(pix []byte, w, h int) runSet {
 // components returns the 8-connected components of the runs, in the
 // order of their first pixel (top row first, then leftmost).
 func (s *runSet) components() []component {
+	cs, _ := s.label(true)
+	return cs
+}
+
+// label returns the components of the runs, 8-connected when conn8 is
+// set and 4-connected otherwise, in the order of their first pixel (top
+// row first, then leftmost), and the column of each one's first pixel.
+func (s *runSet) label(conn8 bool) ([]component, []int) {
+	// runs on consecutive rows touch when they overlap, or, 8-connected,
+	// when they meet at a corner
+	touch := int32(0)
+	if conn8 {
+		touch = 1
+	}
 	parent := make([]int32, len(s.runs))
 	for i := range parent {
 		parent[i] = int32(i)
@@ -167,8 +186,7 @@ func (s *runSet) components() []component {
 		b, bEnd := s.rows[y], s.rows[y+1]
 		for a < aEnd && b < bEnd {
 			ra, rb := s.runs[a], s.runs[b]
-			// 8-connected: the runs overlap or touch at a corner
-			if ra.x0 <= rb.x1 && rb.x0 <= ra.x1 {
+			if ra.x0 < rb.x1+touch && rb.x0 < ra.x1+touch {
 				pa, pb := find(a), find(b)
 				// the earlier run is the root, so that components come
 				// out in the order of their first pixel
@@ -186,12 +204,14 @@ func (s *runSet) components() []component {
 		}
 	}
 	var out []component
+	var first []int
 	idx := make([]int32, len(s.runs))
 	for i, r := range s.runs {
 		root := find(int32(i))
 		if root == int32(i) {
 			idx[i] = int32(len(out))
 			out = append(out, component{int(r.x0), int(r.y), int(r.x1 - r.x0), 1, int(r.x1 - r.x0)})
+			first = append(first, int(r.x0))
 			continue
 		}
 		c := &out[idx[root]]
@@ -199,6 +219,47 @@ func (s *runSet) components() []component {
 		c.x, c.w = x0, x1-x0
 		c.h = int(r.y) + 1 - c.y
 		c.area += int(r.x1 - r.x0)
+	}
+	return out, first
+}
+
+// contourBoxes returns the bounding boxes of the contours OpenCV's
+// findContours gives for pix, a w×h binary image (0 or 255), with
+// RETR_LIST, in the same order, without tracing a border: the outer
+// border of each 8-connected component of set pixels has the component's
+// box, and the border of each hole (a 4-connected component of unset
+// pixels that does not reach the image's edge, which findContours pads
+// with unset pixels) runs over the set pixels around it, one pixel
+// outside the hole's box. findContours starts a border where its raster
+// scan first meets one (a component's first pixel, the pixel left of a
+// hole's first pixel) and lists the borders last found first.
+func contourBoxes(pix []byte, w, h int) []image.Rectangle {
+	type border struct {
+		r    image.Rectangle
+		y, x int // where the scan meets it
+	}
+	var bs []border
+	set := levelRuns(pix, w, h, 255)
+	cs, first := set.label(true)
+	for i, c := range cs {
+		bs = append(bs, border{c.rect(), c.y, first[i]})
+	}
+	unset := levelRuns(pix, w, h, 0)
+	cs, first = unset.label(false)
+	for i, c := range cs {
+		if !c.touches(w, h) {
+			bs = append(bs, border{c.rect().Inset(-1), c.y, first[i] - 1})
+		}
+	}
+	slices.SortFunc(bs, func(a, b border) int {
+		if a.y != b.y {
+			return b.y - a.y
+		}
+		return b.x - a.x
+	})
+	out := make([]image.Rectangle, len(bs))
+	for i, b := range bs {
+		out[i] = b.r
 	}
 	return out
 }

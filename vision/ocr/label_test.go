@@ -163,3 +163,55 @@ func TestRunComponents(t *testing.T) {
 		})
 	}
 }
+
+// TestContourBoxes: the boxes of the contours, in order, are those of
+// OpenCV's findContours (RETR_LIST) and boundingRect, on the closed edge
+// maps the search makes of real photos at its three scales and on random
+// speckle with holes and islands, edges included.
+func TestContourBoxes(t *testing.T) {
+	check := func(t *testing.T, bin gocv.Mat) {
+		t.Helper()
+		contours := gocv.FindContours(bin, gocv.RetrievalList, gocv.ChainApproxSimple)
+		defer contours.Close()
+		var want []image.Rectangle
+		for i := 0; i < contours.Size(); i++ {
+			want = append(want, gocv.BoundingRect(contours.At(i)))
+		}
+		got := contourBoxes(bin.ToBytes(), bin.Cols(), bin.Rows())
+		if !slices.Equal(got, want) {
+			n := 0
+			for n < min(len(got), len(want)) && got[n] == want[n] {
+				n++
+			}
+			t.Fatalf("%d boxes, OpenCV %d; first difference at %d", len(got), len(want), n)
+		}
+	}
+	for name, g := range testGreys(t) {
+		t.Run(name, func(t *testing.T) {
+			m := g.mat(t)
+			defer m.Close()
+			closed := closedEdges(m)
+			defer closed.Close()
+			check(t, closed)
+		})
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := range 30 {
+		t.Run(fmt.Sprintf("random%d", i), func(t *testing.T) {
+			w, h := 1+rng.IntN(60), 1+rng.IntN(60)
+			pix := make([]byte, w*h)
+			density := rng.IntN(8)
+			for j := range pix {
+				if rng.IntN(8) < density {
+					pix[j] = 255
+				}
+			}
+			bin, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, pix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer bin.Close()
+			check(t, bin)
+		})
+	}
+}

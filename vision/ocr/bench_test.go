@@ -108,38 +108,7 @@ func (t tally) report(b *testing.B, name string) {
 // every miss and false alarm by class. COUNTERLENS_BENCH_DATA must hold
 // opencv-data/ (make bench-data).
 func BenchmarkOCR(b *testing.B) {
-	dir := os.Getenv("COUNTERLENS_BENCH_DATA")
-	if dir == "" {
-		b.Skip("COUNTERLENS_BENCH_DATA is not set: run make bench-ocr, which fetches the opencv-doc photos")
-	}
-	var photos []image.Image
-	var names []string
-	for _, name := range benchPhotos {
-		f, err := os.Open(filepath.Join(dir, "opencv-data", name))
-		if err != nil {
-			continue
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			b.Fatalf("%s: %v", name, err)
-		}
-		photos = append(photos, scaleMax(img, 1000))
-		names = append(names, name)
-	}
-	if len(photos) == 0 {
-		b.Fatalf("no photos in %s/opencv-data", dir)
-	}
-	var fonts []*opentype.Font
-	for _, name := range benchFonts {
-		if _, err := os.Stat("/usr/share/fonts/truetype/" + name); err == nil {
-			fonts = append(fonts, loadFont(b, "/usr/share/fonts/truetype/"+name))
-		}
-	}
-	brands := []models.Brand{{ID: "nike", Name: "Nike"}, {ID: "gucci", Name: "Gucci"}, {ID: "adidas", Name: "Adidas"},
-		{ID: "rolex", Name: "Rolex"}, {ID: "prada", Name: "Prada"}, {ID: "chanel", Name: "Chanel"},
-		{ID: "lv", Name: "Louis Vuitton", Aliases: []string{"LV"}}, {ID: "apple", Name: "Apple"}}
-	m := text.NewMatcher(brands, nil)
+	photos, names, fonts, m := benchInputs(b)
 	opt := text.Options{Source: models.SourceImageText}
 
 	b.Logf("%d photos, %d fonts", len(photos), len(fonts))
@@ -162,6 +131,41 @@ func BenchmarkOCR(b *testing.B) {
 			runOCRBench(b, set.study, samples, photos, m, opt)
 		})
 	}
+}
+
+// benchInputs loads what BenchmarkOCR draws its sets from: the photos of
+// COUNTERLENS_BENCH_DATA at up to 1000 px with their names, the fonts and
+// the brands' matcher. It skips b when the data is not there.
+func benchInputs(b *testing.B) (photos []image.Image, names []string, fonts []*opentype.Font, m *text.Matcher) {
+	dir := os.Getenv("COUNTERLENS_BENCH_DATA")
+	if dir == "" {
+		b.Skip("COUNTERLENS_BENCH_DATA is not set: run make bench-ocr, which fetches the opencv-doc photos")
+	}
+	for _, name := range benchPhotos {
+		f, err := os.Open(filepath.Join(dir, "opencv-data", name))
+		if err != nil {
+			continue
+		}
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			b.Fatalf("%s: %v", name, err)
+		}
+		photos = append(photos, scaleMax(img, 1000))
+		names = append(names, name)
+	}
+	if len(photos) == 0 {
+		b.Fatalf("no photos in %s/opencv-data", dir)
+	}
+	for _, name := range benchFonts {
+		if _, err := os.Stat("/usr/share/fonts/truetype/" + name); err == nil {
+			fonts = append(fonts, loadFont(b, "/usr/share/fonts/truetype/"+name))
+		}
+	}
+	brands := []models.Brand{{ID: "nike", Name: "Nike"}, {ID: "gucci", Name: "Gucci"}, {ID: "adidas", Name: "Adidas"},
+		{ID: "rolex", Name: "Rolex"}, {ID: "prada", Name: "Prada"}, {ID: "chanel", Name: "Chanel"},
+		{ID: "lv", Name: "Louis Vuitton", Aliases: []string{"LV"}}, {ID: "apple", Name: "Apple"}}
+	return photos, names, fonts, text.NewMatcher(brands, nil)
 }
 
 // benchSets are the generator seeds. dev is the set the preprocessing was

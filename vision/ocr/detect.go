@@ -3,9 +3,8 @@
 package ocr
 
 import (
-	"encoding/binary"
+	"bytes"
 	"image"
-	"math"
 	"slices"
 
 	"gocv.io/x/gocv"
@@ -39,12 +38,17 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 		pyr = append(pyr, small)
 	}
 	var all []region
-	for _, src := range pyr {
+	var full grey // g's pixels, which the letter tests read
+	for i, src := range pyr {
 		if min(src.Cols(), src.Rows()) < 48 {
 			break
 		}
+		gs := greyOf(src)
+		if i == 0 {
+			full = gs
+		}
 		fx, fy := float64(g.Cols())/float64(src.Cols()), float64(g.Rows())/float64(src.Rows())
-		for _, rg := range findWords(src, minH) {
+		for _, rg := range findWords(src, gs, minH) {
 			rg.r = image.Rect(int(float64(rg.r.Min.X)*fx), int(float64(rg.r.Min.Y)*fy),
 				int(float64(rg.r.Max.X)*fx+0.5), int(float64(rg.r.Max.Y)*fy+0.5))
 			rg.score *= fx * fy
@@ -53,7 +57,10 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 		}
 		minH = max(8, minH) // smaller scales look for larger text only
 	}
-	all = append(all, findLetterLines(g, pyr[1], minH)...)
+	if full.pix == nil {
+		full = greyOf(g)
+	}
+	all = append(all, findLetterLines(full, pyr[1], minH)...)
 	lines := mergeLines(all, g.Cols(), g.Rows())
 	slices.SortFunc(lines, func(a, b region) int {
 		switch {
@@ -77,10 +84,43 @@ const minFill = 0.25
 // line rather than a letter stroke.
 const lineLen = 25
 
-// findWords finds word-like blobs at one scale: strong gradients, closed
-// horizontally into words, kept when the box is filled like text and holds
-// a row of letter-sized components.
-func findWords(src gocv.Mat, minH int) []region {
+// findWords finds word-like blobs at one scale (src, whose pixels gs
+// holds): strong gradients, closed horizontally into words, kept when the
+// box is filled like text and holds a row of letter-sized components.
+func findWords(src gocv.Mat, gs grey, minH int) []region {
+	closed := closedEdges(src)
+	defer closed.Close()
+	var out []region
+	maxH := src.Rows() / 3
+	cpix, cw := closed.ToBytes(), closed.Cols()
+	for _, r := range contourBoxes(cpix, cw, closed.Rows()) {
+		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
+			continue
+		}
+		on := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			on += r.Dx() - bytes.Count(cpix[y*cw+r.Min.X:y*cw+r.Max.X], []byte{0})
+		}
+		if fill := float64(on) / float64(r.Dx()*r.Dy()); fill < minFill {
+			continue
+		}
+		if s, light, lr := letterScore(gs, r); s > 0 {
+			// the letters' own box: the contour may have taken in an
+			// edge of the photo next to the text
+			rg := region{r: lr, score: s}
+			if light {
+				rg.light = s
+			}
+			out = append(out, rg)
+		}
+	}
+	return out
+}
+
+// closedEdges is the search's edge map of src: strong gradients without
+// long straight edges, closed horizontally so that the letters of a word
+// join into one blob (0 or 255).
+func closedEdges(src gocv.Mat) gocv.Mat {
 	grad := gocv.NewMat()
 	defer grad.Close()
 	k3 := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
@@ -97,43 +137,16 @@ func findWords(src gocv.Mat, minH int) []region {
 	// that the closing below does not weld letters to them.
 	pix := bw.ToBytes()
 	dropLongRuns(pix, bw.Cols(), bw.Rows(), lineLen)
+	closed := gocv.NewMat()
 	short, err := gocv.NewMatFromBytes(bw.Rows(), bw.Cols(), gocv.MatTypeCV8U, pix)
 	if err != nil {
-		return nil
+		return closed // an empty map: no blobs
 	}
 	defer short.Close()
-	closed := gocv.NewMat()
-	defer closed.Close()
 	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
 	defer kw.Close()
 	gocv.MorphologyEx(short, &closed, gocv.MorphClose, kw)
-
-	contours := gocv.FindContours(closed, gocv.RetrievalList, gocv.ChainApproxSimple)
-	defer contours.Close()
-	var out []region
-	maxH := src.Rows() / 3
-	for i := 0; i < contours.Size(); i++ {
-		r := gocv.BoundingRect(contours.At(i))
-		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
-			continue
-		}
-		roi := closed.Region(r)
-		fill := float64(gocv.CountNonZero(roi)) / float64(r.Dx()*r.Dy())
-		roi.Close()
-		if fill < minFill {
-			continue
-		}
-		if s, light, lr := letterScore(src, r); s > 0 {
-			// the letters' own box: the contour may have taken in an
-			// edge of the photo next to the text
-			rg := region{r: lr, score: s}
-			if light {
-				rg.light = s
-			}
-			out = append(out, rg)
-		}
-	}
-	return out
+	return closed
 }
 
 // minSeparability is the least share of a text box's grey variance that
@@ -146,40 +159,21 @@ const minSeparability = 0.72
 // a common baseline, making up most of the ink. It returns their total
 // area and whether they are lighter than the background, or 0 when the
 // box does not read as a row of at least two letters on a plain ground.
-func letterScore(src gocv.Mat, r image.Rectangle) (float64, bool, image.Rectangle) {
+func letterScore(src grey, r image.Rectangle) (float64, bool, image.Rectangle) {
 	pad := max(2, r.Dy()/4)
-	pr := r.Inset(-pad).Intersect(image.Rect(0, 0, src.Cols(), src.Rows()))
-	roi := src.Region(pr)
-	defer roi.Close()
-	if separability(histogram(roi)) < minSeparability {
+	pr := r.Inset(-pad).Intersect(src.bounds())
+	hist := src.histogram(pr)
+	if separability(hist) < minSeparability {
 		return 0, false, image.Rectangle{}
 	}
-	bin := gocv.NewMat()
-	defer bin.Close()
-	gocv.Threshold(roi, &bin, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
-	inv := gocv.NewMat()
-	defer inv.Close()
-	gocv.BitwiseNot(bin, &inv)
-	light, lr := rowOfLetters(bin, r.Dy(), r.Dx())
-	dark, dr := rowOfLetters(inv, r.Dy(), r.Dx())
+	// the box binarised at Otsu's threshold: its light and its dark pixels
+	above, below := src.splitRuns(pr, otsu(hist))
+	light, lr := rowOfLetters(above.components(), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
+	dark, dr := rowOfLetters(below.components(), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
 	if light > dark {
 		return light, true, lr.Add(pr.Min)
 	}
 	return dark, false, dr.Add(pr.Min)
-}
-
-// histogram counts the grey levels of m (8-bit, one channel) with OpenCV,
-// which reads a region in place and counts in a few instructions a pixel.
-func histogram(m gocv.Mat) (hist [256]float64) {
-	h, mask := gocv.NewMat(), gocv.NewMat()
-	defer h.Close()
-	defer mask.Close()
-	gocv.CalcHist([]gocv.Mat{m}, []int{0}, mask, &h, []int{256}, []float64{0, 256}, false)
-	raw := h.ToBytes() // 256 native-endian float32
-	for i := range hist {
-		hist[i] = float64(math.Float32frombits(binary.NativeEndian.Uint32(raw[i*4:])))
-	}
-	return hist
 }
 
 // separability is Otsu's criterion for the grey levels counted in hist:
@@ -221,13 +215,14 @@ func separability(hist [256]float64) float64 {
 	return best / total
 }
 
-func rowOfLetters(m gocv.Mat, h, w int) (float64, image.Rectangle) {
-	cs, _ := components(m, false)
+// rowOfLetters scores the components cs of a W×H crop around a box h
+// high and w wide (see [letterScore]).
+func rowOfLetters(cs []component, W, H, h, w int) (float64, image.Rectangle) {
 	var bottoms []int
 	var box image.Rectangle
 	area, width, ink := 0, 0, 0
 	for _, c := range cs {
-		if c.touches(m.Cols(), m.Rows()) {
+		if c.touches(W, H) {
 			continue // the ground around the letters, or something cut off
 		}
 		ink += c.area

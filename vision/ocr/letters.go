@@ -19,9 +19,9 @@ import (
 // a busy neighbour, and letters spaced apart ("G U C C I"). Letters down
 // to minH/2 half-size pixels still make rows there; on the dev set the
 // full-size pass found no line that this one misses.
-func findLetterLines(g, half gocv.Mat, minH int) []region {
+func findLetterLines(g grey, half gocv.Mat, minH int) []region {
 	var out []region
-	fx, fy := float64(g.Cols())/float64(half.Cols()), float64(g.Rows())/float64(half.Rows())
+	fx, fy := float64(g.w)/float64(half.Cols()), float64(g.h)/float64(half.Rows())
 	maxH := half.Rows() / 4
 	bin := gocv.NewMat()
 	defer bin.Close()
@@ -109,8 +109,9 @@ func splitRow(bs []blob) [][]blob {
 // letterRows returns the rows of at least three letter-sized components
 // of bin, each left to right.
 func letterRows(bin gocv.Mat, minH, maxH int) [][]blob {
-	cs, _ := components(bin, false)
 	W, H := bin.Cols(), bin.Rows()
+	runs := binaryRuns(bin.ToBytes(), W, H)
+	cs := runs.components()
 	var bs []blob
 	for _, c := range cs {
 		x, y, w, h, a := c.x, c.y, c.w, c.h, c.area

@@ -1,0 +1,265 @@
+//go:build cgo
+
+package ocr
+
+import (
+	"bytes"
+	"image"
+	"slices"
+
+	"gocv.io/x/gocv"
+)
+
+// The region search labels many small crops (two polarities of every box
+// it tests for letters) and two binary images a photo. OpenCV's labelling
+// costs tens of thousands of instructions a call before its first pixel
+// (the label and stats matrices, the copies out of them), more than the
+// crop itself; the labelling below works on runs of pixels held in Go and
+// gives the same components: 8-connected, with the same boxes and areas,
+// in the order of their first pixel in raster order.
+
+// grey is an 8-bit grey image held in Go, w×h pixels row after row.
+type grey struct {
+	pix  []byte
+	w, h int
+}
+
+// greyOf copies m (8-bit, one channel) into Go memory.
+func greyOf(m gocv.Mat) grey {
+	return grey{pix: m.ToBytes(), w: m.Cols(), h: m.Rows()}
+}
+
+func (g grey) bounds() image.Rectangle { return image.Rect(0, 0, g.w, g.h) }
+
+// histogram counts the grey levels of g within r.
+func (g grey) histogram(r image.Rectangle) (hist [256]float64) {
+	var n [256]int32
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for _, p := range g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X] {
+			n[p]++
+		}
+	}
+	for i, c := range n {
+		hist[i] = float64(c)
+	}
+	return hist
+}
+
+// otsu is the threshold OpenCV's THRESH_OTSU picks for the grey levels
+// counted in hist (the same arithmetic, so the same level): pixels above
+// it are one class, those at or under it the other.
+func otsu(hist [256]float64) byte {
+	total := 0.0
+	for _, c := range hist {
+		total += c
+	}
+	if total == 0 {
+		return 0
+	}
+	scale := 1 / total
+	mu := 0.0
+	for i, c := range hist {
+		mu += float64(i) * c
+	}
+	mu *= scale
+	const eps = 1.1920928955078125e-07 // FLT_EPSILON
+	mu1, q1, maxSigma, maxVal := 0.0, 0.0, 0.0, 0
+	for i, c := range hist {
+		p := c * scale
+		mu1 *= q1
+		q1 += p
+		q2 := 1 - q1
+		if min(q1, q2) < eps || max(q1, q2) > 1-eps {
+			continue
+		}
+		mu1 = (mu1 + float64(i)*p) / q1
+		mu2 := (mu - q1*mu1) / q2
+		if sigma := q1 * q2 * (mu1 - mu2) * (mu1 - mu2); sigma > maxSigma {
+			maxSigma, maxVal = sigma, i
+		}
+	}
+	return byte(maxVal)
+}
+
+// pixRun is a run of set pixels [x0, x1) on row y.
+type pixRun struct{ x0, x1, y int32 }
+
+// runSet holds the runs of a binary image row after row: the runs of row
+// y are runs[rows[y]:rows[y+1]], left to right.
+type runSet struct {
+	runs []pixRun
+	rows []int32
+}
+
+func (s *runSet) startRow() { s.rows = append(s.rows, int32(len(s.runs))) }
+
+// splitRuns returns the runs of the pixels of g within r above t and
+// those at or under it, in r's coordinates: the two polarities of a crop
+// binarised at t, labelled from one pass over its pixels.
+func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runSet) {
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		above.startRow()
+		below.startRow()
+		row := g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X]
+		yy := int32(y - r.Min.Y)
+		for x := 0; x < len(row); {
+			s := x
+			if row[x] > t {
+				for x < len(row) && row[x] > t {
+					x++
+				}
+				above.runs = append(above.runs, pixRun{int32(s), int32(x), yy})
+			} else {
+				for x < len(row) && row[x] <= t {
+					x++
+				}
+				below.runs = append(below.runs, pixRun{int32(s), int32(x), yy})
+			}
+		}
+	}
+	above.startRow()
+	below.startRow()
+	return above, below
+}
+
+// binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
+// image (0 or 255) row after row.
+func binaryRuns(pix []byte, w, h int) runSet { return levelRuns(pix, w, h, 255) }
+
+// levelRuns returns the runs of the pixels of pix, a w×h binary image (0
+// or 255) row after row, that are at level v.
+func levelRuns(pix []byte, w, h int, v byte) runSet {
+	var s runSet
+	for y := 0; y < h; y++ {
+		s.startRow()
+		row := pix[y*w : (y+1)*w]
+		for x := 0; x < w; {
+			i := bytes.IndexByte(row[x:], v)
+			if i < 0 {
+				break
+			}
+			st := x + i
+			e := bytes.IndexByte(row[st:], 255-v)
+			if e < 0 {
+				e = w
+			} else {
+				e += st
+			}
+			s.runs = append(s.runs, pixRun{int32(st), int32(e), int32(y)})
+			x = e
+		}
+	}
+	s.startRow()
+	return s
+}
+
+// components returns the 8-connected components of the runs, in the
+// order of their first pixel (top row first, then leftmost).
+func (s *runSet) components() []component {
+	cs, _ := s.label(true)
+	return cs
+}
+
+// label returns the components of the runs, 8-connected when conn8 is
+// set and 4-connected otherwise, in the order of their first pixel (top
+// row first, then leftmost), and the column of each one's first pixel.
+func (s *runSet) label(conn8 bool) ([]component, []int) {
+	// runs on consecutive rows touch when they overlap, or, 8-connected,
+	// when they meet at a corner
+	touch := int32(0)
+	if conn8 {
+		touch = 1
+	}
+	parent := make([]int32, len(s.runs))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for y := 1; y+1 < len(s.rows); y++ {
+		a, aEnd := s.rows[y-1], s.rows[y]
+		b, bEnd := s.rows[y], s.rows[y+1]
+		for a < aEnd && b < bEnd {
+			ra, rb := s.runs[a], s.runs[b]
+			if ra.x0 < rb.x1+touch && rb.x0 < ra.x1+touch {
+				pa, pb := find(a), find(b)
+				// the earlier run is the root, so that components come
+				// out in the order of their first pixel
+				if pa < pb {
+					parent[pb] = pa
+				} else if pb < pa {
+					parent[pa] = pb
+				}
+			}
+			if ra.x1 <= rb.x1 {
+				a++
+			} else {
+				b++
+			}
+		}
+	}
+	var out []component
+	var first []int
+	idx := make([]int32, len(s.runs))
+	for i, r := range s.runs {
+		root := find(int32(i))
+		if root == int32(i) {
+			idx[i] = int32(len(out))
+			out = append(out, component{int(r.x0), int(r.y), int(r.x1 - r.x0), 1, int(r.x1 - r.x0)})
+			first = append(first, int(r.x0))
+			continue
+		}
+		c := &out[idx[root]]
+		x0, x1 := min(c.x, int(r.x0)), max(c.x+c.w, int(r.x1))
+		c.x, c.w = x0, x1-x0
+		c.h = int(r.y) + 1 - c.y
+		c.area += int(r.x1 - r.x0)
+	}
+	return out, first
+}
+
+// contourBoxes returns the bounding boxes of the contours OpenCV's
+// findContours gives for pix, a w×h binary image (0 or 255), with
+// RETR_LIST, in the same order, without tracing a border: the outer
+// border of each 8-connected component of set pixels has the component's
+// box, and the border of each hole (a 4-connected component of unset
+// pixels that does not reach the image's edge, which findContours pads
+// with unset pixels) runs over the set pixels around it, one pixel
+// outside the hole's box. findContours starts a border where its raster
+// scan first meets one (a component's first pixel, the pixel left of a
+// hole's first pixel) and lists the borders last found first.
+func contourBoxes(pix []byte, w, h int) []image.Rectangle {
+	type border struct {
+		r    image.Rectangle
+		y, x int // where the scan meets it
+	}
+	var bs []border
+	set := levelRuns(pix, w, h, 255)
+	cs, first := set.label(true)
+	for i, c := range cs {
+		bs = append(bs, border{c.rect(), c.y, first[i]})
+	}
+	unset := levelRuns(pix, w, h, 0)
+	cs, first = unset.label(false)
+	for i, c := range cs {
+		if !c.touches(w, h) {
+			bs = append(bs, border{c.rect().Inset(-1), c.y, first[i] - 1})
+		}
+	}
+	slices.SortFunc(bs, func(a, b border) int {
+		if a.y != b.y {
+			return b.y - a.y
+		}
+		return b.x - a.x
+	})
+	out := make([]image.Rectangle, len(bs))
+	for i, b := range bs {
+		out[i] = b.r
+	}
+	return out
+}

@@ -41,6 +41,20 @@ func (g grey) mat(t *testing.T) gocv.Mat {
 	return m
 }
 
+// randomSpeckle is a binary image (0 or 255) of 1 to maxSide pixels a side
+// whose pixels are on at a random density from none to 7 in 8.
+func randomSpeckle(rng *rand.Rand, maxSide int) grey {
+	g := grey{w: 1 + rng.IntN(maxSide), h: 1 + rng.IntN(maxSide)}
+	g.pix = make([]byte, g.w*g.h)
+	density := rng.IntN(8)
+	for j := range g.pix {
+		if rng.IntN(8) < density {
+			g.pix[j] = 255
+		}
+	}
+	return g
+}
+
 // randomRects draws n boxes inside b, from a few pixels to most of it.
 func randomRects(rng *rand.Rand, b image.Rectangle, n int) []image.Rectangle {
 	var out []image.Rectangle
@@ -146,20 +160,10 @@ func TestRunComponents(t *testing.T) {
 	}
 	for i := range 20 {
 		t.Run(fmt.Sprintf("random%d", i), func(t *testing.T) {
-			w, h := 1+rng.IntN(80), 1+rng.IntN(80)
-			pix := make([]byte, w*h)
-			density := rng.IntN(8)
-			for j := range pix {
-				if rng.IntN(8) < density {
-					pix[j] = 255
-				}
-			}
-			bin, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, pix)
-			if err != nil {
-				t.Fatal(err)
-			}
+			g := randomSpeckle(rng, 80)
+			bin := g.mat(t)
 			defer bin.Close()
-			checkComponents(t, bin, binaryRuns(pix, w, h))
+			checkComponents(t, bin, binaryRuns(g.pix, g.w, g.h))
 		})
 	}
 }
@@ -198,18 +202,7 @@ func TestContourBoxes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for i := range 30 {
 		t.Run(fmt.Sprintf("random%d", i), func(t *testing.T) {
-			w, h := 1+rng.IntN(60), 1+rng.IntN(60)
-			pix := make([]byte, w*h)
-			density := rng.IntN(8)
-			for j := range pix {
-				if rng.IntN(8) < density {
-					pix[j] = 255
-				}
-			}
-			bin, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, pix)
-			if err != nil {
-				t.Fatal(err)
-			}
+			bin := randomSpeckle(rng, 60).mat(t)
 			defer bin.Close()
 			check(t, bin)
 		})

@@ -54,16 +54,7 @@ func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	levels := chromaLevels(cfg.ChromaStep)
 	var out []*candidate
 	emit := func(mask []uint8, box image.Rectangle) {
-		wb := toWorkRect(box, toWork)
-		if !fresh(seen, wb) {
-			return
-		}
-		before := len(out)
-		out = addCandidate(out, mask, box, cc)
-		if len(out) > before {
-			out[before].box = wb
-			out[before].colour = true
-		}
+		out = addColourCandidate(out, mask, box, toWork, cc, seen)
 	}
 	for axis := 1; axis <= 2; axis++ {
 		for i := range n {

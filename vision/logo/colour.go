@@ -121,23 +121,13 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	var comps []component
 	var sums []uint32 // RGB sums per zone
 	var buf []uint8
-	work := func(b image.Rectangle) image.Rectangle { return toWorkRect(b, toWork) }
 	var grown []uint8
 	// add grows a zone's mask by one pixel (the edge ramp that no zone
 	// takes) and makes it a candidate.
 	// Two-tone cuts are new masks even where their box is a zone's.
 	cutSeen := make(map[boxKey]bool)
 	add1 := func(pix []uint8, box image.Rectangle, seen map[boxKey]bool) {
-		wb := work(box)
-		if !fresh(seen, wb) {
-			return
-		}
-		before := len(out)
-		out = addCandidate(out, pix, box, cc)
-		if len(out) > before {
-			out[before].box = wb
-			out[before].colour = true
-		}
+		out = addColourCandidate(out, pix, box, toWork, cc, seen)
 	}
 	var sharp []uint8
 	add := func(pix []uint8, box image.Rectangle) {
@@ -267,6 +257,23 @@ func (c Config) colourLimits(toWork float64) Config {
 
 // toWorkRect maps a box of the colour raster to the working raster's
 // pixels (toWork >= 1), rounding outwards.
+// addColourCandidate adds the mask pix over box of the colour raster as a
+// colour candidate when its working box (toWorkRect) is not in seen yet;
+// cc are the limits of colourLimits.
+func addColourCandidate(out []*candidate, pix []uint8, box image.Rectangle, toWork float64, cc Config, seen map[boxKey]bool) []*candidate {
+	wb := toWorkRect(box, toWork)
+	if !fresh(seen, wb) {
+		return out
+	}
+	before := len(out)
+	out = addCandidate(out, pix, box, cc)
+	if len(out) > before {
+		out[before].box = wb
+		out[before].colour = true
+	}
+	return out
+}
+
 func toWorkRect(b image.Rectangle, toWork float64) image.Rectangle {
 	return image.Rect(int(float64(b.Min.X)*toWork), int(float64(b.Min.Y)*toWork),
 		int(math.Ceil(float64(b.Max.X)*toWork)), int(math.Ceil(float64(b.Max.Y)*toWork)))

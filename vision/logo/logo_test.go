@@ -80,21 +80,7 @@ func TestFindsRegisteredMarks(t *testing.T) {
 				bg := toRGBA(scenes[mc.scene])
 				gt := synth.Composite(bg, synth.MarkAlpha(marks[brand]), synth.Placement{Long: mc.long, Angle: mc.angle, Persp: mc.persp, CX: mc.cx, CY: mc.cy, FG: mc.fg, Patch: mc.patch}, rng)
 				img := degrade(t, bg, mc.blur, 2, mc.jpegQ, rng)
-				dets, err := d.Detect(context.Background(), img)
-				if err != nil {
-					t.Fatal(err)
-				}
-				found := false
-				for _, det := range dets {
-					if det.LogoID == brand && boxIoU(det.Box, gt) >= 0.5 {
-						found = true
-					} else {
-						t.Errorf("false detection %+v (mark %s at %v)", det, brand, gt)
-					}
-				}
-				if !found {
-					t.Errorf("%s not found at %v; got %+v", brand, gt, dets)
-				}
+				wantOnly(t, d, img, brand, gt)
 			})
 		}
 	}
@@ -364,5 +350,26 @@ func TestRotationSearch(t *testing.T) {
 	}
 	if a := angleAt(bi); a < 18 || a > 24 || best < 0.8 {
 		t.Errorf("best angle %v (score %.2f), want 21±3", a, best)
+	}
+}
+
+// wantOnly checks that d finds the mark brand at gt in img (box IoU at
+// least 0.5) and nothing else.
+func wantOnly(t *testing.T, d *Detector, img image.Image, brand string, gt image.Rectangle) {
+	t.Helper()
+	dets, err := d.Detect(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, det := range dets {
+		if det.LogoID == brand && boxIoU(det.Box, gt) >= 0.5 {
+			found = true
+		} else {
+			t.Errorf("false detection %+v (mark %s at %v)", det, brand, gt)
+		}
+	}
+	if !found {
+		t.Errorf("%s not found at %v; got %+v", brand, gt, dets)
 	}
 }

@@ -99,8 +99,7 @@ func (a *Analyzer) Analyze(ctx context.Context, l models.Listing, images [][]byt
 	}
 	an.Signals = append(an.Signals, reuseSignals(refs, l, an.Images, photos)...)
 	an.Signals = append(an.Signals, listingSignals(refs, l, an.Signals, a.Region)...)
-	an.Brands = brandHits(refs, an.Signals)
-	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
+	a.rank(refs, &an)
 	an.AnalyzedAt = time.Now().UTC()
 	return an, nil
 }
@@ -202,6 +201,13 @@ func showsBrand(s models.Signal) bool {
 		return s.Kind == models.ReuseOfficialPhoto && s.BrandID != ""
 	}
 	return false
+}
+
+// rank derives what follows from an's signals: the brands found and the
+// score with its reasons. Every change to the signals ends with it.
+func (a *Analyzer) rank(refs *vision.Refs, an *models.Analysis) {
+	an.Brands = brandHits(refs, an.Signals)
+	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
 }
 
 func brandHits(refs *vision.Refs, signals []models.Signal) []models.BrandHit {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"counterlens/ingest/evidence"
-	"counterlens/ingest/score"
 	"counterlens/models"
 )
 
@@ -99,8 +98,7 @@ func (r *Reviews) Rescore(ctx context.Context, id string) error {
 		}
 		before, reasons := an.Score, strings.Join(an.Reasons, "\n")
 		an.Signals = append(slices.DeleteFunc(an.Signals, isFeedbackSignal), fb...)
-		an.Brands = brandHits(refs, an.Signals)
-		an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
+		a.rank(refs, an)
 		return an.Score != before || strings.Join(an.Reasons, "\n") != reasons
 	})
 }

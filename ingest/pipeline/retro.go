@@ -9,7 +9,6 @@ import (
 
 	"counterlens/ingest/network"
 	"counterlens/ingest/redisq"
-	"counterlens/ingest/score"
 	"counterlens/models"
 	"counterlens/vision"
 )
@@ -208,6 +207,5 @@ func (a *Analyzer) addPictureSignals(refs *vision.Refs, l *models.Listing, add [
 	}
 	pictures = append(pictures, add...)
 	an.Signals = append(append(pictures, listingSignals(refs, *l, pictures, a.Region)...), nets...)
-	an.Brands = brandHits(refs, an.Signals)
-	an.Score, an.Reasons = score.Score(a.Weights, an.Signals)
+	a.rank(refs, an)
 }

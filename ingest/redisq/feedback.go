@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -38,6 +39,21 @@ const (
 	confirmedIndexName  = "confirmed"
 	confirmedIndexBands = 8
 )
+
+// confirmedIndex opens the index of confirmed photos once per Store:
+// opening checks its layout and format with a round trip (and a write),
+// which every analysis's lookups need not repeat.
+func (s *Store) confirmedIndex(ctx context.Context) (*HamIndex, error) {
+	if x := s.confirmed.Load(); x != nil {
+		return x, nil
+	}
+	x, err := s.HamIndex(ctx, confirmedIndexName, confirmedIndexBands)
+	if err != nil {
+		return nil, err
+	}
+	s.confirmed.Store(x)
+	return x, nil
+}
 
 // ConfirmedPhoto is a photo of a listing that an officer confirmed as a
 // counterfeit offer of a brand, with the box of the brand's strongest
@@ -82,7 +98,7 @@ func confirmedPhotos(l models.Listing, r models.Review) []ConfirmedPhoto {
 				best[i] = s
 			}
 		}
-		for _, i := range sortedInts(best) {
+		for _, i := range slices.Sorted(maps.Keys(best)) {
 			im, ok := imageByIndex(l.Analysis, i)
 			if !ok || im.SHA256 == "" {
 				continue
@@ -91,15 +107,6 @@ func confirmedPhotos(l models.Listing, r models.Review) []ConfirmedPhoto {
 				Width: im.Width, Height: im.Height, BBox: best[i].BBox, At: r.At})
 		}
 	}
-	return out
-}
-
-func sortedInts[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
 	return out
 }
 
@@ -203,7 +210,7 @@ func (s *Store) ConfirmedPhotos(ctx context.Context, sha, ph string, radius int)
 		dist[sha] = 0
 	}
 	if h, ok := photoHash([]ConfirmedPhoto{{PHash: ph}}, ""); ok {
-		x, err := s.HamIndex(ctx, confirmedIndexName, confirmedIndexBands)
+		x, err := s.confirmedIndex(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -217,11 +224,7 @@ func (s *Store) ConfirmedPhotos(ctx context.Context, sha, ph string, radius int)
 			}
 		}
 	}
-	shas := make([]string, 0, len(dist))
-	for k := range dist {
-		shas = append(shas, k)
-	}
-	slices.Sort(shas)
+	shas := slices.Sorted(maps.Keys(dist))
 	cmds := make([]*redis.MapStringStringCmd, len(shas))
 	if _, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, k := range shas {

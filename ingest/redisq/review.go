@@ -65,7 +65,7 @@ func imageByIndex(an *models.Analysis, i int) (models.ImageReport, bool) {
 // confirmed ones, a dismissal takes both back (see feedback.go).
 func (s *Store) ReviewListing(ctx context.Context, listingID string, r models.Review, e evidence.Event) (models.Listing, error) {
 	cust, rev := keyCustody(listingID), keyReview(listingID)
-	confirmed, err := s.HamIndex(ctx, confirmedIndexName, confirmedIndexBands)
+	confirmed, err := s.confirmedIndex(ctx)
 	if err != nil {
 		return models.Listing{}, err
 	}

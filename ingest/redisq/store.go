@@ -105,6 +105,9 @@ type Store struct {
 	cfg Config
 	// groupReady is set once the job stream's consumer group exists.
 	groupReady atomic.Bool
+	// confirmed is the index of confirmed photos once opened: every
+	// analysis looks its pictures up in it (see confirmedIndex).
+	confirmed atomic.Pointer[HamIndex]
 }
 
 // New connects to Redis. It does not fail when Redis is down: calls then

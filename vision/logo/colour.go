@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"gocv.io/x/gocv"
+
+	"counterlens/vision/internal/runs"
 )
 
 // This file holds the second candidate-region generator: flat colour zones.
@@ -115,7 +117,7 @@ func colourStep(p []uint8, i, j int) int {
 func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {
 	cc := cfg.colourLimits(toWork)
 	n := c.w * c.h
-	sets := make(disjoint, n)
+	sets := make(runs.Forest, n)
 	lab := make([]int32, n)
 	var out []*candidate
 	var comps []component
@@ -160,7 +162,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		sets.reset()
+		sets.Reset()
 		for y := range c.h {
 			row := y * c.w
 			for x := range c.w {
@@ -169,10 +171,10 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 					continue
 				}
 				if x+1 < c.w && grad[i+1] <= tol && colourStep(c.pix, i, i+1) <= tol {
-					sets.union(int32(i), int32(i+1))
+					sets.Union(int32(i), int32(i+1))
 				}
 				if y+1 < c.h && grad[i+c.w] <= tol && colourStep(c.pix, i, i+c.w) <= tol {
-					sets.union(int32(i), int32(i+c.w))
+					sets.Union(int32(i), int32(i+c.w))
 				}
 			}
 		}
@@ -195,7 +197,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		for y := range c.h {
 			for x := range c.w {
 				i := y*c.w + x
-				r := sets.find(int32(i))
+				r := sets.Find(int32(i))
 				var l int32
 				if r == int32(i) {
 					l = int32(len(comps))

@@ -139,31 +139,6 @@ func fitRaster(sw, sh, maxSide int) (w, h int, xmap []int) {
 	return w, h, xmap
 }
 
-// disjoint is a union-find forest over 0..n-1.
-type disjoint []int32
-
-// reset makes every element its own set.
-func (d disjoint) reset() {
-	for i := range d {
-		d[i] = int32(i)
-	}
-}
-
-func (d disjoint) find(i int32) int32 {
-	for d[i] != i {
-		d[i] = d[d[i]]
-		i = d[i]
-	}
-	return i
-}
-
-// union joins the sets of a and b under the smaller root.
-func (d disjoint) union(a, b int32) {
-	if a, b = d.find(a), d.find(b); a != b {
-		d[max(a, b)] = min(a, b)
-	}
-}
-
 // otsu returns the Otsu threshold of the values selected by keep (nil: all).
 func otsu(pix []uint8, keep func(i int) bool) int {
 	var hist [256]float64

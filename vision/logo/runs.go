@@ -1,6 +1,10 @@
 package logo
 
-import "image"
+import (
+	"image"
+
+	"counterlens/vision/internal/runs"
+)
 
 // This file labels the connected components of a thresholded grey raster
 // from its runs (maximal horizontal stretches of one side of the threshold)
@@ -11,19 +15,17 @@ import "image"
 // runs a row, so this does a fraction of the work of twenty OpenCV
 // connectedComponentsWithStats passes over the pixels, with the same
 // labels (same numbering, boxes and areas; TestRunLabelsMatchOpenCV).
-
-// pixRun is a run of pixels of row y, columns x0 to x1-1.
-type pixRun struct{ y, x0, x1 int32 }
+// Cutting and linking runs is vision/internal/runs's, shared with the OCR's
+// letter tests; the numbering and the masks are this file's.
 
 // runLabeler holds one threshold cut of a w x h raster and its buffers,
 // reused from cut to cut.
 type runLabeler struct {
 	w, h int
 	// runs[p] are the runs of polarity p (0: above the threshold, 1: at
-	// or below it) in raster order; rowStart[p][y] indexes row y's first.
-	runs     [2][]pixRun
-	rowStart [2][]int32
-	sets     disjoint
+	// or below it) in raster order.
+	runs [2]runs.Set
+	sets runs.Forest
 	// label is each run's component label (1..n, numbered like OpenCV's).
 	label []int32
 	// byLabel lists the runs label by label: label l's are
@@ -36,33 +38,9 @@ type runLabeler struct {
 // cut splits pix (w x h) into the runs of v > t and of v <= t.
 func (r *runLabeler) cut(pix []uint8, w, h int, t uint8) {
 	r.w, r.h = w, h
-	for p := range 2 {
-		r.runs[p] = r.runs[p][:0]
-		r.rowStart[p] = r.rowStart[p][:0]
-	}
-	above, below := r.runs[0], r.runs[1]
-	for y := range h {
-		r.rowStart[0] = append(r.rowStart[0], int32(len(above)))
-		r.rowStart[1] = append(r.rowStart[1], int32(len(below)))
-		row := pix[y*w : (y+1)*w]
-		for x := 0; x < w; {
-			x0 := x
-			if row[x] > t {
-				for x < w && row[x] > t {
-					x++
-				}
-				above = append(above, pixRun{int32(y), int32(x0), int32(x)})
-			} else {
-				for x < w && row[x] <= t {
-					x++
-				}
-				below = append(below, pixRun{int32(y), int32(x0), int32(x)})
-			}
-		}
-	}
-	r.runs[0], r.runs[1] = above, below
-	r.rowStart[0] = append(r.rowStart[0], int32(len(above)))
-	r.rowStart[1] = append(r.rowStart[1], int32(len(below)))
+	r.runs[0].Reset()
+	r.runs[1].Reset()
+	runs.Cut(pix, w, image.Rect(0, 0, w, h), t, &r.runs[0], &r.runs[1])
 }
 
 // components labels the 8-connected components of polarity p of the last
@@ -72,38 +50,22 @@ func (r *runLabeler) cut(pix []uint8, w, h int, t uint8) {
 // 2x2 blocks) meets them: by the first 2x2 block of the raster, in scan
 // order, that holds a pixel of the component.
 func (r *runLabeler) components(p int, comps []component) []component {
-	runs, rs := r.runs[p], r.rowStart[p]
-	n := len(runs)
+	rr := r.runs[p].Runs
+	n := len(rr)
 	if cap(r.sets) < n {
-		r.sets = make(disjoint, n)
+		r.sets = make(runs.Forest, n)
 		r.label = make([]int32, n)
 	}
 	sets, label := r.sets[:n], r.label[:n]
-	sets.reset()
-	for y := 1; y < r.h; y++ {
-		i, iEnd := rs[y-1], rs[y]
-		j, jEnd := rs[y], rs[y+1]
-		for i < iEnd && j < jEnd {
-			a, b := runs[i], runs[j]
-			// Runs of adjacent rows touch (8-connectivity) when their
-			// column ranges overlap or meet at a corner.
-			if a.x0 <= b.x1 && b.x0 <= a.x1 {
-				sets.union(i, j)
-			}
-			if a.x1 < b.x1 {
-				i++
-			} else {
-				j++
-			}
-		}
-	}
+	sets.Reset()
+	r.runs[p].Link(sets, true)
 	// Roots are each component's first run in raster order. The key of a
 	// component is the index of its first 2x2 block in scan order.
 	bw := int32((r.w + 1) / 2)
 	r.key = r.key[:0]
 	for i := range n {
-		k := runs[i].y/2*bw + runs[i].x0/2
-		if root := sets.find(int32(i)); root == int32(i) {
+		k := rr[i].Y/2*bw + rr[i].X0/2
+		if root := sets.Find(int32(i)); root == int32(i) {
 			label[i] = int32(len(r.key))
 			r.key = append(r.key, k)
 		} else {
@@ -137,13 +99,13 @@ func (r *runLabeler) components(p int, comps []component) []component {
 		l := order[label[i]]
 		label[i] = l
 		c := &comps[l]
-		rb := image.Rect(int(runs[i].x0), int(runs[i].y), int(runs[i].x1), int(runs[i].y)+1)
+		rb := image.Rect(int(rr[i].X0), int(rr[i].Y), int(rr[i].X1), int(rr[i].Y)+1)
 		if c.area == 0 {
 			c.box = rb
 		} else {
 			c.box = c.box.Union(rb)
 		}
-		c.area += int(runs[i].x1 - runs[i].x0)
+		c.area += int(rr[i].X1 - rr[i].X0)
 		r.start[l+1]++
 	}
 	for l := 1; l < len(r.start); l++ {
@@ -174,12 +136,12 @@ func (r *runLabeler) fill(buf []uint8, p int, box image.Rectangle, ls ...int32) 
 	}
 	buf = buf[:n]
 	clear(buf)
-	runs := r.runs[p]
+	rr := r.runs[p].Runs
 	for _, l := range ls {
 		for _, i := range r.byLabel[r.start[l]:r.start[l+1]] {
-			run := runs[i]
-			off := (int(run.y)-box.Min.Y)*bw - box.Min.X
-			row := buf[off+int(run.x0) : off+int(run.x1)]
+			run := rr[i]
+			off := (int(run.Y)-box.Min.Y)*bw - box.Min.X
+			row := buf[off+int(run.X0) : off+int(run.X1)]
 			for x := range row {
 				row[x] = 1
 			}

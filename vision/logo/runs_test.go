@@ -50,9 +50,9 @@ func TestRunLabelsMatchOpenCV(t *testing.T) {
 				got := make([]int32, g.w*g.h)
 				for l := int32(1); l < int32(n); l++ {
 					for _, i := range rl.byLabel[rl.start[l]:rl.start[l+1]] {
-						run := rl.runs[p][i]
-						for x := run.x0; x < run.x1; x++ {
-							got[int(run.y)*g.w+int(x)] = l
+						run := rl.runs[p].Runs[i]
+						for x := run.X0; x < run.X1; x++ {
+							got[int(run.Y)*g.w+int(x)] = l
 						}
 					}
 				}

@@ -5,6 +5,8 @@ import (
 	"image"
 
 	"gocv.io/x/gocv"
+
+	"counterlens/vision/internal/runs"
 )
 
 // candidate is a region of the scene that may be a flat mark: one connected
@@ -214,9 +216,9 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 	if len(parts) < 2 || len(parts) > cfg.MaxParts {
 		return groupOf, nil
 	}
-	sets := make(disjoint, n)
-	sets.reset()
-	find := func(i int) int { return int(sets.find(int32(i))) }
+	sets := make(runs.Forest, n)
+	sets.Reset()
+	find := func(i int) int { return int(sets.Find(int32(i))) }
 	// Spatial hash on a coarse grid.
 	const cell = 32
 	grid := make(map[[2]int][]int)
@@ -248,7 +250,7 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 					}
 					g2 := int(cfg.GroupGap*float64(min(sb, so))) + 1
 					if b.Inset(-g2).Overlaps(o) && (alike == nil || alike(j, k)) {
-						sets.union(int32(j), int32(k))
+						sets.Union(int32(j), int32(k))
 					}
 				}
 			}

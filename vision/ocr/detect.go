@@ -168,8 +168,8 @@ func letterScore(src grey, r image.Rectangle) (float64, bool, image.Rectangle) {
 	}
 	// the box binarised at Otsu's threshold: its light and its dark pixels
 	above, below := src.splitRuns(pr, otsu(hist))
-	light, lr := rowOfLetters(above.components(), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
-	dark, dr := rowOfLetters(below.components(), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
+	light, lr := rowOfLetters(runComponents(&above), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
+	dark, dr := rowOfLetters(runComponents(&below), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
 	if light > dark {
 		return light, true, lr.Add(pr.Min)
 	}

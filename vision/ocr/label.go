@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"gocv.io/x/gocv"
+
+	"counterlens/vision/internal/runs"
 )
 
 // The region search labels many small crops (two polarities of every box
@@ -81,57 +83,24 @@ func otsu(hist [256]float64) byte {
 	return byte(maxVal)
 }
 
-// pixRun is a run of set pixels [x0, x1) on row y.
-type pixRun struct{ x0, x1, y int32 }
-
-// runSet holds the runs of a binary image row after row: the runs of row
-// y are runs[rows[y]:rows[y+1]], left to right.
-type runSet struct {
-	runs []pixRun
-	rows []int32
-}
-
-func (s *runSet) startRow() { s.rows = append(s.rows, int32(len(s.runs))) }
-
 // splitRuns returns the runs of the pixels of g within r above t and
 // those at or under it, in r's coordinates: the two polarities of a crop
 // binarised at t, labelled from one pass over its pixels.
-func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runSet) {
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		above.startRow()
-		below.startRow()
-		row := g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X]
-		yy := int32(y - r.Min.Y)
-		for x := 0; x < len(row); {
-			s := x
-			if row[x] > t {
-				for x < len(row) && row[x] > t {
-					x++
-				}
-				above.runs = append(above.runs, pixRun{int32(s), int32(x), yy})
-			} else {
-				for x < len(row) && row[x] <= t {
-					x++
-				}
-				below.runs = append(below.runs, pixRun{int32(s), int32(x), yy})
-			}
-		}
-	}
-	above.startRow()
-	below.startRow()
+func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runs.Set) {
+	runs.Cut(g.pix, g.w, r, t, &above, &below)
 	return above, below
 }
 
 // binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
 // image (0 or 255) row after row.
-func binaryRuns(pix []byte, w, h int) runSet { return levelRuns(pix, w, h, 255) }
+func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255) }
 
 // levelRuns returns the runs of the pixels of pix, a w×h binary image (0
 // or 255) row after row, that are at level v.
-func levelRuns(pix []byte, w, h int, v byte) runSet {
-	var s runSet
+func levelRuns(pix []byte, w, h int, v byte) runs.Set {
+	var s runs.Set
 	for y := 0; y < h; y++ {
-		s.startRow()
+		s.StartRow()
 		row := pix[y*w : (y+1)*w]
 		for x := 0; x < w; {
 			i := bytes.IndexByte(row[x:], v)
@@ -145,80 +114,44 @@ func levelRuns(pix []byte, w, h int, v byte) runSet {
 			} else {
 				e += st
 			}
-			s.runs = append(s.runs, pixRun{int32(st), int32(e), int32(y)})
+			s.Runs = append(s.Runs, runs.Run{X0: int32(st), X1: int32(e), Y: int32(y)})
 			x = e
 		}
 	}
-	s.startRow()
+	s.StartRow()
 	return s
 }
 
-// components returns the 8-connected components of the runs, in the
-// order of their first pixel (top row first, then leftmost).
-func (s *runSet) components() []component {
-	cs, _ := s.label(true)
+// runComponents returns the 8-connected components of the runs of s, in
+// the order of their first pixel (top row first, then leftmost).
+func runComponents(s *runs.Set) []component {
+	cs, _ := label(s, true)
 	return cs
 }
 
-// label returns the components of the runs, 8-connected when conn8 is
-// set and 4-connected otherwise, in the order of their first pixel (top
+// label returns the components of the runs of s, 8-connected when conn8
+// is set and 4-connected otherwise, in the order of their first pixel (top
 // row first, then leftmost), and the column of each one's first pixel.
-func (s *runSet) label(conn8 bool) ([]component, []int) {
-	// runs on consecutive rows touch when they overlap, or, 8-connected,
-	// when they meet at a corner
-	touch := int32(0)
-	if conn8 {
-		touch = 1
-	}
-	parent := make([]int32, len(s.runs))
-	for i := range parent {
-		parent[i] = int32(i)
-	}
-	find := func(i int32) int32 {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	for y := 1; y+1 < len(s.rows); y++ {
-		a, aEnd := s.rows[y-1], s.rows[y]
-		b, bEnd := s.rows[y], s.rows[y+1]
-		for a < aEnd && b < bEnd {
-			ra, rb := s.runs[a], s.runs[b]
-			if ra.x0 < rb.x1+touch && rb.x0 < ra.x1+touch {
-				pa, pb := find(a), find(b)
-				// the earlier run is the root, so that components come
-				// out in the order of their first pixel
-				if pa < pb {
-					parent[pb] = pa
-				} else if pb < pa {
-					parent[pa] = pb
-				}
-			}
-			if ra.x1 <= rb.x1 {
-				a++
-			} else {
-				b++
-			}
-		}
-	}
+func label(s *runs.Set, conn8 bool) ([]component, []int) {
+	f := make(runs.Forest, len(s.Runs))
+	f.Reset()
+	s.Link(f, conn8)
 	var out []component
 	var first []int
-	idx := make([]int32, len(s.runs))
-	for i, r := range s.runs {
-		root := find(int32(i))
+	idx := make([]int32, len(s.Runs))
+	for i, r := range s.Runs {
+		root := f.Find(int32(i))
 		if root == int32(i) {
 			idx[i] = int32(len(out))
-			out = append(out, component{int(r.x0), int(r.y), int(r.x1 - r.x0), 1, int(r.x1 - r.x0)})
-			first = append(first, int(r.x0))
+			out = append(out, component{int(r.X0), int(r.Y), int(r.X1 - r.X0), 1, int(r.X1 - r.X0)})
+			first = append(first, int(r.X0))
 			continue
 		}
 		c := &out[idx[root]]
-		x0, x1 := min(c.x, int(r.x0)), max(c.x+c.w, int(r.x1))
+		x0, x1 := min(c.x, int(r.X0)), max(c.x+c.w, int(r.X1))
 		c.x, c.w = x0, x1-x0
-		c.h = int(r.y) + 1 - c.y
-		c.area += int(r.x1 - r.x0)
+		c.h = int(r.Y) + 1 - c.y
+		c.area += int(r.X1 - r.X0)
 	}
 	return out, first
 }
@@ -240,12 +173,12 @@ func contourBoxes(pix []byte, w, h int) []image.Rectangle {
 	}
 	var bs []border
 	set := levelRuns(pix, w, h, 255)
-	cs, first := set.label(true)
+	cs, first := label(&set, true)
 	for i, c := range cs {
 		bs = append(bs, border{c.rect(), c.y, first[i]})
 	}
 	unset := levelRuns(pix, w, h, 0)
-	cs, first = unset.label(false)
+	cs, first = label(&unset, false)
 	for i, c := range cs {
 		if !c.touches(w, h) {
 			bs = append(bs, border{c.rect().Inset(-1), c.y, first[i] - 1})

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"gocv.io/x/gocv"
+
+	"counterlens/vision/internal/runs"
 )
 
 // testGreys returns the grey levels of the four testdata photos at
@@ -106,9 +108,9 @@ func sortedComponents(cs []component) []component {
 // checkComponents compares the run labelling of bin's runs with OpenCV's
 // labelling of bin, and checks that the runs' components come out in the
 // order of their first pixel.
-func checkComponents(t *testing.T, bin gocv.Mat, runs runSet) {
+func checkComponents(t *testing.T, bin gocv.Mat, set runs.Set) {
 	t.Helper()
-	got := runs.components()
+	got := runComponents(&set)
 	want, _ := components(bin, false)
 	if g, w := sortedComponents(got), sortedComponents(want); !slices.Equal(g, w) {
 		t.Fatalf("%d components, OpenCV %d (or their boxes or areas differ)", len(g), len(w))

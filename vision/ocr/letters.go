@@ -110,8 +110,8 @@ func splitRow(bs []blob) [][]blob {
 // of bin, each left to right.
 func letterRows(bin gocv.Mat, minH, maxH int) [][]blob {
 	W, H := bin.Cols(), bin.Rows()
-	runs := binaryRuns(bin.ToBytes(), W, H)
-	cs := runs.components()
+	set := binaryRuns(bin.ToBytes(), W, H)
+	cs := runComponents(&set)
 	var bs []blob
 	for _, c := range cs {
 		x, y, w, h, a := c.x, c.y, c.w, c.h, c.area

@@ -85,8 +85,8 @@ func growLine(g gocv.Mat, r image.Rectangle) (_ image.Rectangle, light bool) {
 		typ = gocv.ThresholdBinary
 	}
 	gocv.Threshold(broi, &ink, t, 255, typ)
-	runs := binaryRuns(ink.ToBytes(), ink.Cols(), ink.Rows())
-	cs := runs.components()
+	set := binaryRuns(ink.ToBytes(), ink.Cols(), ink.Rows())
+	cs := runComponents(&set)
 
 	seedRows := image.Rect(0, r.Min.Y-band.Min.Y, band.Dx(), r.Max.Y-band.Min.Y)
 	var letters []component

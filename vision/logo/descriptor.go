@@ -40,6 +40,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
 	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
 	fmt.Fprintf(h, "|chroma%d", c.ChromaStep) // chroma regions enter the null calibration
+	fmt.Fprint(h, "|whole1")                  // frame-like regions (whole.go) enter the null calibration
 	return h.Sum64()
 }
 

@@ -82,28 +82,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		// A mark drawn as a light shape on an opaque dark plate inside a
 		// transparent margin: the plate is the silhouette; that is fine.
 	} else {
-		t := otsu(g.pix, nil)
-		// The background is the side most border pixels are on.
-		var dark, light int
-		border := func(i int) {
-			if int(g.pix[i]) <= t {
-				dark++
-			} else {
-				light++
-			}
-		}
-		for x := range g.w {
-			border(x)
-			border((g.h-1)*g.w + x)
-		}
-		for y := range g.h {
-			border(y * g.w)
-			border(y*g.w + g.w - 1)
-		}
-		bgDark := dark > light
-		for i, v := range g.pix {
-			mask[i] = (int(v) <= t) != bgDark
-		}
+		inkMask(g.pix, g.w, g.h, mask)
 	}
 	// Trim to the mark.
 	x0, y0, x1, y1 := g.w, g.h, -1, -1
@@ -202,4 +181,31 @@ func isTwoTone(pix []uint8) bool {
 		}
 	}
 	return float64(near) >= 0.9*float64(len(pix))
+}
+
+// inkMask sets mask (w*h) to the Otsu side of pix that is not the
+// background, the background being the side most border pixels are on: the
+// mark of a picture that shows a mark and little else.
+func inkMask(pix []uint8, w, h int, mask []bool) {
+	t := otsu(pix, nil)
+	var dark, light int
+	border := func(i int) {
+		if int(pix[i]) <= t {
+			dark++
+		} else {
+			light++
+		}
+	}
+	for x := range w {
+		border(x)
+		border((h-1)*w + x)
+	}
+	for y := range h {
+		border(y * w)
+		border(y*w + w - 1)
+	}
+	bgDark := dark > light
+	for i, v := range pix {
+		mask[i] = (int(v) <= t) != bgDark
+	}
 }

@@ -64,7 +64,13 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 	var out []*candidate
 	err = ladderRegions(ctx, pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, make(map[boxKey]bool),
 		func(mask []uint8, box image.Rectangle) { out = addCandidate(out, mask, box, cfg) })
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if c := wholeCandidate(g, cfg); c != nil {
+		out = append(out, c)
+	}
+	return out, nil
 }
 
 // ladderLevels returns the thresholds step, 2*step, ... below end.
@@ -135,8 +141,8 @@ func (c Config) acceptBox(b image.Rectangle, area, w, h int) bool {
 	if L < c.MinSide || area < c.MinArea {
 		return false
 	}
-	if b.Dx() > w*9/10 || b.Dy() > h*9/10 {
-		return false // background or frame
+	if frameLike(b, w, h) {
+		return false // background or frame (but see wholeCandidate)
 	}
 	fill := float64(area) / float64(b.Dx()*b.Dy())
 	return fill > 0.04 && fill < 0.97 // not a hairline tangle, not a solid box

@@ -1,0 +1,56 @@
+package logo
+
+import "image"
+
+// wholeCandidate returns the picture's ink as one region when it spans the
+// picture and touches its edge, as in a picture that is the mark itself: a
+// brand's logo file reposted as a listing photo, or a tight crop of a label.
+// The ladder takes such a region for the photo's background or frame and
+// leaves it out (see [Config.acceptBox]). The ink is the Otsu side the
+// border is not mostly on, as for a reference ([inkMask]). It returns nil
+// when the ink is not frame-like or fails the ladder's other size and fill
+// limits.
+func wholeCandidate(g grayImage, cfg Config) *candidate {
+	ink := make([]bool, g.w*g.h)
+	inkMask(g.pix, g.w, g.h, ink)
+	x0, y0, x1, y1, area := g.w, g.h, -1, -1, 0
+	for y := range g.h {
+		for x, on := range ink[y*g.w : (y+1)*g.w] {
+			if on {
+				area++
+				x0, y0 = min(x0, x), min(y0, y)
+				x1, y1 = max(x1, x), max(y1, y)
+			}
+		}
+	}
+	box := image.Rect(x0, y0, x1+1, y1+1)
+	if area == 0 || !frameLike(box, g.w, g.h) {
+		return nil
+	}
+	fill := float64(area) / float64(box.Dx()*box.Dy())
+	if max(box.Dx(), box.Dy()) < cfg.MinSide || area < cfg.MinArea || fill <= 0.04 || fill >= 0.97 {
+		return nil
+	}
+	pix := make([]uint8, 0, box.Dx()*box.Dy())
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for _, on := range ink[y*g.w+box.Min.X : y*g.w+box.Max.X] {
+			if on {
+				pix = append(pix, 1)
+			} else {
+				pix = append(pix, 0)
+			}
+		}
+	}
+	out := addCandidate(nil, pix, box, cfg)
+	if len(out) == 0 {
+		return nil
+	}
+	return out[0]
+}
+
+// frameLike reports whether box, in a w x h picture, spans nine tenths of
+// it in either direction and touches its edge: the photo's background or
+// frame for the ladder, the mark itself in a picture that shows only a mark.
+func frameLike(b image.Rectangle, w, h int) bool {
+	return (b.Dx() > w*9/10 || b.Dy() > h*9/10) && (b.Min.X == 0 || b.Min.Y == 0 || b.Max.X == w || b.Max.Y == h)
+}

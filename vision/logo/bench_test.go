@@ -304,7 +304,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				}
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f", det.edge))
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f", det.edge, det.crowd))
 			}
 			if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" && det.Confidence >= 0.5 && (bi < 0 || best < 0.5) {
 				saveCrop(b, filepath.Join(dir, fmt.Sprintf("fp%03d_%s_%s.png", ii, det.LogoID, strings.ReplaceAll(im.where(det.Box), "=", "-"))), im.img, det.Box)
@@ -486,6 +486,7 @@ func BenchmarkLogos(b *testing.B) {
 				fmt.Printf("logos %s: verification: %d matches verified, %.2f a photo, %.1f µs each, %.3f ms a photo\n", tc.name, n,
 					float64(n)/float64(s.images), float64(d.verifyTime.Load())/1e3/float64(n), float64(d.verifyTime.Load())/1e6/float64(s.images))
 			}
+			fmt.Printf("logos %s: crowd check: %.3f ms a photo\n", tc.name, float64(d.crowdTime.Load())/1e6/float64(s.images))
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))
 		})

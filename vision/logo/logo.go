@@ -84,6 +84,8 @@ type Detection struct {
 	radial float64
 	// edge is the region's edge ratio (see edgeRatio).
 	edge float64
+	// crowd is the CrowdRank-th best score of other brands (see crowd.go).
+	crowd float64
 }
 
 // Method names.
@@ -141,6 +143,12 @@ type Config struct {
 	// NullMargin is how far above its best null-corpus score a reference
 	// must score for confidence 0.5.
 	NullMargin float64
+	// CrowdRank and CrowdMid shape the third factor of a shape confidence:
+	// sigmoid((score-crowd-CrowdMid)/MarginWidth), where crowd is the
+	// CrowdRank-th best score of other brands on the region (see crowd.go).
+	// CrowdRank 0 turns the check off.
+	CrowdRank int
+	CrowdMid  float64
 	// RepeatMax is how many look-alike neighbours make a region texture.
 	RepeatMax int
 	// MinDistinct is the least concavity share (hull minus mark, over hull)
@@ -199,6 +207,8 @@ func DefaultConfig() Config {
 		SmallSide:     70,
 		MarginMid:     0.12,
 		MarginWidth:   0.02,
+		CrowdRank:     3,
+		CrowdMid:      0.16,
 		RepeatMax:     2,
 		NullMargin:    0.06,
 		MinDistinct:   0.06,
@@ -243,6 +253,8 @@ func (c Config) Validate() error {
 		return bad("SmallMidBoost/SmallSide", [2]float64{c.SmallMidBoost, float64(c.SmallSide)})
 	case c.MarginMid < 0 || c.MarginWidth <= 0:
 		return bad("MarginMid/MarginWidth", [2]float64{c.MarginMid, c.MarginWidth})
+	case c.CrowdRank < 0 || c.CrowdRank > 20 || c.CrowdMid < 0 || c.CrowdMid > 1:
+		return bad("CrowdRank/CrowdMid", [2]float64{float64(c.CrowdRank), c.CrowdMid})
 	case c.NullMargin < 0 || c.NullMargin > 0.5:
 		return bad("NullMargin", c.NullMargin)
 	case c.RepeatMax < 1:
@@ -297,6 +309,8 @@ type Detector struct {
 	// verified counts the shape matches verified (see verify.go) and
 	// verifyTime the nanoseconds that took, for the benchmark.
 	verified, verifyTime atomic.Int64
+	// crowdTime is the nanoseconds the crowd check took (see crowd.go).
+	crowdTime atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -458,13 +472,20 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
+			var crowd float64
+			if conf >= d.cfg.MinConfidence && d.cfg.CrowdRank > 0 {
+				t1 := time.Now()
+				crowd = d.cfg.crowdScore(m, set.flat)
+				d.crowdTime.Add(int64(time.Since(t1)))
+				conf *= d.cfg.crowdFactor(m.score, crowd)
+			}
 			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
-				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge,
+				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, crowd: crowd,
 			})
 		}
 	}

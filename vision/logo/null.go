@@ -118,11 +118,9 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 	floor := cfg.ShapeMid - 0.1
 	best := 0.0
 	for _, c := range null {
-		cEcc := math.Log(math.Max(c.mo.ecc, 1e-3))
-		if below, above := cfg.eccWindow(p); cEcc < p.logEcc-below || cEcc > p.logEcc+above {
-			continue
+		if cfg.inEccWindow(c, p) {
+			best = math.Max(best, scoreRef(c, p, cfg, floor))
 		}
-		best = math.Max(best, scoreRef(c, p, cfg, floor))
 	}
 	return best
 }

@@ -41,6 +41,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
 	fmt.Fprintf(h, "|chroma%d", c.ChromaStep) // chroma regions enter the null calibration
 	fmt.Fprint(h, "|whole1")                  // frame-like regions (whole.go) enter the null calibration
+	fmt.Fprintf(h, "|small%v|%v|%v|%v", smallSides, smallCuts, smallRatio, smallCost)
 	return h.Sum64()
 }
 
@@ -108,6 +109,15 @@ func encodePrepared(p *prepared, version uint64) []byte {
 		for i := range p.tapered {
 			w.view(&p.tapered[i][0])
 			w.view(&p.tapered[i][1])
+		}
+		w.u64(uint64(len(p.small)))
+		for i := range p.small {
+			w.f64(p.small[i].rms)
+			w.u64(uint64(len(p.small[i].views)))
+			for b := range p.small[i].views {
+				w.view(&p.small[i].views[b][0])
+				w.view(&p.small[i].views[b][1])
+			}
 		}
 	}
 	w.flag(p.feat != nil)
@@ -190,6 +200,21 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 		for i := range p.tapered {
 			r.view(&p.tapered[i][0])
 			r.view(&p.tapered[i][1])
+		}
+		if n := r.u64(); n != uint64(len(smallSides)) {
+			return nil, fmt.Errorf("%w: %d small renderings, want %d", ErrStaleDescriptor, n, len(smallSides))
+		}
+		p.small = make([]smallRender, len(smallSides))
+		for i := range p.small {
+			p.small[i].rms = r.f64()
+			if n := r.u64(); n != uint64(2*len(smallCuts)) {
+				return nil, fmt.Errorf("%w: %d small variants, want %d", ErrStaleDescriptor, n, 2*len(smallCuts))
+			}
+			p.small[i].views = make([][2]shapeView, 2*len(smallCuts))
+			for b := range p.small[i].views {
+				r.view(&p.small[i].views[b][0])
+				r.view(&p.small[i].views[b][1])
+			}
 		}
 	}
 	if r.flag() {

@@ -694,7 +694,8 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if bi >= 0 {
 			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor)-taperCost)
 		}
-		return best
+		// Small regions: the reference rendered at their size (small.go).
+		return math.Max(best, smallScore(c, r, flip, cfg, floor))
 	}
 	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
 		return 0

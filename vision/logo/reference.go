@@ -49,6 +49,9 @@ type prepared struct {
 	distinct float64
 	// feature route (textured references)
 	feat *refFeatures
+
+	// small are aniso references rendered at small sizes (see small.go).
+	small []smallRender
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -122,6 +125,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 		p.tapered = taperedViews(src, mo)
+		p.small = smallRenders(src, mo)
 	}
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])

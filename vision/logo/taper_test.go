@@ -61,19 +61,7 @@ func keystoneRegions(t *testing.T, mark image.Image, long, shrink float64) ([]*c
 func keystoneScores(t *testing.T, mark image.Image, p *prepared, long, shrink float64) (tapered, plain float64) {
 	t.Helper()
 	cands, gt, scale := keystoneRegions(t, mark, long, shrink)
-	cfg := DefaultConfig()
-	views := p.tapered
-	defer func() { p.tapered = views }()
-	for _, c := range cands {
-		if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.8 {
-			continue
-		}
-		p.tapered = views
-		tapered = max(tapered, scoreRef(c, p, cfg, 0))
-		p.tapered = nil
-		plain = max(plain, scoreRef(c, p, cfg, 0))
-	}
-	return tapered, plain
+	return scoresOver(cands, gt, scale, 0.8, p, func(q *prepared) { q.tapered = nil })
 }
 
 // TestTaperRecoversPerspective: wide wordmarks whose far end is a third

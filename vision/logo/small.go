@@ -1,0 +1,167 @@
+package logo
+
+import "math"
+
+// This file holds the reference's views for small regions. A wordmark 40
+// to 90 px long in a photo has strokes and gaps of a pixel or two; the
+// photo's area sampling, blur and JPEG merge and thin them, and the region
+// cut from it has lost the shape its 400-px reference keeps (a 73-px Sony
+// scored 0.64 against it). Comparing like with like, an elongated reference
+// is also rendered at a few small sizes as a photo renders it
+// (area-averaged, then crisp or box-blurred over 3x3 pixels, cut at a few
+// coverages), and each rendering gets its aligned views. A region is
+// compared with the rendering nearest its own size, in the pixels of the
+// raster it was cut from (scoreRef, smallScore). The null corpus's small
+// regions meet the same renderings when the reference is calibrated
+// (nullScore goes through scoreRef), so its midpoint covers them.
+
+// smallSides are the long sides, in pixels, an elongated reference is
+// rendered at: a ladder of ratio √2, so that every region whose size lies
+// within smallRatio of a rendering meets one rendered at about its own
+// size. A finer ladder (ratio 1.2, 30 to 90 px) with three cuts each
+// found no more marks on the dev set for 2.4 times the descriptor bytes.
+var smallSides = []int{32, 45, 64, 90}
+
+// smallCuts are the coverages a rendering is cut at, as a grey-level
+// threshold halfway between a mark and its background cuts a photo of it.
+var smallCuts = []float64{0.5}
+
+// smallRatio is how far, as a ratio of RMS lengths along the major axis,
+// a region's size may lie from the rendering it is compared with.
+const smallRatio = 1.2
+
+// smallCost is taken off a score against a small rendering: a region
+// meets two more views (crisp and blurred), which fit by chance a little
+// better than one.
+const smallCost = 0.02
+
+// smallRender is a reference rendered small: the RMS length of its major
+// axis in its own pixels, and the aligned views of each variant (crisp or
+// blurred, cut at each of smallCuts) per flip (as is, turned by 180°).
+type smallRender struct {
+	rms   float64
+	views [][2]shapeView
+}
+
+// smallRenders renders mask m at each of smallSides, crisp and blurred,
+// cut at each of smallCuts, and returns their aligned views. A rendering
+// with too few pixels to measure keeps m's own views in its slot, so the
+// layout does not depend on the mark.
+func smallRenders(m maskSource, mo moments) []smallRender {
+	out := make([]smallRender, len(smallSides))
+	for i, side := range smallSides {
+		r := &out[i]
+		r.views = make([][2]shapeView, 0, 2*len(smallCuts))
+		for _, blur := range []bool{false, true} {
+			cov := coverSmall(m, side, blur)
+			for _, cut := range smallCuts {
+				s := cutSmall(cov, cut)
+				smo, ok := measure(s)
+				if !ok {
+					s, smo = m, mo
+				}
+				if len(r.views) == 0 {
+					r.rms = math.Sqrt(smo.l1) // the crisp rendering's, first cut
+				}
+				r.views = append(r.views, [2]shapeView{
+					newShapeView(rasterizeAligned(s, smo, false)),
+					newShapeView(rasterizeAligned(s, smo, true)),
+				})
+			}
+		}
+	}
+	return out
+}
+
+// smallCover is a grey rendering: the share of each pixel a mask covers.
+type smallCover struct {
+	w, h int
+	c    []float64
+}
+
+// coverSmall area-averages m down to a long side of side pixels, with a
+// pixel of margin, and optionally box-blurs the smallCover over 3x3 pixels,
+// as a photo of the mark at that size is sampled and blurred. A mask
+// already that small is sampled as it is.
+func coverSmall(m maskSource, side int, blur bool) smallCover {
+	f := min(1, float64(side)/float64(max(m.w, m.h)))
+	w, h := int(float64(m.w)*f)+3, int(float64(m.h)*f)+3
+	on := make([]float64, w*h)
+	n := make([]float64, w*h)
+	for y := range m.h {
+		oy := 1 + int(float64(y)*f)
+		for x := range m.w {
+			i := oy*w + 1 + int(float64(x)*f)
+			n[i]++
+			if m.pix[y*m.w+x] != 0 {
+				on[i]++
+			}
+		}
+	}
+	cov := make([]float64, w*h)
+	for i := range cov {
+		if n[i] > 0 {
+			cov[i] = on[i] / n[i]
+		}
+	}
+	if blur {
+		b := make([]float64, w*h)
+		for y := range h {
+			for x := range w {
+				s := 0.0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						xx, yy := min(w-1, max(0, x+dx)), min(h-1, max(0, y+dy))
+						s += cov[yy*w+xx]
+					}
+				}
+				b[y*w+x] = s / 9
+			}
+		}
+		cov = b
+	}
+	return smallCover{w: w, h: h, c: cov}
+}
+
+// cutSmall is the mask of the pixels of cov covered at least cut, as a
+// grey-level threshold between a mark and its background cuts a photo of
+// it.
+func cutSmall(cov smallCover, cut float64) maskSource {
+	out := maskSource{w: cov.w, h: cov.h, pix: make([]uint8, cov.w*cov.h)}
+	for i, c := range cov.c {
+		if c >= cut {
+			out.pix[i] = 1
+		}
+	}
+	return out
+}
+
+// nearestSmall returns the rendering of rs whose RMS length is nearest
+// the region's (c's, in the pixels of the raster it was cut from), or nil
+// when none lies within smallRatio.
+func nearestSmall(c *candidate, rs []smallRender) *smallRender {
+	rms := math.Sqrt(c.mo.l1)
+	var best *smallRender
+	bd := math.Log(smallRatio)
+	for i := range rs {
+		if d := math.Abs(math.Log(rms / rs[i].rms)); d <= bd {
+			best, bd = &rs[i], d
+		}
+	}
+	return best
+}
+
+// smallScore is the best refined score of c's aligned view against the
+// variants of r's rendering nearest c's size (in the given flip), less
+// smallCost, or 0 when there is none or the gates rule the pair out.
+func smallScore(c *candidate, r *prepared, flip int, cfg Config, floor float64) float64 {
+	s := nearestSmall(c, r.small)
+	if s == nil {
+		return 0
+	}
+	best := 0.0
+	for i := range s.views {
+		best = math.Max(best, alignedScore(c, &s.views[i][flip], cfg, floor))
+	}
+	return math.Max(0, best-smallCost)
+}

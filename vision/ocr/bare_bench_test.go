@@ -7,6 +7,8 @@ import (
 	"image"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -16,10 +18,19 @@ import (
 // COUNTERLENS_BENCH_DATA when set, else the four in testdata/. Run it with
 // -cpu 1; on a shared machine, count instructions under
 // valgrind --tool=callgrind instead of trusting the clock.
+// COUNTERLENS_BENCH_PHOTOS ("board.jpg,fruits.jpg") keeps only the named
+// photos, to see what one of them costs.
 func BenchmarkBare(b *testing.B) {
 	var photos []image.Image
+	var only []string
+	if v := os.Getenv("COUNTERLENS_BENCH_PHOTOS"); v != "" {
+		only = strings.Split(v, ",")
+	}
 	if dir := os.Getenv("COUNTERLENS_BENCH_DATA"); dir != "" {
 		for _, name := range benchPhotos {
+			if only != nil && !slices.Contains(only, name) {
+				continue
+			}
 			if _, err := os.Stat(filepath.Join(dir, "opencv-data", name)); err == nil {
 				photos = append(photos, scaleMax(loadImage(b, filepath.Join(dir, "opencv-data", name)), 1000))
 			}

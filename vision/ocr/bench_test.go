@@ -185,7 +185,8 @@ type sample struct {
 	img    image.Image
 	truth  map[sigKey]bool
 	phrase string
-	desc   string // how it was drawn, for the miss list
+	desc   string          // how it was drawn, for the miss list
+	band   image.Rectangle // the banner, in the photo's pixels
 }
 
 // makeSamples draws 160 phrases onto the photos in turn. Each banner lies
@@ -233,7 +234,7 @@ func makeSamples(b *testing.B, seed uint64, photos []image.Image, names []string
 		q := 60 + rng.IntN(31)
 		out = jpegAt(b, out, q)
 		desc += fmt.Sprintf(" q%d", q)
-		samples = append(samples, sample{img: out, truth: keys(m.FindText(phrase, opt)), phrase: phrase, desc: desc})
+		samples = append(samples, sample{img: out, truth: keys(m.FindText(phrase, opt)), phrase: phrase, desc: desc, band: band})
 	}
 	return samples
 }

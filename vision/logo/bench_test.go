@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,6 +23,7 @@ import (
 	"github.com/srwiley/rasterx"
 	xdraw "golang.org/x/image/draw"
 
+	"counterlens/internal/cpuclock"
 	"counterlens/internal/synth"
 )
 
@@ -255,17 +255,6 @@ func (im devImage) where(r image.Rectangle) string {
 	return "scene"
 }
 
-// cpuTime is the CPU time this process has used (user + system, all
-// threads): on a machine shared with other jobs it measures our own work,
-// which wall time does not.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // saveCrop writes r of img, widened by a quarter, as PNG (for studying
 // false alarms and misses: COUNTERLENS_BENCH_CROPS=dir).
 func saveCrop(b *testing.B, path string, img image.Image, r image.Rectangle) {
@@ -286,7 +275,7 @@ func saveCrop(b *testing.B, path string, img image.Image, r image.Rectangle) {
 func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 	var s devScore
 	start := time.Now()
-	cpu0 := cpuTime()
+	cpu0 := cpuclock.Used()
 	for ii, im := range set {
 		dets, err := d.Detect(context.Background(), im.img)
 		if err != nil {
@@ -336,7 +325,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 		}
 	}
 	s.elapsed = time.Since(start)
-	s.cpu = cpuTime() - cpu0
+	s.cpu = cpuclock.Used() - cpu0
 	s.images = len(set)
 	return s
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"gocv.io/x/gocv"
+
+	"counterlens/internal/cpuclock"
 )
 
 // photos1000 returns the test scenes scaled to 1000 px on the longer side,
@@ -52,7 +54,7 @@ func BenchmarkCandidates(b *testing.B) {
 			cfg.ChromaStep = chroma
 			b.ReportAllocs()
 			regions := 0
-			cpu0 := cpuTime()
+			cpu0 := cpuclock.Used()
 			for b.Loop() {
 				regions = 0
 				for _, ph := range photos {
@@ -65,7 +67,7 @@ func BenchmarkCandidates(b *testing.B) {
 				}
 			}
 			// CPU time (getrusage) rather than wall time: the machine is shared.
-			b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N*len(photos)), "cpu_ms/photo")
+			b.ReportMetric(float64((cpuclock.Used()-cpu0).Milliseconds())/float64(b.N*len(photos)), "cpu_ms/photo")
 			b.ReportMetric(float64(regions)/float64(len(photos)), "regions/photo")
 		})
 	}

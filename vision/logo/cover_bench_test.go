@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"counterlens/internal/cpuclock"
 )
 
 // coverage prints how many of the dev set's registered marks have a
@@ -22,7 +24,7 @@ func coverage(b *testing.B, set []devImage) {
 		cfg.ChromaStep = v
 	}
 	marks, covered, regions, colour := 0, 0, 0, 0
-	cpu0 := cpuTime()
+	cpu0 := cpuclock.Used()
 	for ii, im := range set {
 		g, scale := toGray(im.img, cfg.MaxSide, false)
 		cands, _, err := photoCandidates(context.Background(), im.img, g, scale, cfg)
@@ -53,7 +55,7 @@ func coverage(b *testing.B, set []devImage) {
 			}
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cpuclock.Used() - cpu0
 	fmt.Printf("coverage: images=%d marks=%d covered=%d (%.3f) regions_per_image=%.1f colour_per_image=%.1f cpu_ms_per_image=%.1f\n",
 		len(set), marks, covered, float64(covered)/float64(max(1, marks)), float64(regions)/float64(len(set)),
 		float64(colour)/float64(len(set)), float64(cpu.Milliseconds())/float64(len(set)))

@@ -3,6 +3,8 @@ package logo
 import (
 	"testing"
 	"time"
+
+	"counterlens/internal/cpuclock"
 )
 
 // BenchmarkMatchShapes times the shape matching alone (matchShapes) on
@@ -19,12 +21,12 @@ func BenchmarkMatchShapes(b *testing.B) {
 	b.ReportAllocs()
 	var cpu time.Duration
 	for b.Loop() {
-		t0 := cpuTime()
+		t0 := cpuclock.Used()
 		for _, c := range f.cands {
 			c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
 		}
 		n = len(matchShapes(f.cands, f.refs, cfg))
-		cpu += cpuTime() - t0
+		cpu += cpuclock.Used() - t0
 	}
 	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")
 	b.ReportMetric(float64(n), "matches")

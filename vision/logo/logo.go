@@ -600,6 +600,12 @@ type shapeMatch struct {
 // from memory once per candidate. Each candidate still meets its
 // references in the same order, so the result is the same.
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
+	return matchShapesBy(cands, refs, cfg, true)
+}
+
+// matchShapesBy is matchShapes with the shortcuts of fastSearch when fast
+// is set, with the full search otherwise.
+func matchShapesBy(cands []*candidate, refs []*prepared, cfg Config, fast bool) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	type slot struct {
 		ecc  float64
@@ -620,8 +626,12 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 			if r.logEcc < sl.ecc-above {
 				break
 			}
-			s := scoreRef(sl.best.cand, r, cfg, floor)
 			best := &sl.best
+			mode := exactSearch
+			if fast {
+				mode = fastSearch(best.need(r))
+			}
+			s := scoreSearch(sl.best.cand, r, cfg, floor, mode)
 			switch {
 			case s > best.score:
 				if best.ref != nil && best.ref.brandID != r.brandID {
@@ -665,6 +675,11 @@ func (c Config) eccWindow(r *prepared) (below, above float64) {
 // scoreRef returns the refined shape score of candidate c against reference
 // r, or 0 when the cheap gates rule the pair out.
 func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
+	return scoreSearch(c, r, cfg, floor, exactSearch)
+}
+
+// scoreSearch is scoreRef with the shortcuts of s (see search.go).
+func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search) float64 {
 	if r.aniso {
 		if c.aligned == nil {
 			return 0
@@ -678,7 +693,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		if math.Abs(diff-th) > 90 {
 			flip = 1
 		}
-		best := alignedScore(c, &r.aligned[flip], cfg, floor)
+		best := alignedScore(c, &r.aligned[flip], cfg, floor, s)
 		// Perspective: the tapered view the region overlaps best, if any
 		// clears the coarse gate (see taper.go).
 		bi, bs := -1, cfg.CoarseMin
@@ -692,17 +707,17 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 			}
 		}
 		if bi >= 0 {
-			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor)-taperCost)
+			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor, s.after(best, taperCost))-taperCost)
 		}
 		// Small regions: the reference rendered at their size (small.go).
-		return math.Max(best, smallScore(c, r, flip, cfg, floor))
+		return math.Max(best, smallScore(c, r, flip, cfg, floor, s.after(best, smallCost)))
 	}
 	if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
 		return 0
 	}
 	// No angle can pass the coarse gate, or whichever passes best cannot
 	// score enough to be refined (see ringEnvelope.bound).
-	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-refineSlack {
+	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-s.ringSlack() {
 		return 0
 	}
 	lo, hi := 0, numAngles-1
@@ -715,17 +730,11 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 		i := int(math.Round((th + maxAngle) / angleStep))
 		lo, hi = max(0, i-1), min(numAngles-1, i+1)
 	}
-	bi, bs := -1, cfg.CoarseMin
-	for i := lo; i <= hi; i++ {
-		v := &r.views[i]
-		if !similarArea(&c.view, v) || bits.OnesCount64(v.hash^c.view.hash) > cfg.HashMaxDist {
-			continue
-		}
-		if s := maskTolerantF(&c.view, v); s > bs {
-			bi, bs = i, s
-		}
+	bi := s.bestAngle(c, r, lo, hi, cfg)
+	if bi < 0 {
+		return 0
 	}
-	if bi < 0 || shapeScore(&c.view, &r.views[bi]) < floor-refineSlack {
+	if s0 := shapeScore(&c.view, &r.views[bi]); s0 < floor-refineSlack || s.skipRefine(s0) {
 		return 0
 	}
 	// Refine: the best angle and its neighbours, small shifts, full score.
@@ -739,11 +748,11 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 
 // alignedScore is the refined score of c's aligned view against the
 // reference's aligned view v, or 0 when the gates rule the pair out.
-func alignedScore(c *candidate, v *shapeView, cfg Config, floor float64) float64 {
+func alignedScore(c *candidate, v *shapeView, cfg Config, floor float64, s search) float64 {
 	if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist || maskTolerantF(c.aligned, v) < cfg.CoarseMin {
 		return 0
 	}
-	if shapeScore(c.aligned, v) < floor-refineSlack {
+	if s0 := shapeScore(c.aligned, v); s0 < floor-refineSlack || s.skipRefine(s0) {
 		return 0
 	}
 	return bestShift(c.alignedShifted(), v)

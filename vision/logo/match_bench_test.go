@@ -13,21 +13,30 @@ import (
 // test marks and look-alikes. Unlike BenchmarkLogos it leaves out the
 // candidate regions and verification, and its work is the same on every
 // run, so a change to the matcher shows in cpu_ms/op (the process's own
-// CPU time, see cpuTime) even on a loaded machine, where ns/op does not.
+// CPU time, see cpuclock.Used) even on a loaded machine, where ns/op does not.
+// search=full is the search without the shortcuts of fastSearch.
 func BenchmarkMatchShapes(b *testing.B) {
 	f := realPairs(b)
 	cfg := DefaultConfig()
-	n := 0
-	b.ReportAllocs()
-	var cpu time.Duration
-	for b.Loop() {
-		t0 := cpuclock.Used()
-		for _, c := range f.cands {
-			c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
+	for _, fast := range []bool{false, true} {
+		name := "search=full"
+		if fast {
+			name = "search=fast"
 		}
-		n = len(matchShapes(f.cands, f.refs, cfg))
-		cpu += cpuclock.Used() - t0
+		b.Run(name, func(b *testing.B) {
+			n := 0
+			b.ReportAllocs()
+			var cpu time.Duration
+			for b.Loop() {
+				t0 := cpuclock.Used()
+				for _, c := range f.cands {
+					c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
+				}
+				n = len(matchShapesBy(f.cands, f.refs, cfg, fast))
+				cpu += cpuclock.Used() - t0
+			}
+			b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")
+			b.ReportMetric(float64(n), "matches")
+		})
 	}
-	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")
-	b.ReportMetric(float64(n), "matches")
 }

@@ -37,7 +37,36 @@ func plainRasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			}
 		}
 	}
-	return castCells(m, mo, A, &on, &tot)
+	return plainCastCells(m, mo, A, &on, &tot)
+}
+
+// plainCastCells is castCells as first written, the inverse map applied
+// in full to every cell no pixel fell into.
+func plainCastCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]uint16) bitgrid {
+	half := float64(gridN) / 2
+	det := A[0]*A[3] - A[1]*A[2]
+	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
+	var g bitgrid
+	for cy := range gridN {
+		for cx := range gridN {
+			i := cy*gridN + cx
+			if tot[i] > 0 {
+				if 2*on[i] >= tot[i] && on[i] > 0 {
+					g[cy] |= 1 << uint(cx)
+				}
+				continue
+			}
+			u := float64(cx) + 0.5 - half
+			v := float64(cy) + 0.5 - half
+			sx := i0*u + i1*v + mo.cx
+			sy := i2*u + i3*v + mo.cy
+			px, py := int(math.Floor(sx)), int(math.Floor(sy))
+			if px >= 0 && py >= 0 && px < m.w && py < m.h && m.pix[py*m.w+px] != 0 {
+				g[cy] |= 1 << uint(cx)
+			}
+		}
+	}
+	return g
 }
 
 // TestRasterKernelsMatchDefinition wants the rasterisation of real regions

@@ -324,25 +324,40 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 	det := A[0]*A[3] - A[1]*A[2]
 	// Inverse map for cells no pixel fell into.
 	i0, i1, i2, i3 := A[3]/det*cellSize, -A[1]/det*cellSize, -A[2]/det*cellSize, A[0]/det*cellSize
+	// The column terms of the inverse map, once per column instead of once
+	// a cell: the same products, added in the same order, so the same
+	// cells.
+	var cu0, cu2 [gridN]float64
+	for cx := range gridN {
+		u := float64(cx) + 0.5 - half
+		cu0[cx], cu2[cx] = i0*u, i2*u
+	}
+	fw, fh := float64(m.w), float64(m.h)
 	var g bitgrid
 	for cy := range gridN {
+		v := float64(cy) + 0.5 - half
+		rv1, rv3 := i1*v, i3*v
+		ons, tots := on[cy*gridN:(cy+1)*gridN], tot[cy*gridN:(cy+1)*gridN]
+		var row uint64
 		for cx := range gridN {
-			i := cy*gridN + cx
-			if tot[i] > 0 {
-				if 2*on[i] >= tot[i] && on[i] > 0 {
-					g[cy] |= 1 << uint(cx)
+			if t := tots[cx]; t > 0 {
+				if n := ons[cx]; 2*n >= t && n > 0 {
+					row |= 1 << uint(cx)
 				}
 				continue
 			}
-			u := float64(cx) + 0.5 - half
-			v := float64(cy) + 0.5 - half
-			sx := i0*u + i1*v + mo.cx
-			sy := i2*u + i3*v + mo.cy
-			px, py := int(math.Floor(sx)), int(math.Floor(sy))
-			if px >= 0 && py >= 0 && px < m.w && py < m.h && m.pix[py*m.w+px] != 0 {
-				g[cy] |= 1 << uint(cx)
+			sx := cu0[cx] + rv1 + mo.cx
+			sy := cu2[cx] + rv3 + mo.cy
+			// floor(s) lies in [0, n) exactly when s does, and there
+			// the conversion's truncation is the floor.
+			if !(sx >= 0 && sy >= 0 && sx < fw && sy < fh) {
+				continue
+			}
+			if m.pix[int(sy)*m.w+int(sx)] != 0 {
+				row |= 1 << uint(cx)
 			}
 		}
+		g[cy] = row
 	}
 	return g
 }

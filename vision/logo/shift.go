@@ -1,5 +1,7 @@
 package logo
 
+import "math/bits"
+
 // shiftN is the number of translations the refinement may try: every
 // shift of up to maxShift cells along each axis.
 const shiftN = (2*maxShift + 1) * (2*maxShift + 1)
@@ -29,10 +31,46 @@ func (s *shiftSet) at(i int) *shapeView {
 	}
 	const n = 2*maxShift + 1
 	dx, dy := i%n-maxShift, i/n-maxShift
-	v := &shapeView{mask: s.base.mask.shifted(dx, dy), conc: s.base.conc.shifted(dx, dy)}
-	v.fillDilated()
+	b := s.base
+	v := &shapeView{mask: b.mask.shifted(dx, dy), conc: b.conc.shifted(dx, dy)}
+	if inner(b) {
+		// Nothing falls off the grid, so the dilations, counts and row
+		// spans are the base's, moved.
+		v.maskD, v.concD = b.maskD.shifted(dx, dy), b.concD.shifted(dx, dy)
+		v.maskN, v.concN = b.maskN, b.concN
+		v.maskRows, v.concRows = b.maskRows.moved(dy), b.concRows.moved(dy)
+	} else {
+		v.fillDilated()
+	}
 	s.views[i] = v
 	return v
+}
+
+// inner reports whether v's mask and concavity cells lie at least
+// maxShift cells from every edge of the grid: shifted by up to maxShift
+// they lose no cell, and their dilations lost none to the edge, so the
+// dilation of a shifted grid is the shifted dilation
+// (TestShiftSetMatchesDefinition).
+func inner(v *shapeView) bool {
+	const lo, hi = maxShift, gridN - 1 - maxShift
+	var cols uint64
+	for y := range gridN {
+		if w := v.mask[y] | v.conc[y]; w != 0 {
+			if y < lo || y > hi {
+				return false
+			}
+			cols |= w
+		}
+	}
+	return cols == 0 || (bits.TrailingZeros64(cols) >= lo && 63-bits.LeadingZeros64(cols) <= hi)
+}
+
+// moved is s moved by dy rows; an empty span stays empty.
+func (s rowSpan) moved(dy int) rowSpan {
+	if s.first > s.last {
+		return s
+	}
+	return rowSpan{s.first + dy, s.last + dy}
 }
 
 // shifted returns c's view under every translation of the refinement.

@@ -11,13 +11,31 @@ import (
 func TestShiftSetMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
 	const n = 2*maxShift + 1
-	for k := range 50 {
+	inside := 0
+	for k := range 100 {
 		var g bitgrid
 		y0 := rng.IntN(gridN)
 		for y := y0; y < min(gridN, y0+1+rng.IntN(gridN)); y++ {
 			g[y] = rng.Uint64() & rng.Uint64()
 		}
+		if k%2 == 1 {
+			// Away from the edges, where the translated views are
+			// moved instead of made (see inner), but for a few.
+			const lo, hi = maxShift, gridN - 1 - maxShift
+			for y := range g {
+				if y < lo || y > hi {
+					g[y] = 0
+				}
+				g[y] &= (1<<(hi-lo+1) - 1) << lo
+			}
+			if k%10 == 1 {
+				g[lo-1+rng.IntN(2)*(hi-lo+2)] |= 1 << (lo + rng.IntN(hi-lo))
+			}
+		}
 		base := newShapeView(g)
+		if inner(&base) {
+			inside++
+		}
 		s := newShiftSet(&base)
 		for _, i := range rng.Perm(shiftN) {
 			dx, dy := i%n-maxShift, i/n-maxShift
@@ -32,5 +50,8 @@ func TestShiftSetMatchesDefinition(t *testing.T) {
 				t.Fatalf("grid %d, shift (%d, %d): made twice", k, dx, dy)
 			}
 		}
+	}
+	if inside < 30 {
+		t.Fatalf("only %d grids away from the edges", inside)
 	}
 }

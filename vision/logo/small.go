@@ -154,14 +154,14 @@ func nearestSmall(c *candidate, rs []smallRender) *smallRender {
 // smallScore is the best refined score of c's aligned view against the
 // variants of r's rendering nearest c's size (in the given flip), less
 // smallCost, or 0 when there is none or the gates rule the pair out.
-func smallScore(c *candidate, r *prepared, flip int, cfg Config, floor float64) float64 {
+func smallScore(c *candidate, r *prepared, flip int, cfg Config, floor float64, se search) float64 {
 	s := nearestSmall(c, r.small)
 	if s == nil {
 		return 0
 	}
 	best := 0.0
 	for i := range s.views {
-		best = math.Max(best, alignedScore(c, &s.views[i][flip], cfg, floor))
+		best = math.Max(best, alignedScore(c, &s.views[i][flip], cfg, floor, se))
 	}
 	return math.Max(0, best-smallCost)
 }

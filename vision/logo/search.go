@@ -51,9 +51,9 @@ func (s search) ringSlack() float64 {
 	return refineSlack
 }
 
-// after is the search for a view that costs cost (a tapered or small
-// rendering's) after the views before it scored best: its score, less
-// cost, must beat that too.
+// after is the search for a view that costs cost (a tapered one) after
+// the views before it scored best: its score, less cost, must beat that
+// too.
 func (s search) after(best, cost float64) search {
 	s.need = math.Max(s.need, best) + cost
 	return s

@@ -92,7 +92,7 @@ func findWords(src gocv.Mat, gs grey, minH int) []region {
 	defer closed.Close()
 	var out []region
 	maxH := src.Rows() / 3
-	cpix, cw := closed.ToBytes(), closed.Cols()
+	cpix, cw := matBytes(closed), closed.Cols()
 	for _, r := range contourBoxes(cpix, cw, closed.Rows()) {
 		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
 			continue
@@ -135,17 +135,16 @@ func closedEdges(src gocv.Mat) gocv.Mat {
 	}
 	// Drop long straight edges (a banner's outline, shelves, frames) so
 	// that the closing below does not weld letters to them.
-	pix := bw.ToBytes()
+	// (in place: bw, made by Threshold, is continuous)
+	pix, err := bw.DataPtrUint8()
+	if err != nil {
+		return gocv.NewMat() // an empty map: no blobs
+	}
 	dropLongRuns(pix, bw.Cols(), bw.Rows(), lineLen)
 	closed := gocv.NewMat()
-	short, err := gocv.NewMatFromBytes(bw.Rows(), bw.Cols(), gocv.MatTypeCV8U, pix)
-	if err != nil {
-		return closed // an empty map: no blobs
-	}
-	defer short.Close()
 	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
 	defer kw.Close()
-	gocv.MorphologyEx(short, &closed, gocv.MorphClose, kw)
+	gocv.MorphologyEx(bw, &closed, gocv.MorphClose, kw)
 	return closed
 }
 

@@ -26,9 +26,22 @@ type grey struct {
 	w, h int
 }
 
-// greyOf copies m (8-bit, one channel) into Go memory.
+// greyOf returns the pixels of m (8-bit, one channel) without copying
+// them ([matBytes]): the result is valid while m is open.
 func greyOf(m gocv.Mat) grey {
-	return grey{pix: m.ToBytes(), w: m.Cols(), h: m.Rows()}
+	return grey{pix: matBytes(m), w: m.Cols(), h: m.Rows()}
+}
+
+// matBytes returns the pixels of m, row after row: OpenCV's own memory
+// when m is continuous (valid while m is open, and writing to it writes
+// to m), else a copy. The search reads whole rasters a few times a
+// photo; copying each into Go memory cost a megabyte a time and the
+// collector's work to free it.
+func matBytes(m gocv.Mat) []byte {
+	if pix, err := m.DataPtrUint8(); err == nil {
+		return pix
+	}
+	return m.ToBytes()
 }
 
 func (g grey) bounds() image.Rectangle { return image.Rect(0, 0, g.w, g.h) }

@@ -110,7 +110,7 @@ func splitRow(bs []blob) [][]blob {
 // of bin, each left to right.
 func letterRows(bin gocv.Mat, minH, maxH int) [][]blob {
 	W, H := bin.Cols(), bin.Rows()
-	set := binaryRuns(bin.ToBytes(), W, H)
+	set := binaryRuns(matBytes(bin), W, H)
 	cs := runComponents(&set)
 	var bs []blob
 	for _, c := range cs {

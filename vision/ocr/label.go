@@ -104,6 +104,15 @@ func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runs.Set) {
 	return above, below
 }
 
+// splitRuns is [grey.splitRuns] into sc's buffers: the sets hold until
+// its next splitRuns.
+func (sc *scratch) splitRuns(g grey, r image.Rectangle, t byte) (above, below *runs.Set) {
+	sc.above.Reset()
+	sc.below.Reset()
+	runs.Cut(g.pix, g.w, r, t, &sc.above, &sc.below)
+	return &sc.above, &sc.below
+}
+
 // binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
 // image (0 or 255) row after row.
 func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255) }
@@ -112,6 +121,12 @@ func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255
 // or 255) row after row, that are at level v.
 func levelRuns(pix []byte, w, h int, v byte) runs.Set {
 	var s runs.Set
+	appendLevelRuns(&s, pix, w, h, v)
+	return s
+}
+
+// appendLevelRuns appends to s the runs of [levelRuns].
+func appendLevelRuns(s *runs.Set, pix []byte, w, h int, v byte) {
 	for y := 0; y < h; y++ {
 		s.StartRow()
 		row := pix[y*w : (y+1)*w]
@@ -132,26 +147,26 @@ func levelRuns(pix []byte, w, h int, v byte) runs.Set {
 		}
 	}
 	s.StartRow()
-	return s
 }
 
 // runComponents returns the 8-connected components of the runs of s, in
 // the order of their first pixel (top row first, then leftmost).
 func runComponents(s *runs.Set) []component {
-	cs, _ := label(s, true)
+	cs, _ := new(scratch).label(s, true)
 	return cs
 }
 
 // label returns the components of the runs of s, 8-connected when conn8
 // is set and 4-connected otherwise, in the order of their first pixel (top
 // row first, then leftmost), and the column of each one's first pixel.
-func label(s *runs.Set, conn8 bool) ([]component, []int) {
-	f := make(runs.Forest, len(s.Runs))
+// Both slices are sc's and hold until its next label.
+func (sc *scratch) label(s *runs.Set, conn8 bool) ([]component, []int) {
+	n := len(s.Runs)
+	f := runs.Forest(slices.Grow(sc.forest[:0], n)[:n])
 	f.Reset()
 	s.Link(f, conn8)
-	var out []component
-	var first []int
-	idx := make([]int32, len(s.Runs))
+	out, first := sc.comps[:0], sc.first[:0]
+	idx := slices.Grow(sc.idx[:0], n)[:n] // set for each root before its members
 	for i, r := range s.Runs {
 		root := f.Find(int32(i))
 		if root == int32(i) {
@@ -166,32 +181,37 @@ func label(s *runs.Set, conn8 bool) ([]component, []int) {
 		c.h = int(r.Y) + 1 - c.y
 		c.area += int(r.X1 - r.X0)
 	}
+	sc.forest, sc.idx, sc.comps, sc.first = f, idx, out, first
 	return out, first
 }
 
 // contourBoxes returns the bounding boxes of the contours OpenCV's
 // findContours gives for pix, a w×h binary image (0 or 255), with
-// RETR_LIST, in the same order, without tracing a border: the outer
-// border of each 8-connected component of set pixels has the component's
-// box, and the border of each hole (a 4-connected component of unset
-// pixels that does not reach the image's edge, which findContours pads
-// with unset pixels) runs over the set pixels around it, one pixel
-// outside the hole's box. findContours starts a border where its raster
-// scan first meets one (a component's first pixel, the pixel left of a
-// hole's first pixel) and lists the borders last found first.
+// RETR_LIST, in the same order (see [scratch.contourBoxes]).
 func contourBoxes(pix []byte, w, h int) []image.Rectangle {
-	type border struct {
-		r    image.Rectangle
-		y, x int // where the scan meets it
-	}
-	var bs []border
-	set := levelRuns(pix, w, h, 255)
-	cs, first := label(&set, true)
+	return new(scratch).contourBoxes(pix, w, h)
+}
+
+// contourBoxes returns the boxes of [contourBoxes] without tracing a
+// border: the outer border of each 8-connected component of set pixels
+// has the component's box, and the border of each hole (a 4-connected
+// component of unset pixels that does not reach the image's edge, which
+// findContours pads with unset pixels) runs over the set pixels around
+// it, one pixel outside the hole's box. findContours starts a border
+// where its raster scan first meets one (a component's first pixel, the
+// pixel left of a hole's first pixel) and lists the borders last found
+// first. The result is sc's and holds until its next contourBoxes.
+func (sc *scratch) contourBoxes(pix []byte, w, h int) []image.Rectangle {
+	bs := sc.borders[:0]
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, pix, w, h, 255)
+	cs, first := sc.label(&sc.set, true)
 	for i, c := range cs {
 		bs = append(bs, border{c.rect(), c.y, first[i]})
 	}
-	unset := levelRuns(pix, w, h, 0)
-	cs, first = label(&unset, false)
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, pix, w, h, 0)
+	cs, first = sc.label(&sc.set, false)
 	for i, c := range cs {
 		if !c.touches(w, h) {
 			bs = append(bs, border{c.rect().Inset(-1), c.y, first[i] - 1})
@@ -203,9 +223,10 @@ func contourBoxes(pix []byte, w, h int) []image.Rectangle {
 		}
 		return b.x - a.x
 	})
-	out := make([]image.Rectangle, len(bs))
-	for i, b := range bs {
-		out[i] = b.r
+	out := sc.boxes[:0]
+	for _, b := range bs {
+		out = append(out, b.r)
 	}
+	sc.borders, sc.boxes = bs, out
 	return out
 }

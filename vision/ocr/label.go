@@ -46,16 +46,27 @@ func matBytes(m gocv.Mat) []byte {
 
 func (g grey) bounds() image.Rectangle { return image.Rect(0, 0, g.w, g.h) }
 
-// histogram counts the grey levels of g within r.
+// histogram counts the grey levels of g within r. Neighbouring pixels
+// are often of one level, and an increment of a counter waits for the
+// one before it of the same counter: four tables, one for each pixel of
+// four in a row, let four increments go at once.
 func (g grey) histogram(r image.Rectangle) (hist [256]float64) {
-	var n [256]int32
+	var n0, n1, n2, n3 [256]int32
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for _, p := range g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X] {
-			n[p]++
+		row := g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X]
+		x := 0
+		for ; x+4 <= len(row); x += 4 {
+			n0[row[x]]++
+			n1[row[x+1]]++
+			n2[row[x+2]]++
+			n3[row[x+3]]++
+		}
+		for _, p := range row[x:] {
+			n0[p]++
 		}
 	}
-	for i, c := range n {
-		hist[i] = float64(c)
+	for i := range hist {
+		hist[i] = float64(n0[i] + n1[i] + n2[i] + n3[i])
 	}
 	return hist
 }

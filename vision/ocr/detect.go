@@ -37,6 +37,8 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 		gocv.Resize(prev, &small, image.Pt(max(1, prev.Cols()/2), max(1, prev.Rows()/2)), 0, 0, gocv.InterpolationArea)
 		pyr = append(pyr, small)
 	}
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
 	var all []region
 	var full grey // g's pixels, which the letter tests read
 	for i, src := range pyr {
@@ -48,7 +50,7 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 			full = gs
 		}
 		fx, fy := float64(g.Cols())/float64(src.Cols()), float64(g.Rows())/float64(src.Rows())
-		for _, rg := range findWords(src, gs, minH) {
+		for _, rg := range findWords(sc, src, gs, minH) {
 			rg.r = image.Rect(int(float64(rg.r.Min.X)*fx), int(float64(rg.r.Min.Y)*fy),
 				int(float64(rg.r.Max.X)*fx+0.5), int(float64(rg.r.Max.Y)*fy+0.5))
 			rg.score *= fx * fy
@@ -60,7 +62,7 @@ func findLines(g gocv.Mat, minH, maxRegions int) []region {
 	if full.pix == nil {
 		full = greyOf(g)
 	}
-	all = append(all, findLetterLines(full, pyr[1], minH)...)
+	all = append(all, findLetterLines(sc, full, pyr[1], minH)...)
 	lines := mergeLines(all, g.Cols(), g.Rows())
 	slices.SortFunc(lines, func(a, b region) int {
 		switch {
@@ -87,13 +89,13 @@ const lineLen = 25
 // findWords finds word-like blobs at one scale (src, whose pixels gs
 // holds): strong gradients, closed horizontally into words, kept when the
 // box is filled like text and holds a row of letter-sized components.
-func findWords(src gocv.Mat, gs grey, minH int) []region {
+func findWords(sc *scratch, src gocv.Mat, gs grey, minH int) []region {
 	closed := closedEdges(src)
 	defer closed.Close()
 	var out []region
 	maxH := src.Rows() / 3
-	cpix, cw := closed.ToBytes(), closed.Cols()
-	for _, r := range contourBoxes(cpix, cw, closed.Rows()) {
+	cpix, cw := matBytes(closed), closed.Cols()
+	for _, r := range sc.contourBoxes(cpix, cw, closed.Rows()) {
 		if r.Dy() < minH || r.Dy() > maxH || r.Dx() < r.Dy() || r.Dx() < 12 {
 			continue
 		}
@@ -104,7 +106,7 @@ func findWords(src gocv.Mat, gs grey, minH int) []region {
 		if fill := float64(on) / float64(r.Dx()*r.Dy()); fill < minFill {
 			continue
 		}
-		if s, light, lr := letterScore(gs, r); s > 0 {
+		if s, light, lr := letterScore(sc, gs, r); s > 0 {
 			// the letters' own box: the contour may have taken in an
 			// edge of the photo next to the text
 			rg := region{r: lr, score: s}
@@ -135,17 +137,16 @@ func closedEdges(src gocv.Mat) gocv.Mat {
 	}
 	// Drop long straight edges (a banner's outline, shelves, frames) so
 	// that the closing below does not weld letters to them.
-	pix := bw.ToBytes()
+	// (in place: bw, made by Threshold, is continuous)
+	pix, err := bw.DataPtrUint8()
+	if err != nil {
+		return gocv.NewMat() // an empty map: no blobs
+	}
 	dropLongRuns(pix, bw.Cols(), bw.Rows(), lineLen)
 	closed := gocv.NewMat()
-	short, err := gocv.NewMatFromBytes(bw.Rows(), bw.Cols(), gocv.MatTypeCV8U, pix)
-	if err != nil {
-		return closed // an empty map: no blobs
-	}
-	defer short.Close()
 	kw := gocv.GetStructuringElement(gocv.MorphRect, image.Pt(9, 1))
 	defer kw.Close()
-	gocv.MorphologyEx(short, &closed, gocv.MorphClose, kw)
+	gocv.MorphologyEx(bw, &closed, gocv.MorphClose, kw)
 	return closed
 }
 
@@ -159,7 +160,7 @@ const minSeparability = 0.72
 // a common baseline, making up most of the ink. It returns their total
 // area and whether they are lighter than the background, or 0 when the
 // box does not read as a row of at least two letters on a plain ground.
-func letterScore(src grey, r image.Rectangle) (float64, bool, image.Rectangle) {
+func letterScore(sc *scratch, src grey, r image.Rectangle) (float64, bool, image.Rectangle) {
 	pad := max(2, r.Dy()/4)
 	pr := r.Inset(-pad).Intersect(src.bounds())
 	hist := src.histogram(pr)
@@ -167,9 +168,11 @@ func letterScore(src grey, r image.Rectangle) (float64, bool, image.Rectangle) {
 		return 0, false, image.Rectangle{}
 	}
 	// the box binarised at Otsu's threshold: its light and its dark pixels
-	above, below := src.splitRuns(pr, otsu(hist))
-	light, lr := rowOfLetters(runComponents(&above), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
-	dark, dr := rowOfLetters(runComponents(&below), pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
+	above, below := sc.splitRuns(src, pr, otsu(hist))
+	cs, _ := sc.label(above, true)
+	light, lr := rowOfLetters(cs, pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
+	cs, _ = sc.label(below, true)
+	dark, dr := rowOfLetters(cs, pr.Dx(), pr.Dy(), r.Dy(), r.Dx())
 	if light > dark {
 		return light, true, lr.Add(pr.Min)
 	}

@@ -26,23 +26,47 @@ type grey struct {
 	w, h int
 }
 
-// greyOf copies m (8-bit, one channel) into Go memory.
+// greyOf returns the pixels of m (8-bit, one channel) without copying
+// them ([matBytes]): the result is valid while m is open.
 func greyOf(m gocv.Mat) grey {
-	return grey{pix: m.ToBytes(), w: m.Cols(), h: m.Rows()}
+	return grey{pix: matBytes(m), w: m.Cols(), h: m.Rows()}
+}
+
+// matBytes returns the pixels of m, row after row: OpenCV's own memory
+// when m is continuous (valid while m is open, and writing to it writes
+// to m), else a copy. The search reads whole rasters a few times a
+// photo; copying each into Go memory cost a megabyte a time and the
+// collector's work to free it.
+func matBytes(m gocv.Mat) []byte {
+	if pix, err := m.DataPtrUint8(); err == nil {
+		return pix
+	}
+	return m.ToBytes()
 }
 
 func (g grey) bounds() image.Rectangle { return image.Rect(0, 0, g.w, g.h) }
 
-// histogram counts the grey levels of g within r.
+// histogram counts the grey levels of g within r. Neighbouring pixels
+// are often of one level, and an increment of a counter waits for the
+// one before it of the same counter: four tables, one for each pixel of
+// four in a row, let four increments go at once.
 func (g grey) histogram(r image.Rectangle) (hist [256]float64) {
-	var n [256]int32
+	var n0, n1, n2, n3 [256]int32
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for _, p := range g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X] {
-			n[p]++
+		row := g.pix[y*g.w+r.Min.X : y*g.w+r.Max.X]
+		x := 0
+		for ; x+4 <= len(row); x += 4 {
+			n0[row[x]]++
+			n1[row[x+1]]++
+			n2[row[x+2]]++
+			n3[row[x+3]]++
+		}
+		for _, p := range row[x:] {
+			n0[p]++
 		}
 	}
-	for i, c := range n {
-		hist[i] = float64(c)
+	for i := range hist {
+		hist[i] = float64(n0[i] + n1[i] + n2[i] + n3[i])
 	}
 	return hist
 }
@@ -91,6 +115,15 @@ func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runs.Set) {
 	return above, below
 }
 
+// splitRuns is [grey.splitRuns] into sc's buffers: the sets hold until
+// its next splitRuns.
+func (sc *scratch) splitRuns(g grey, r image.Rectangle, t byte) (above, below *runs.Set) {
+	sc.above.Reset()
+	sc.below.Reset()
+	runs.Cut(g.pix, g.w, r, t, &sc.above, &sc.below)
+	return &sc.above, &sc.below
+}
+
 // binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
 // image (0 or 255) row after row.
 func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255) }
@@ -99,6 +132,12 @@ func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255
 // or 255) row after row, that are at level v.
 func levelRuns(pix []byte, w, h int, v byte) runs.Set {
 	var s runs.Set
+	appendLevelRuns(&s, pix, w, h, v)
+	return s
+}
+
+// appendLevelRuns appends to s the runs of [levelRuns].
+func appendLevelRuns(s *runs.Set, pix []byte, w, h int, v byte) {
 	for y := 0; y < h; y++ {
 		s.StartRow()
 		row := pix[y*w : (y+1)*w]
@@ -119,26 +158,26 @@ func levelRuns(pix []byte, w, h int, v byte) runs.Set {
 		}
 	}
 	s.StartRow()
-	return s
 }
 
 // runComponents returns the 8-connected components of the runs of s, in
 // the order of their first pixel (top row first, then leftmost).
 func runComponents(s *runs.Set) []component {
-	cs, _ := label(s, true)
+	cs, _ := new(scratch).label(s, true)
 	return cs
 }
 
 // label returns the components of the runs of s, 8-connected when conn8
 // is set and 4-connected otherwise, in the order of their first pixel (top
 // row first, then leftmost), and the column of each one's first pixel.
-func label(s *runs.Set, conn8 bool) ([]component, []int) {
-	f := make(runs.Forest, len(s.Runs))
+// Both slices are sc's and hold until its next label.
+func (sc *scratch) label(s *runs.Set, conn8 bool) ([]component, []int) {
+	n := len(s.Runs)
+	f := runs.Forest(slices.Grow(sc.forest[:0], n)[:n])
 	f.Reset()
 	s.Link(f, conn8)
-	var out []component
-	var first []int
-	idx := make([]int32, len(s.Runs))
+	out, first := sc.comps[:0], sc.first[:0]
+	idx := slices.Grow(sc.idx[:0], n)[:n] // set for each root before its members
 	for i, r := range s.Runs {
 		root := f.Find(int32(i))
 		if root == int32(i) {
@@ -153,32 +192,37 @@ func label(s *runs.Set, conn8 bool) ([]component, []int) {
 		c.h = int(r.Y) + 1 - c.y
 		c.area += int(r.X1 - r.X0)
 	}
+	sc.forest, sc.idx, sc.comps, sc.first = f, idx, out, first
 	return out, first
 }
 
 // contourBoxes returns the bounding boxes of the contours OpenCV's
 // findContours gives for pix, a w×h binary image (0 or 255), with
-// RETR_LIST, in the same order, without tracing a border: the outer
-// border of each 8-connected component of set pixels has the component's
-// box, and the border of each hole (a 4-connected component of unset
-// pixels that does not reach the image's edge, which findContours pads
-// with unset pixels) runs over the set pixels around it, one pixel
-// outside the hole's box. findContours starts a border where its raster
-// scan first meets one (a component's first pixel, the pixel left of a
-// hole's first pixel) and lists the borders last found first.
+// RETR_LIST, in the same order (see [scratch.contourBoxes]).
 func contourBoxes(pix []byte, w, h int) []image.Rectangle {
-	type border struct {
-		r    image.Rectangle
-		y, x int // where the scan meets it
-	}
-	var bs []border
-	set := levelRuns(pix, w, h, 255)
-	cs, first := label(&set, true)
+	return new(scratch).contourBoxes(pix, w, h)
+}
+
+// contourBoxes returns the boxes of [contourBoxes] without tracing a
+// border: the outer border of each 8-connected component of set pixels
+// has the component's box, and the border of each hole (a 4-connected
+// component of unset pixels that does not reach the image's edge, which
+// findContours pads with unset pixels) runs over the set pixels around
+// it, one pixel outside the hole's box. findContours starts a border
+// where its raster scan first meets one (a component's first pixel, the
+// pixel left of a hole's first pixel) and lists the borders last found
+// first. The result is sc's and holds until its next contourBoxes.
+func (sc *scratch) contourBoxes(pix []byte, w, h int) []image.Rectangle {
+	bs := sc.borders[:0]
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, pix, w, h, 255)
+	cs, first := sc.label(&sc.set, true)
 	for i, c := range cs {
 		bs = append(bs, border{c.rect(), c.y, first[i]})
 	}
-	unset := levelRuns(pix, w, h, 0)
-	cs, first = label(&unset, false)
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, pix, w, h, 0)
+	cs, first = sc.label(&sc.set, false)
 	for i, c := range cs {
 		if !c.touches(w, h) {
 			bs = append(bs, border{c.rect().Inset(-1), c.y, first[i] - 1})
@@ -190,9 +234,10 @@ func contourBoxes(pix []byte, w, h int) []image.Rectangle {
 		}
 		return b.x - a.x
 	})
-	out := make([]image.Rectangle, len(bs))
-	for i, b := range bs {
-		out[i] = b.r
+	out := sc.boxes[:0]
+	for _, b := range bs {
+		out = append(out, b.r)
 	}
+	sc.borders, sc.boxes = bs, out
 	return out
 }

@@ -26,8 +26,9 @@ func testGreys(t *testing.T) map[string]grey {
 		}
 		half := gocv.NewMat()
 		gocv.Resize(g, &half, image.Pt(g.Cols()/2, g.Rows()/2), 0, 0, gocv.InterpolationArea)
-		out[name] = greyOf(g)
-		out[name+"/half"] = greyOf(half)
+		// copies: greyOf's pixels go with the Mats closed below
+		out[name] = grey{pix: g.ToBytes(), w: g.Cols(), h: g.Rows()}
+		out[name+"/half"] = grey{pix: half.ToBytes(), w: half.Cols(), h: half.Rows()}
 		half.Close()
 		g.Close()
 	}

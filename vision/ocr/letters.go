@@ -19,7 +19,7 @@ import (
 // a busy neighbour, and letters spaced apart ("G U C C I"). Letters down
 // to minH/2 half-size pixels still make rows there; on the dev set the
 // full-size pass found no line that this one misses.
-func findLetterLines(g grey, half gocv.Mat, minH int) []region {
+func findLetterLines(sc *scratch, g grey, half gocv.Mat, minH int) []region {
 	var out []region
 	fx, fy := float64(g.w)/float64(half.Cols()), float64(g.h)/float64(half.Rows())
 	maxH := half.Rows() / 4
@@ -31,7 +31,7 @@ func findLetterLines(g grey, half gocv.Mat, minH int) []region {
 		} else {
 			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 15, 12)
 		}
-		for _, row := range letterRows(bin, max(4, minH/2), maxH) {
+		for _, row := range letterRows(sc, bin, max(4, minH/2), maxH) {
 			// a row that does not read as letters on a plain ground may
 			// have taken in a blob of the photo beside its banner: its
 			// pieces between unusually wide gaps are tried on their own
@@ -39,7 +39,7 @@ func findLetterLines(g grey, half gocv.Mat, minH int) []region {
 				r := blobsBox(bs)
 				r = image.Rect(int(float64(r.Min.X)*fx), int(float64(r.Min.Y)*fy),
 					int(float64(r.Max.X)*fx+0.5), int(float64(r.Max.Y)*fy+0.5))
-				if s, l, lr := letterScore(g, r); s > 0 {
+				if s, l, lr := letterScore(sc, g, r); s > 0 {
 					rg := region{r: lr, score: s}
 					if l {
 						rg.light = s
@@ -108,10 +108,11 @@ func splitRow(bs []blob) [][]blob {
 
 // letterRows returns the rows of at least three letter-sized components
 // of bin, each left to right.
-func letterRows(bin gocv.Mat, minH, maxH int) [][]blob {
+func letterRows(sc *scratch, bin gocv.Mat, minH, maxH int) [][]blob {
 	W, H := bin.Cols(), bin.Rows()
-	set := binaryRuns(bin.ToBytes(), W, H)
-	cs := runComponents(&set)
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, matBytes(bin), W, H, 255)
+	cs, _ := sc.label(&sc.set, true)
 	var bs []blob
 	for _, c := range cs {
 		x, y, w, h, a := c.x, c.y, c.w, c.h, c.area

@@ -30,7 +30,7 @@ func components(bin gocv.Mat, withLabels bool) ([]component, []int32) {
 	defer stats.Close()
 	defer cents.Close()
 	n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
-	raw := stats.ToBytes() // n rows of 5 native-endian int32
+	raw := matBytes(stats) // n rows of 5 native-endian int32
 	st := func(i int) int { return int(int32(binary.NativeEndian.Uint32(raw[i*4:]))) }
 	out := make([]component, 0, max(0, n-1))
 	for i := 1; i < n; i++ {
@@ -39,7 +39,7 @@ func components(bin gocv.Mat, withLabels bool) ([]component, []int32) {
 	if !withLabels {
 		return out, nil
 	}
-	lb := labels.ToBytes()
+	lb := matBytes(labels)
 	ls := make([]int32, len(lb)/4)
 	for i := range ls {
 		ls[i] = int32(binary.NativeEndian.Uint32(lb[i*4:]))
@@ -72,7 +72,7 @@ func growLine(g gocv.Mat, r image.Rectangle) (_ image.Rectangle, light bool) {
 	tmp.Close()
 	// the margin around the letters is their background
 	light = borderMean(crop) < float64(t)
-	ground := groundMean(crop.ToBytes(), t, light)
+	ground := groundMean(matBytes(crop), t, light)
 	crop.Close()
 
 	band := image.Rect(0, r.Min.Y-h/2, g.Cols(), r.Max.Y+h/2).Intersect(bounds)
@@ -85,8 +85,11 @@ func growLine(g gocv.Mat, r image.Rectangle) (_ image.Rectangle, light bool) {
 		typ = gocv.ThresholdBinary
 	}
 	gocv.Threshold(broi, &ink, t, 255, typ)
-	set := binaryRuns(ink.ToBytes(), ink.Cols(), ink.Rows())
-	cs := runComponents(&set)
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	sc.set.Reset()
+	appendLevelRuns(&sc.set, matBytes(ink), ink.Cols(), ink.Rows(), 255)
+	cs, _ := sc.label(&sc.set, true)
 
 	seedRows := image.Rect(0, r.Min.Y-band.Min.Y, band.Dx(), r.Max.Y-band.Min.Y)
 	var letters []component
@@ -156,7 +159,8 @@ func groundMean(pix []byte, t float32, light bool) float64 {
 
 // clearEdges whitens the ink (zero pixels) of bin, a dark-on-light line,
 // that touches bin's edge: pieces of the photo or of a banner's border
-// around the letters, which tesseract would read as characters.
+// around the letters, which tesseract would read as characters. bin must
+// be continuous (a Threshold's output): its pixels are changed in place.
 func clearEdges(bin gocv.Mat) {
 	inv := gocv.NewMat()
 	defer inv.Close()
@@ -174,16 +178,13 @@ func clearEdges(bin gocv.Mat) {
 	if !found {
 		return
 	}
-	pix := bin.ToBytes()
+	pix, err := bin.DataPtrUint8() // bin's own pixels: bin is continuous
+	if err != nil {
+		return
+	}
 	for i, l := range labels {
 		if drop[l] {
 			pix[i] = 255
 		}
 	}
-	clean, err := gocv.NewMatFromBytes(h, w, gocv.MatTypeCV8U, pix)
-	if err != nil {
-		return
-	}
-	clean.CopyTo(&bin)
-	clean.Close()
 }

@@ -315,7 +315,7 @@ const borderPad = 12
 // returns its words with boxes in bin's pixels, and whether it dropped a
 // word-shaped reading ([wordShaped]) under the confidence floor.
 func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat) (_ []models.Word, dropped bool, _ error) {
-	if err := c.SetImageFromBytes(pbm(bin.ToBytes(), bin.Cols(), bin.Rows(), borderPad)); err != nil {
+	if err := c.SetImageFromBytes(pbm(matBytes(bin), bin.Cols(), bin.Rows(), borderPad)); err != nil {
 		return nil, false, fmt.Errorf("ocr: set image: %w", err)
 	}
 	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
@@ -383,7 +383,7 @@ func pbm(pix []byte, w, h, pad int) []byte {
 // borderMean is the mean of the outermost rows and columns of m.
 func borderMean(m gocv.Mat) float64 {
 	w, h := m.Cols(), m.Rows()
-	pix := m.ToBytes()
+	pix := matBytes(m)
 	sum, n := 0, 0
 	for x := 0; x < w; x++ {
 		sum += int(pix[x]) + int(pix[(h-1)*w+x])

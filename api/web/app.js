@@ -87,7 +87,13 @@ function fillBrandFilter(brands) {
   sel.value = cur;
 }
 
+// queueLoads counts the queue's loads, so that a slow answer to an older
+// one (signing in, then changing a filter at once) does not replace the
+// newer one's items under the officer's pointer.
+let queueLoads = 0;
+
 async function loadQueue(more) {
+  const load = ++queueLoads;
   $("queue-error").textContent = "";
   const q = new URLSearchParams({ limit: "50" });
   const min = $("f-min").value, brand = $("f-brand").value, platform = $("f-platform").value.trim(), status = $("f-status").value;
@@ -100,9 +106,10 @@ async function loadQueue(more) {
   try {
     page = await json("/v1/suspicions?" + q);
   } catch (e) {
-    if (e.status !== 401) $("queue-error").textContent = e.message;
+    if (load === queueLoads && e.status !== 401) $("queue-error").textContent = e.message;
     return;
   }
+  if (load !== queueLoads) return; // a newer load has started: its answer wins
   if (!more) { state.items = []; state.selected = -1; $("items").replaceChildren(); $("detail").hidden = true; }
   const start = state.items.length;
   state.items.push(...page.items);

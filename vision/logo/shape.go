@@ -92,8 +92,11 @@ func (g *bitgrid) concavity() bitgrid {
 	if len(pts) == 0 {
 		return out
 	}
+	// Rows outside the hull's span cross none of its edges (pts come in
+	// order of y; convexHull reorders them).
+	y0, y1 := int(pts[0][1]), int(pts[len(pts)-1][1])
 	hull := convexHull(pts)
-	for y := range gridN {
+	for y := y0; y <= y1; y++ {
 		fy := float64(y)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		n := len(hull)
@@ -120,9 +123,11 @@ func (g *bitgrid) concavity() bitgrid {
 		}
 		l := int(math.Ceil(lo - 1e-9))
 		h := int(math.Floor(hi + 1e-9))
+		l, h = max(l, 0), min(h, gridN-1)
 		var row uint64
-		for x := max(l, 0); x <= min(h, gridN-1); x++ {
-			row |= 1 << uint(x)
+		if l <= h {
+			// Bits l..h.
+			row = (^uint64(0) >> uint(gridN-1-h)) &^ (1<<uint(l) - 1)
 		}
 		out[y] = row &^ g[y]
 	}
@@ -199,18 +204,21 @@ func measure(m maskSource) (moments, bool) {
 	var n, sx, sy, sxx, syy, sxy float64
 	for y := range m.h {
 		row := m.pix[y*m.w : (y+1)*m.w]
-		var rn, rx, rxx float64
+		// A row's sums in integers: every partial sum is an integer far
+		// below 2^53, so the float sums they replace were exact and these
+		// give the very same values.
+		var in, ix, ixx int
 		for x, v := range row {
 			if v != 0 {
-				fx := float64(x)
-				rn++
-				rx += fx
-				rxx += fx * fx
+				in++
+				ix += x
+				ixx += x * x
 			}
 		}
-		if rn == 0 {
+		if in == 0 {
 			continue
 		}
+		rn, rx, rxx := float64(in), float64(ix), float64(ixx)
 		fy := float64(y)
 		n += rn
 		sx += rx

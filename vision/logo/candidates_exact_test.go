@@ -211,3 +211,76 @@ func typeName(img image.Image) string {
 	}
 	return "other"
 }
+
+// plainRGBBoxed is rgbBoxed's YCbCr sampling as first written, both
+// offsets taken a pixel at a time: the definition the faster one must
+// reproduce.
+func plainRGBBoxed(src *image.YCbCr, w, h int, xmap []int) rgbImage {
+	b := src.Bounds()
+	sw, sh := b.Dx(), b.Dy()
+	sum := make([]uint32, 3*w*h)
+	cnt := make([]uint32, w*h)
+	for y := range sh {
+		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
+		for x := range sw {
+			yi := src.YOffset(x+b.Min.X, y+b.Min.Y)
+			ci := src.COffset(x+b.Min.X, y+b.Min.Y)
+			r, g, bl := color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
+			i := dy + xmap[x]
+			sum[3*i] += uint32(r)
+			sum[3*i+1] += uint32(g)
+			sum[3*i+2] += uint32(bl)
+			cnt[i]++
+		}
+	}
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	for i, c := range cnt {
+		for k := range 3 {
+			if c == 0 {
+				out.pix[3*i+k] = 255
+				continue
+			}
+			out.pix[3*i+k] = uint8(min(255, (sum[3*i+k]+c/2)/c))
+		}
+	}
+	return out
+}
+
+// TestRGBBoxedYCbCrMatchesDefinition wants the box filter of YCbCr
+// pictures (the JPEG scenes, and random ones at every subsampling ratio,
+// cut out at odd offsets) to be the definition's, byte for byte, at the
+// colour raster's size and at an odd one.
+func TestRGBBoxedYCbCrMatchesDefinition(t *testing.T) {
+	var pics []*image.YCbCr
+	for _, img := range loadDir(t, "testdata/scenes") {
+		if y, ok := img.(*image.YCbCr); ok {
+			pics = append(pics, y)
+		}
+	}
+	if len(pics) == 0 {
+		t.Fatal("no YCbCr scenes")
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, r := range []image.YCbCrSubsampleRatio{
+		image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420,
+		image.YCbCrSubsampleRatio440, image.YCbCrSubsampleRatio411, image.YCbCrSubsampleRatio410,
+	} {
+		p := image.NewYCbCr(image.Rect(1, 3, 211, 158), r)
+		for _, pl := range [][]uint8{p.Y, p.Cb, p.Cr} {
+			for i := range pl {
+				pl[i] = uint8(rng.IntN(256))
+			}
+		}
+		pics = append(pics, p, p.SubImage(image.Rect(6, 7, 190, 141)).(*image.YCbCr))
+	}
+	for _, p := range pics {
+		b := p.Bounds()
+		for _, side := range []int{DefaultConfig().ColourSide, 97} {
+			w, h, xmap := fitRaster(b.Dx(), b.Dy(), side)
+			got, want := rgbBoxed(p, w, h, xmap), plainRGBBoxed(p, w, h, xmap)
+			if !slices.Equal(got.pix, want.pix) {
+				t.Fatalf("%v %v at %d px: raster differs from the definition", p.SubsampleRatio, b, side)
+			}
+		}
+	}
+}

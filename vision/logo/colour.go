@@ -56,15 +56,31 @@ func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 		sum[3*i+2] += bl
 		cnt[i]++
 	}
+	var ccol []int
 	for y := range sh {
 		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
 		switch src := img.(type) {
 		case *image.YCbCr:
+			// A chroma offset is a row's part plus a column's (every
+			// subsampling ratio divides x and y apart), so the row's
+			// part is taken once and the columns' once a picture.
+			if ccol == nil {
+				ccol = make([]int, sw)
+				for x := range sw {
+					ccol[x] = src.COffset(x+b.Min.X, src.Rect.Min.Y)
+				}
+			}
+			yrow := src.Y[src.YOffset(b.Min.X, y+b.Min.Y):]
+			crow := src.COffset(src.Rect.Min.X, y+b.Min.Y)
 			for x := range sw {
-				yi := src.YOffset(x+b.Min.X, y+b.Min.Y)
-				ci := src.COffset(x+b.Min.X, y+b.Min.Y)
-				r, g, bl := color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
-				add(dy+xmap[x], uint32(r), uint32(g), uint32(bl))
+				ci := crow + ccol[x]
+				r, g, bl := color.YCbCrToRGB(yrow[x], src.Cb[ci], src.Cr[ci])
+				i := dy + xmap[x]
+				s := sum[3*i : 3*i+3]
+				s[0] += uint32(r)
+				s[1] += uint32(g)
+				s[2] += uint32(bl)
+				cnt[i]++
 			}
 		case *image.RGBA:
 			row := src.Pix[src.PixOffset(b.Min.X, y+b.Min.Y):]

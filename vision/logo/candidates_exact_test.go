@@ -69,7 +69,7 @@ func plainConcavity(g *bitgrid) bitgrid {
 	if len(pts) == 0 {
 		return out
 	}
-	hull := convexHull(pts)
+	hull := convexHull(pts, nil)
 	for y := range gridN {
 		fy := float64(y)
 		lo, hi := math.Inf(1), math.Inf(-1)

@@ -78,7 +78,11 @@ func (g *bitgrid) hash8() uint64 {
 // wordmark a lot.
 func (g *bitgrid) concavity() bitgrid {
 	// Convex hull of the row extremes (Andrew's monotone chain).
-	pts := make([][2]float64, 0, 2*gridN)
+	// pts, the hull and the sort's scratch live on the stack: a view
+	// allocated 6 KB for them on the heap.
+	var ptsBuf [2 * gridN][2]float64
+	var hullBuf [4 * gridN][2]float64
+	pts := ptsBuf[:0]
 	for y := range gridN {
 		w := g[y]
 		if w == 0 {
@@ -95,7 +99,7 @@ func (g *bitgrid) concavity() bitgrid {
 	// Rows outside the hull's span cross none of its edges (pts come in
 	// order of y; convexHull reorders them).
 	y0, y1 := int(pts[0][1]), int(pts[len(pts)-1][1])
-	hull := convexHull(pts)
+	hull := convexHull(pts, hullBuf[:0])
 	for y := y0; y <= y1; y++ {
 		fy := float64(y)
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -134,13 +138,14 @@ func (g *bitgrid) concavity() bitgrid {
 	return out
 }
 
-func convexHull(pts [][2]float64) [][2]float64 {
+// convexHull returns the hull of pts (reordered), appended to h[:0].
+func convexHull(pts, h [][2]float64) [][2]float64 {
 	// pts come sorted by y then x in pairs; sort by x then y for the chain.
 	sortCells(pts)
 	cross := func(o, a, b [2]float64) float64 {
 		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
 	}
-	h := make([][2]float64, 0, 2*len(pts))
+	h = h[:0]
 	for _, p := range pts {
 		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
 			h = h[:len(h)-1]
@@ -172,7 +177,13 @@ func sortCells(p [][2]float64) {
 	for i := 1; i <= gridN; i++ {
 		count[i] += count[i-1]
 	}
-	tmp := make([][2]float64, len(p))
+	var buf [2 * gridN][2]float64
+	var tmp [][2]float64
+	if len(p) <= len(buf) {
+		tmp = buf[:len(p)]
+	} else {
+		tmp = make([][2]float64, len(p))
+	}
 	for _, q := range p {
 		tmp[count[int(q[0])]] = q
 		count[int(q[0])]++

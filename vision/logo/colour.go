@@ -35,6 +35,19 @@ func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
 	w, h, xmap := fitRaster(sw, sh, maxSide)
+	if w == sw && h == sh {
+		if out, ok := rgbUnscaled(img); ok {
+			return out, 1
+		}
+	}
+	return rgbBoxed(img, w, h, xmap), float64(w) / float64(sw)
+}
+
+// rgbBoxed is toRGB's box filter of img onto a w x h raster, source column
+// x going to raster column xmap[x].
+func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
+	b := img.Bounds()
+	sw, sh := b.Dx(), b.Dy()
 	sum := make([]uint32, 3*w*h)
 	cnt := make([]uint32, w*h)
 	add := func(i int, r, g, bl uint32) {
@@ -43,15 +56,31 @@ func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
 		sum[3*i+2] += bl
 		cnt[i]++
 	}
+	var ccol []int
 	for y := range sh {
 		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
 		switch src := img.(type) {
 		case *image.YCbCr:
+			// A chroma offset is a row's part plus a column's (every
+			// subsampling ratio divides x and y apart), so the row's
+			// part is taken once and the columns' once a picture.
+			if ccol == nil {
+				ccol = make([]int, sw)
+				for x := range sw {
+					ccol[x] = src.COffset(x+b.Min.X, src.Rect.Min.Y)
+				}
+			}
+			yrow := src.Y[src.YOffset(b.Min.X, y+b.Min.Y):]
+			crow := src.COffset(src.Rect.Min.X, y+b.Min.Y)
 			for x := range sw {
-				yi := src.YOffset(x+b.Min.X, y+b.Min.Y)
-				ci := src.COffset(x+b.Min.X, y+b.Min.Y)
-				r, g, bl := color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
-				add(dy+xmap[x], uint32(r), uint32(g), uint32(bl))
+				ci := crow + ccol[x]
+				r, g, bl := color.YCbCrToRGB(yrow[x], src.Cb[ci], src.Cr[ci])
+				i := dy + xmap[x]
+				s := sum[3*i : 3*i+3]
+				s[0] += uint32(r)
+				s[1] += uint32(g)
+				s[2] += uint32(bl)
+				cnt[i]++
 			}
 		case *image.RGBA:
 			row := src.Pix[src.PixOffset(b.Min.X, y+b.Min.Y):]
@@ -78,7 +107,43 @@ func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
 			out.pix[3*i+k] = uint8(min(255, (sum[3*i+k]+c/2)/c))
 		}
 	}
-	return out, float64(w) / float64(sw)
+	return out
+}
+
+// rgbUnscaled is toRGB's raster of a YCbCr or RGBA picture it does not
+// scale: each raster pixel is one source pixel, whose sum over a count of
+// one is the pixel itself, so it is written as it is read (false for other
+// picture types).
+func rgbUnscaled(img image.Image) (rgbImage, bool) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	switch src := img.(type) {
+	case *image.YCbCr:
+		for y := range h {
+			o := out.pix[3*y*w : 3*(y+1)*w]
+			for x := range w {
+				yi := src.YOffset(x+b.Min.X, y+b.Min.Y)
+				ci := src.COffset(x+b.Min.X, y+b.Min.Y)
+				o[3*x], o[3*x+1], o[3*x+2] = color.YCbCrToRGB(src.Y[yi], src.Cb[ci], src.Cr[ci])
+			}
+		}
+	case *image.RGBA:
+		for y := range h {
+			row := src.Pix[src.PixOffset(b.Min.X, y+b.Min.Y):]
+			o := out.pix[3*y*w : 3*(y+1)*w]
+			for x := range w {
+				p := row[4*x : 4*x+4]
+				wh := 255 - uint32(p[3]) // premultiplied: on white
+				for k := range 3 {
+					o[3*x+k] = uint8(min(255, uint32(p[k])+wh))
+				}
+			}
+		}
+	default:
+		return rgbImage{}, false
+	}
+	return out, true
 }
 
 // smoothed returns c through a 3x3 median per channel: it removes JPEG's

@@ -78,7 +78,11 @@ func (g *bitgrid) hash8() uint64 {
 // wordmark a lot.
 func (g *bitgrid) concavity() bitgrid {
 	// Convex hull of the row extremes (Andrew's monotone chain).
-	pts := make([][2]float64, 0, 2*gridN)
+	// pts, the hull and the sort's scratch live on the stack: a view
+	// allocated 6 KB for them on the heap.
+	var ptsBuf [2 * gridN][2]float64
+	var hullBuf [4 * gridN][2]float64
+	pts := ptsBuf[:0]
 	for y := range gridN {
 		w := g[y]
 		if w == 0 {
@@ -92,8 +96,11 @@ func (g *bitgrid) concavity() bitgrid {
 	if len(pts) == 0 {
 		return out
 	}
-	hull := convexHull(pts)
-	for y := range gridN {
+	// Rows outside the hull's span cross none of its edges (pts come in
+	// order of y; convexHull reorders them).
+	y0, y1 := int(pts[0][1]), int(pts[len(pts)-1][1])
+	hull := convexHull(pts, hullBuf[:0])
+	for y := y0; y <= y1; y++ {
 		fy := float64(y)
 		lo, hi := math.Inf(1), math.Inf(-1)
 		n := len(hull)
@@ -120,22 +127,25 @@ func (g *bitgrid) concavity() bitgrid {
 		}
 		l := int(math.Ceil(lo - 1e-9))
 		h := int(math.Floor(hi + 1e-9))
+		l, h = max(l, 0), min(h, gridN-1)
 		var row uint64
-		for x := max(l, 0); x <= min(h, gridN-1); x++ {
-			row |= 1 << uint(x)
+		if l <= h {
+			// Bits l..h.
+			row = (^uint64(0) >> uint(gridN-1-h)) &^ (1<<uint(l) - 1)
 		}
 		out[y] = row &^ g[y]
 	}
 	return out
 }
 
-func convexHull(pts [][2]float64) [][2]float64 {
+// convexHull returns the hull of pts (reordered), appended to h[:0].
+func convexHull(pts, h [][2]float64) [][2]float64 {
 	// pts come sorted by y then x in pairs; sort by x then y for the chain.
 	sortCells(pts)
 	cross := func(o, a, b [2]float64) float64 {
 		return (a[0]-o[0])*(b[1]-o[1]) - (a[1]-o[1])*(b[0]-o[0])
 	}
-	h := make([][2]float64, 0, 2*len(pts))
+	h = h[:0]
 	for _, p := range pts {
 		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], p) <= 0 {
 			h = h[:len(h)-1]
@@ -167,7 +177,13 @@ func sortCells(p [][2]float64) {
 	for i := 1; i <= gridN; i++ {
 		count[i] += count[i-1]
 	}
-	tmp := make([][2]float64, len(p))
+	var buf [2 * gridN][2]float64
+	var tmp [][2]float64
+	if len(p) <= len(buf) {
+		tmp = buf[:len(p)]
+	} else {
+		tmp = make([][2]float64, len(p))
+	}
 	for _, q := range p {
 		tmp[count[int(q[0])]] = q
 		count[int(q[0])]++
@@ -199,18 +215,21 @@ func measure(m maskSource) (moments, bool) {
 	var n, sx, sy, sxx, syy, sxy float64
 	for y := range m.h {
 		row := m.pix[y*m.w : (y+1)*m.w]
-		var rn, rx, rxx float64
+		// A row's sums in integers: every partial sum is an integer far
+		// below 2^53, so the float sums they replace were exact and these
+		// give the very same values.
+		var in, ix, ixx int
 		for x, v := range row {
 			if v != 0 {
-				fx := float64(x)
-				rn++
-				rx += fx
-				rxx += fx * fx
+				in++
+				ix += x
+				ixx += x * x
 			}
 		}
-		if rn == 0 {
+		if in == 0 {
 			continue
 		}
+		rn, rx, rxx := float64(in), float64(ix), float64(ixx)
 		fy := float64(y)
 		n += rn
 		sx += rx

@@ -1,6 +1,9 @@
 package logo
 
-import "image"
+import (
+	"image"
+	"slices"
+)
 
 // wholeCandidate returns the picture's ink as one region when it spans the
 // picture and touches its edge, as in a picture that is the mark itself: a
@@ -13,33 +16,46 @@ import "image"
 func wholeCandidate(g grayImage, cfg Config) *candidate {
 	ink := make([]bool, g.w*g.h)
 	inkMask(g.pix, g.w, g.h, ink)
-	x0, y0, x1, y1, area := g.w, g.h, -1, -1, 0
+	// The box from each row's first and last ink, then the area only for a
+	// frame-like box: what a count of every pixel gives, reading less.
+	x0, y0, x1, y1 := g.w, g.h, -1, -1
 	for y := range g.h {
-		for x, on := range ink[y*g.w : (y+1)*g.w] {
-			if on {
-				area++
-				x0, y0 = min(x0, x), min(y0, y)
-				x1, y1 = max(x1, x), max(y1, y)
+		row := ink[y*g.w : (y+1)*g.w]
+		lo := slices.Index(row, true)
+		if lo < 0 {
+			continue
+		}
+		hi := lo
+		for x := len(row) - 1; x > lo; x-- {
+			if row[x] {
+				hi = x
+				break
 			}
 		}
+		x0, x1 = min(x0, lo), max(x1, hi)
+		y0, y1 = min(y0, y), y
+	}
+	if y1 < 0 {
+		return nil
 	}
 	box := image.Rect(x0, y0, x1+1, y1+1)
-	if area == 0 || !frameLike(box, g.w, g.h) {
+	if !frameLike(box, g.w, g.h) {
 		return nil
+	}
+	pix := make([]uint8, box.Dx()*box.Dy())
+	area, i := 0, 0
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for _, on := range ink[y*g.w+box.Min.X : y*g.w+box.Max.X] {
+			if on {
+				pix[i] = 1
+				area++
+			}
+			i++
+		}
 	}
 	fill := float64(area) / float64(box.Dx()*box.Dy())
 	if max(box.Dx(), box.Dy()) < cfg.MinSide || area < cfg.MinArea || fill <= 0.04 || fill >= 0.97 {
 		return nil
-	}
-	pix := make([]uint8, 0, box.Dx()*box.Dy())
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for _, on := range ink[y*g.w+box.Min.X : y*g.w+box.Max.X] {
-			if on {
-				pix = append(pix, 1)
-			} else {
-				pix = append(pix, 0)
-			}
-		}
 	}
 	out := addCandidate(nil, pix, box, cfg)
 	if len(out) == 0 {

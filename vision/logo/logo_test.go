@@ -100,13 +100,7 @@ func TestNoFalseAlarms(t *testing.T) {
 	}
 	for name, scene := range scenes {
 		t.Run("plain/"+name, func(t *testing.T) {
-			dets, err := d.Detect(context.Background(), scene)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(dets) != 0 {
-				t.Errorf("reported %+v", dets)
-			}
+			wantNone(t, d, scene)
 		})
 		t.Run("distractors/"+name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(len(name)), 5))
@@ -122,13 +116,7 @@ func TestNoFalseAlarms(t *testing.T) {
 					CX: pos[0] * float64(b.Dx()), CY: pos[1] * float64(b.Dy()), FG: fg, Patch: patch}, rng)
 			}
 			img := degrade(t, bg, 0, 2, 75, rng)
-			dets, err := d.Detect(context.Background(), img)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(dets) != 0 {
-				t.Errorf("reported %+v", dets)
-			}
+			wantNone(t, d, img)
 		})
 	}
 }
@@ -195,13 +183,7 @@ func TestOddInputs(t *testing.T) {
 	}
 	for name, img := range tests {
 		t.Run(name, func(t *testing.T) {
-			dets, err := d.Detect(context.Background(), img)
-			if err != nil {
-				t.Fatalf("err %v", err)
-			}
-			if len(dets) != 0 {
-				t.Errorf("reported %+v", dets)
-			}
+			wantNone(t, d, img)
 		})
 	}
 }
@@ -352,6 +334,18 @@ func TestRotationSearch(t *testing.T) {
 	}
 	if a := angleAt(bi); a < 18 || a > 24 || best < 0.8 {
 		t.Errorf("best angle %v (score %.2f), want 21±3", a, best)
+	}
+}
+
+// wantNone checks that d reports nothing in img.
+func wantNone(t *testing.T, d *Detector, img image.Image) {
+	t.Helper()
+	dets, err := d.Detect(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dets) != 0 {
+		t.Errorf("reported %+v", dets)
 	}
 }
 

@@ -137,12 +137,17 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 
 // acceptBox is the cheap size filter applied before any pixel is read.
 func (c Config) acceptBox(b image.Rectangle, area, w, h int) bool {
-	L := max(b.Dx(), b.Dy())
-	if L < c.MinSide || area < c.MinArea {
-		return false
-	}
 	if frameLike(b, w, h) {
 		return false // background or frame (but see wholeCandidate)
+	}
+	return c.regionSized(b, area)
+}
+
+// regionSized reports whether a region with box b and area pixels passes
+// the size and fill limits every candidate region must.
+func (c Config) regionSized(b image.Rectangle, area int) bool {
+	if max(b.Dx(), b.Dy()) < c.MinSide || area < c.MinArea {
+		return false
 	}
 	fill := float64(area) / float64(b.Dx()*b.Dy())
 	return fill > 0.04 && fill < 0.97 // not a hairline tangle, not a solid box

@@ -11,8 +11,8 @@ import (
 // The ladder takes such a region for the photo's background or frame and
 // leaves it out (see [Config.acceptBox]). The ink is the Otsu side the
 // border is not mostly on, as for a reference ([inkMask]). It returns nil
-// when the ink is not frame-like or fails the ladder's other size and fill
-// limits.
+// when the ink is not frame-like or fails the size and fill limits of every
+// region ([Config.regionSized]).
 func wholeCandidate(g grayImage, cfg Config) *candidate {
 	ink := make([]bool, g.w*g.h)
 	inkMask(g.pix, g.w, g.h, ink)
@@ -53,8 +53,7 @@ func wholeCandidate(g grayImage, cfg Config) *candidate {
 			i++
 		}
 	}
-	fill := float64(area) / float64(box.Dx()*box.Dy())
-	if max(box.Dx(), box.Dy()) < cfg.MinSide || area < cfg.MinArea || fill <= 0.04 || fill >= 0.97 {
+	if !cfg.regionSized(box, area) {
 		return nil
 	}
 	out := addCandidate(nil, pix, box, cfg)

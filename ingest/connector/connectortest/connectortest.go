@@ -72,8 +72,15 @@ type ErrorCase struct {
 	Status int
 	Header map[string]string
 	Answer string
+	// Path, when set, limits the answer to requests for that URL path:
+	// the platform answers the others as usual (e.g. a refused search
+	// after a good token).
+	Path string
 	// MaxBytes replaces the connector's page byte cap when set.
 	MaxBytes int64
+	// Configure, when set, changes the connector's configuration
+	// (credentials, limits) for the case.
+	Configure func(*connector.Config)
 	// Want, when set, must be in the error's chain (errors.Is); WantType,
 	// a pointer to an error type, must be too (errors.As).
 	Want     error
@@ -81,7 +88,13 @@ type ErrorCase struct {
 }
 
 // Serve answers a request with the case's answer; use it as [Fake.Override].
-func (c ErrorCase) Serve(w http.ResponseWriter, _ *http.Request) bool {
+// A case with no status, header or answer (a refused source or
+// configuration) leaves the platform's answers as they are; an empty answer
+// needs its status set.
+func (c ErrorCase) Serve(w http.ResponseWriter, r *http.Request) bool {
+	if c.Status == 0 && c.Answer == "" && len(c.Header) == 0 || c.Path != "" && r.URL.Path != c.Path {
+		return false
+	}
 	for k, v := range c.Header {
 		w.Header().Set(k, v)
 	}
@@ -92,7 +105,8 @@ func (c ErrorCase) Serve(w http.ResponseWriter, _ *http.Request) bool {
 	return true
 }
 
-// Apply puts the case's query, URL and byte cap into a source and config.
+// Apply puts the case's query, URL, byte cap and configuration into a
+// source and config.
 func (c ErrorCase) Apply(src *models.Source, cfg *connector.Config) {
 	if c.Query != "" {
 		src.Query = c.Query
@@ -102,6 +116,9 @@ func (c ErrorCase) Apply(src *models.Source, cfg *connector.Config) {
 	}
 	if c.MaxBytes != 0 {
 		cfg.MaxPageBytes = c.MaxBytes
+	}
+	if c.Configure != nil {
+		c.Configure(cfg)
 	}
 }
 

@@ -2,9 +2,7 @@ package ebay
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -12,6 +10,7 @@ import (
 	"testing"
 
 	"counterlens/ingest/connector"
+	"counterlens/ingest/connector/connectortest"
 	"counterlens/models"
 )
 
@@ -24,27 +23,25 @@ func fixture(t *testing.T, name, base string) string {
 	return strings.ReplaceAll(string(raw), "{{BASE}}", base)
 }
 
-// fakeEbay answers like eBay from the fixtures; override replaces the
-// answer of a search request.
+// fakeEbay answers like eBay from the fixtures, on the connectors' shared
+// fake platform: its Override answers instead of eBay when it returns true.
 type fakeEbay struct {
-	t        *testing.T
-	srv      *httptest.Server
+	*connectortest.Fake
 	tokens   atomic.Int32
 	searches atomic.Int32
-	override func(w http.ResponseWriter, r *http.Request) bool
-	tokenFn  func(w http.ResponseWriter, r *http.Request) bool
 }
 
-const wantToken = "v^1.1#i^1#p^1#r^0#I^3#f^0#t^H4sIAAAAAAAAAOVYa2wUVRTu9k"
+const (
+	wantToken  = "v^1.1#i^1#p^1#r^0#I^3#f^0#t^H4sIAAAAAAAAAOVYa2wUVRTu9k"
+	tokenPath  = "/identity/v1/oauth2/token"
+	searchPath = "/buy/browse/v1/item_summary/search"
+)
 
 func newFakeEbay(t *testing.T) *fakeEbay {
-	f := &fakeEbay{t: t}
+	f := &fakeEbay{}
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /identity/v1/oauth2/token", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST "+tokenPath, func(w http.ResponseWriter, r *http.Request) {
 		f.tokens.Add(1)
-		if f.tokenFn != nil && f.tokenFn(w, r) {
-			return
-		}
 		id, secret, ok := r.BasicAuth()
 		_ = r.ParseForm()
 		if !ok || id != "app-id" || secret != "app-secret" || r.PostForm.Get("grant_type") != "client_credentials" || r.PostForm.Get("scope") != scope {
@@ -52,16 +49,13 @@ func newFakeEbay(t *testing.T) *fakeEbay {
 			_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"client authentication failed"}`))
 			return
 		}
-		_, _ = w.Write([]byte(fixture(t, "token.json", f.srv.URL)))
+		_, _ = w.Write([]byte(fixture(t, "token.json", f.Srv.URL)))
 	})
-	mux.HandleFunc("GET /buy/browse/v1/item_summary/search", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+searchPath, func(w http.ResponseWriter, r *http.Request) {
 		f.searches.Add(1)
 		if r.Header.Get("Authorization") != "Bearer "+wantToken {
 			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(fixture(t, "error_invalid_token.json", f.srv.URL)))
-			return
-		}
-		if f.override != nil && f.override(w, r) {
+			_, _ = w.Write([]byte(fixture(t, "error_invalid_token.json", f.Srv.URL)))
 			return
 		}
 		q := r.URL.Query()
@@ -70,15 +64,14 @@ func newFakeEbay(t *testing.T) *fakeEbay {
 		}
 		switch q.Get("offset") {
 		case "0":
-			_, _ = w.Write([]byte(fixture(t, "search_page1.json", f.srv.URL)))
+			_, _ = w.Write([]byte(fixture(t, "search_page1.json", f.Srv.URL)))
 		case "2":
-			_, _ = w.Write([]byte(fixture(t, "search_page2.json", f.srv.URL)))
+			_, _ = w.Write([]byte(fixture(t, "search_page2.json", f.Srv.URL)))
 		default:
-			_, _ = w.Write([]byte(fixture(t, "search_empty.json", f.srv.URL)))
+			_, _ = w.Write([]byte(fixture(t, "search_empty.json", f.Srv.URL)))
 		}
 	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
+	f.Fake = connectortest.NewFake(t, mux.ServeHTTP)
 	return f
 }
 
@@ -90,12 +83,12 @@ func testConfig() connector.Config {
 }
 
 func (f *fakeEbay) source() models.Source {
-	return models.Source{ID: "s1", Type: "ebay", URL: f.srv.URL + "/", Query: " sneakers "}
+	return models.Source{ID: "s1", Type: "ebay", URL: f.Srv.URL + "/", Query: " sneakers "}
 }
 
 func TestCrawlFixtures(t *testing.T) {
 	f := newFakeEbay(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	res, err := c.Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +135,7 @@ func TestCrawlFixtures(t *testing.T) {
 
 func TestCrawlIncremental(t *testing.T) {
 	f := newFakeEbay(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	// The last crawl saw items up to a date between item 1 and item 2.
 	state := `{"newest":"2024-06-01T12:00:00Z","ids":["v1|110554713299|0"]}`
 	res, err := c.Crawl(context.Background(), f.source(), state)
@@ -176,12 +169,12 @@ func TestCrawlIncremental(t *testing.T) {
 
 func TestCrawlRenewsRefusedToken(t *testing.T) {
 	f := newFakeEbay(t)
-	c := New(f.srv.Client(), testConfig())
+	c := New(f.Srv.Client(), testConfig())
 	var refused atomic.Bool
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
-		if refused.CompareAndSwap(false, true) {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == searchPath && refused.CompareAndSwap(false, true) {
 			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(fixture(t, "error_invalid_token.json", f.srv.URL)))
+			_, _ = w.Write([]byte(fixture(t, "error_invalid_token.json", f.Srv.URL)))
 			return true
 		}
 		return false
@@ -200,85 +193,49 @@ func TestCrawlErrors(t *testing.T) {
 	page := func(items ...string) string {
 		return `{"href":"x","total":1,"limit":2,"offset":0,"itemSummaries":[` + strings.Join(items, ",") + `]}`
 	}
-	cases := map[string]struct {
-		cfg      func(*connector.Config)
-		src      func(models.Source) models.Source
-		token    func(w http.ResponseWriter, r *http.Request) bool
-		answer   string
-		status   int
-		want     error
-		wantType any
-	}{
-		"no credentials":    {cfg: func(c *connector.Config) { c.EbayClientID, c.EbayClientSecret = "", "" }, want: connector.ErrNoCredentials},
-		"wrong credentials": {cfg: func(c *connector.Config) { c.EbayClientSecret = "nope" }, want: connector.ErrAuth},
-		"no query":          {src: func(s models.Source) models.Source { s.Query = " "; return s }, want: connector.ErrBadSource},
-		"not http":          {src: func(s models.Source) models.Source { s.URL = "file:///etc"; return s }, want: connector.ErrBadSource},
-		"token not json":    {token: func(w http.ResponseWriter, r *http.Request) bool { _, _ = w.Write([]byte("<html>")); return true }, want: connector.ErrBadResponse},
-		"token missing": {token: func(w http.ResponseWriter, r *http.Request) bool {
-			_, _ = w.Write([]byte(`{"expires_in":7200}`))
-			return true
-		}, want: connector.ErrBadResponse},
-		"server error":    {status: 500, answer: `{"errors":[{"errorId":10001}]}`, wantType: new(*connector.StatusError)},
-		"rate limited":    {status: 429, answer: `{}`, wantType: new(*connector.StatusError)},
-		"not json":        {answer: "<html>", want: connector.ErrBadResponse},
-		"wrong shape":     {answer: `{"itemSummaries":{"a":1}}`, want: connector.ErrBadResponse},
-		"missing item id": {answer: page(`{"title":"x"}`), want: connector.ErrBadResponse, wantType: new(*connector.FieldError)},
-		"missing title":   {answer: page(`{"itemId":"v1|1|0"}`), wantType: new(*connector.FieldError)},
-		"comma price":     {answer: page(strings.Replace(item, "%s", "12,99", 1)), want: connector.ErrBadResponse},
-		"negative price":  {answer: page(strings.Replace(item, "%s", "-1", 1)), want: connector.ErrBadResponse},
-		"huge price":      {answer: page(strings.Replace(item, "%s", "1e308", 1)), want: connector.ErrBadResponse},
-		"bad date":        {answer: page(`{"itemId":"v1|1|0","title":"t","itemCreationDate":"yesterday"}`), want: connector.ErrBadResponse},
-		"too large":       {answer: page(`{"itemId":"v1|1|0","title":"` + strings.Repeat("x", 5000) + `"}`), want: connector.ErrTooLarge},
-		"foreign next":    {answer: `{"total":9,"next":"http://169.254.169.254/latest","itemSummaries":[{"itemId":"v1|1|0","title":"t"}]}`, want: connector.ErrBadResponse},
+	cases := map[string]connectortest.ErrorCase{
+		"no credentials":    {Configure: func(c *connector.Config) { c.EbayClientID, c.EbayClientSecret = "", "" }, Want: connector.ErrNoCredentials},
+		"wrong credentials": {Configure: func(c *connector.Config) { c.EbayClientSecret = "nope" }, Want: connector.ErrAuth},
+		"no query":          {Query: " ", Want: connector.ErrBadSource},
+		"not http":          {URL: "file:///etc", Want: connector.ErrBadSource},
+		"token not json":    {Path: tokenPath, Answer: "<html>", Want: connector.ErrBadResponse},
+		"token missing":     {Path: tokenPath, Answer: `{"expires_in":7200}`, Want: connector.ErrBadResponse},
+		"server error":      {Path: searchPath, Status: 500, Answer: `{"errors":[{"errorId":10001}]}`, WantType: new(*connector.StatusError)},
+		"rate limited":      {Path: searchPath, Status: 429, Answer: `{}`, WantType: new(*connector.StatusError)},
+		"not json":          {Path: searchPath, Answer: "<html>", Want: connector.ErrBadResponse},
+		"wrong shape":       {Path: searchPath, Answer: `{"itemSummaries":{"a":1}}`, Want: connector.ErrBadResponse},
+		"missing item id":   {Path: searchPath, Answer: page(`{"title":"x"}`), Want: connector.ErrBadResponse, WantType: new(*connector.FieldError)},
+		"missing title":     {Path: searchPath, Answer: page(`{"itemId":"v1|1|0"}`), WantType: new(*connector.FieldError)},
+		"comma price":       {Path: searchPath, Answer: page(strings.Replace(item, "%s", "12,99", 1)), Want: connector.ErrBadResponse},
+		"negative price":    {Path: searchPath, Answer: page(strings.Replace(item, "%s", "-1", 1)), Want: connector.ErrBadResponse},
+		"huge price":        {Path: searchPath, Answer: page(strings.Replace(item, "%s", "1e308", 1)), Want: connector.ErrBadResponse},
+		"bad date":          {Path: searchPath, Answer: page(`{"itemId":"v1|1|0","title":"t","itemCreationDate":"yesterday"}`), Want: connector.ErrBadResponse},
+		"too large":         {Path: searchPath, Answer: page(`{"itemId":"v1|1|0","title":"` + strings.Repeat("x", 5000) + `"}`), Want: connector.ErrTooLarge},
+		"foreign next":      {Path: searchPath, Answer: `{"total":9,"next":"http://169.254.169.254/latest","itemSummaries":[{"itemId":"v1|1|0","title":"t"}]}`, Want: connector.ErrBadResponse},
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			f := newFakeEbay(t)
-			f.tokenFn = c.token
-			if c.answer != "" {
-				f.override = func(w http.ResponseWriter, r *http.Request) bool {
-					if c.status != 0 {
-						w.WriteHeader(c.status)
-					}
-					_, _ = w.Write([]byte(c.answer))
-					return true
-				}
-			}
-			cfg := testConfig()
-			cfg.MaxPageBytes = 4096
-			if c.cfg != nil {
-				c.cfg(&cfg)
-			}
-			src := f.source()
-			if c.src != nil {
-				src = c.src(src)
-			}
-			_, err := New(f.srv.Client(), cfg).Crawl(context.Background(), src, "")
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if c.want != nil && !errors.Is(err, c.want) {
-				t.Errorf("error %v, want %v", err, c.want)
-			}
-			if c.wantType != nil && !errors.As(err, c.wantType) {
-				t.Errorf("error %v (%T), want a %T", err, err, c.wantType)
-			}
-		})
-	}
+	connectortest.CheckErrors(t, cases, func(ctx context.Context, t *testing.T, c connectortest.ErrorCase) error {
+		f := newFakeEbay(t)
+		cfg := testConfig()
+		cfg.MaxPageBytes = 4096
+		return c.Run(ctx, f.Fake, f.source(), cfg, func(d connector.Doer, cfg connector.Config) connector.Connector { return New(d, cfg) })
+	})
 }
 
 func TestCrawlStopsAtPageCap(t *testing.T) {
 	f := newFakeEbay(t)
 	var n atomic.Int32
-	f.override = func(w http.ResponseWriter, r *http.Request) bool {
+	f.Override = func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path != searchPath {
+			return false
+		}
 		i := n.Add(1)
-		_, _ = w.Write([]byte(`{"total":100000,"next":"` + f.srv.URL + `/buy/browse/v1/item_summary/search?q=sneakers&offset=` +
+		_, _ = w.Write([]byte(`{"total":100000,"next":"` + f.Srv.URL + `/buy/browse/v1/item_summary/search?q=sneakers&offset=` +
 			strings.Repeat("2", int(i%3)+1) + `","itemSummaries":[{"itemId":"v1|` + strings.Repeat("9", int(i)) + `|0","title":"t"}]}`))
 		return true
 	}
 	cfg := testConfig()
 	cfg.MaxPages = 4
-	res, err := New(f.srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
+	res, err := New(f.Srv.Client(), cfg).Crawl(context.Background(), f.source(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,8 +90,8 @@ func clearBits(bs []uint64, s, e int) {
 
 // dropLongColumns clears, in pix (as in [dropLongRuns]), the vertical runs
 // of set pixels at least n long, or (n+1)/2 long where they touch the top
-// or the bottom row. set holds pix's rows packed into bits, 64 columns a
-// word, below (n-1)/2 rows all set, and as many after them; win and tmp
+// or the bottom row. set holds (n-1)/2 rows all set, then pix's rows packed
+// into bits, 64 columns a word, then (n-1)/2 rows all set again; win and tmp
 // are scratch of its size. "Rows y to y+n-1 all set" is the AND of the
 // rows shifted by 0 to n-1, built by doubling (a window of 2k rows is two
 // windows of k), and "in such a window" the OR of that over the n windows

@@ -95,3 +95,32 @@ func TestDropLongRuns(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkDropLongRuns times the long-run pass on the full-size edge maps
+// of the four testdata photos at 1000 px (ms a map).
+func BenchmarkDropLongRuns(b *testing.B) {
+	var maps [][]byte
+	var w, h []int
+	for _, name := range []string{"fruits.jpg", "building.jpg", "home.jpg", "messi5.jpg"} {
+		g, err := grayMat(scaleMax(loadImage(b, "testdata/"+name), 1000))
+		if err != nil {
+			b.Fatal(err)
+		}
+		grad, bw := gocv.NewMat(), gocv.NewMat()
+		k3 := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(3, 3))
+		gocv.MorphologyEx(g, &grad, gocv.MorphGradient, k3)
+		gocv.Threshold(grad, &bw, 0, 255, gocv.ThresholdBinary|gocv.ThresholdOtsu)
+		maps, w, h = append(maps, bw.ToBytes()), append(w, bw.Cols()), append(h, bw.Rows())
+		for _, m := range []gocv.Mat{g, grad, bw, k3} {
+			m.Close()
+		}
+	}
+	pix := make([][]byte, len(maps))
+	for b.Loop() {
+		for i, m := range maps {
+			pix[i] = append(pix[i][:0], m...)
+			dropLongRuns(pix[i], w[i], h[i], lineLen)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(maps)), "ms/map")
+}

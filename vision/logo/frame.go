@@ -2,17 +2,18 @@ package logo
 
 // This file holds the frame check of a shape match. A region whose ink runs
 // along the edge of the picture is an object the frame cuts off (a ring whose
-// lower half is outside the photo becomes an arch, the dark cover of a book
-// becomes a swoosh): its outline there is the frame's, not its own, so what
-// its silhouette fits says nothing about a printed mark. A mark the picture
-// shows whole keeps clear of the frame or touches it at a few tips; a
+// lower half is outside the photo becomes an arch, a long dark object cut by
+// the side becomes a swoosh): its outline there is the frame's, not its own,
+// so what its silhouette fits says nothing about a printed mark. A mark the
+// picture shows whole keeps clear of the frame or touches it at a tip; a
 // picture that is the mark itself spans the frame (frameLike) and is not
 // checked.
 
 // frameCut returns how many of the region's mask pixels lie on the outermost
 // rows and columns of the raster it was cut from, over the shorter side of
 // its box: 0 for a region inside the picture, about 1 for a band that runs
-// out of it, a fifth for a disc that touches the frame at its tip.
+// out of it, about sqrt(2/r) for a disc of radius r that dips a pixel into
+// the frame.
 func frameCut(c *candidate, w, h int) float64 {
 	sb := c.src
 	if sb.Empty() || len(c.mask) < sb.Dx()*sb.Dy() {

@@ -9,8 +9,8 @@ import (
 // TestFrameCutSeparatesCutObjectsFromMarks: a ring whose lower part the
 // frame cuts off (an arch, which fits arch-shaped marks) and a band that
 // runs out of the picture are cut by the frame; the same ring inside the
-// picture, a ring that touches the frame at one point, and a picture that
-// is the mark itself (frame-like) are not.
+// picture, a ring that dips into the frame at its tip, a disc against the
+// frame and a picture that is the mark itself (frame-like) are not.
 func TestFrameCutSeparatesCutObjectsFromMarks(t *testing.T) {
 	cfg := DefaultConfig()
 	const w, h = 400, 300
@@ -26,8 +26,8 @@ func TestFrameCutSeparatesCutObjectsFromMarks(t *testing.T) {
 		cut  bool
 	}{
 		{"ring inside", ring(200, 150, 80), false},
-		{"ring touching the bottom at a point", ring(200, 220, 80), false},
-		{"small disc touching the top", func(x, y int) bool { return math.Hypot(float64(x)+0.5-100, float64(y)+0.5-20.5) <= 20 }, false},
+		{"ring dipping into the bottom at its tip", ring(200, 220, 80), false},
+		{"small disc against the top", func(x, y int) bool { return math.Hypot(float64(x)+0.5-100, float64(y)+0.5-20.5) <= 20 }, false},
 		{"ring cut by the bottom", ring(200, 260, 80), true},
 		{"ring cut by the left side", ring(30, 150, 80), true},
 		{"band out of the picture", func(x, y int) bool { return y >= 100 && y < 140 && x >= 150 }, true},
@@ -55,6 +55,7 @@ func TestFrameCutSeparatesCutObjectsFromMarks(t *testing.T) {
 				t.Fatalf("no region for the shape (box %v)", box)
 			}
 			g := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+			t.Logf("share on the frame %.2f", frameCut(cs[0], w, h))
 			if got := cfg.cutByFrame(cs[0], g, rgbImage{}); got != tc.cut {
 				t.Errorf("cut by the frame %v (share %.2f), want %v", got, frameCut(cs[0], w, h), tc.cut)
 			}

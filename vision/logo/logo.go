@@ -180,6 +180,11 @@ type Config struct {
 	// outline, a threshold cut through shading does not. EdgeWidth 0
 	// turns the check off.
 	EdgeMid, EdgeWidth float64
+	// FrameCutMax is the most mask pixels on the picture's outermost rows
+	// and columns, over its box's shorter side, a region may have and be
+	// reported: more, and the frame cuts it off (see frame.go). 0 turns
+	// the check off.
+	FrameCutMax float64
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
@@ -222,6 +227,7 @@ func DefaultConfig() Config {
 		EdgeMid:       4,
 		EdgeWidth:     0.25,
 		ChromaStep:    24,
+		FrameCutMax:   0.25,
 	}
 }
 
@@ -277,6 +283,8 @@ func (c Config) Validate() error {
 		return bad("ColourTols", c.ColourTols)
 	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
+	case c.FrameCutMax < 0 || c.FrameCutMax > 4:
+		return bad("FrameCutMax", c.FrameCutMax)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
 		return bad("ChromaStep", c.ChromaStep)
 	}
@@ -472,6 +480,9 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
+			if d.cfg.cutByFrame(m.cand, g, col) {
+				continue
+			}
 			var crowd float64
 			if conf >= d.cfg.MinConfidence && d.cfg.CrowdRank > 0 {
 				t1 := time.Now()

@@ -680,14 +680,6 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 
 // scoreSearch is scoreRef with the shortcuts of s (see search.go).
 func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search) float64 {
-	if c.finer { // a small region's finer cut pays finerCost (finer.go)
-		return math.Max(0, scoreViews(c, r, cfg, floor+finerCost, s)-finerCost)
-	}
-	return scoreViews(c, r, cfg, floor, s)
-}
-
-// scoreViews is scoreSearch's comparison of c's views with r's.
-func scoreViews(c *candidate, r *prepared, cfg Config, floor float64, s search) float64 {
 	if r.aniso {
 		if c.aligned == nil {
 			return 0

@@ -30,7 +30,6 @@ type candidate struct {
 	mask   []uint8
 	src    image.Rectangle
 	colour bool
-	finer  bool // a small region's finer cut (finer.go)
 }
 
 type boxKey struct{ x0, y0, x1, y1, q int }
@@ -68,7 +67,6 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 	if err != nil {
 		return nil, err
 	}
-	out = finerCuts(out, pix, g.w, g.h) // small regions cut halfway, finer (finer.go)
 	if c := wholeCandidate(g, cfg); c != nil {
 		out = append(out, c)
 	}

@@ -697,13 +697,15 @@ func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search)
 		// Perspective: the tapered view the region overlaps best, if any
 		// clears the coarse gate (see taper.go).
 		bi, bs := -1, cfg.CoarseMin
-		for i := range r.tapered {
-			v := &r.tapered[i][flip]
-			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-				continue
-			}
-			if s := maskTolerantF(c.aligned, v); s > bs {
-				bi, bs = i, s
+		if r.alignedRings.taperMayScore(c, flip, cfg, floor, s.after(best, taperCost)) {
+			for i := range r.tapered {
+				v := &r.tapered[i][flip]
+				if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
+					continue
+				}
+				if s := maskTolerantF(c.aligned, v); s > bs {
+					bi, bs = i, s
+				}
 			}
 		}
 		if bi >= 0 {

@@ -35,12 +35,7 @@ func shiftRingsOf(s *shiftSet) shiftRings {
 	for i := range shiftN {
 		v := s.at(i)
 		rc := ringCountsOf(v)
-		for k := range radBins {
-			out.most.mask[k] = max(out.most.mask[k], rc.mask[k])
-			out.most.maskD[k] = max(out.most.maskD[k], rc.maskD[k])
-			out.most.conc[k] = max(out.most.conc[k], rc.conc[k])
-			out.most.concD[k] = max(out.most.concD[k], rc.concD[k])
-		}
+		out.most.raise(&rc)
 		out.maskLo, out.maskHi = min(out.maskLo, v.maskN), max(out.maskHi, v.maskN)
 		out.concLo, out.concHi = min(out.concLo, v.concN), max(out.concHi, v.concN)
 	}
@@ -148,14 +143,9 @@ func (b *crowdBounds) bound(c *candidate, r *prepared, cfg Config, floor float64
 	if b.aligned == nil || r.alignedRings == nil {
 		return 0
 	}
-	diff := c.mo.theta - r.mo.theta
-	th := wrap90(diff)
-	if math.Abs(th) > maxAngle+angleStep {
+	flip, ok := alignedFlip(c, r)
+	if !ok {
 		return 0
-	}
-	flip := 0
-	if math.Abs(diff-th) > 90 {
-		flip = 1
 	}
 	ar := r.alignedRings
 	u := ar.aligned[flip].shiftBound(b.aligned)

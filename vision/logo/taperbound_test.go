@@ -2,7 +2,6 @@ package logo
 
 import (
 	"math"
-	"math/bits"
 	"testing"
 )
 
@@ -11,16 +10,7 @@ import (
 // region's aligned view overlaps best past the coarse gate, refined, less
 // taperCost; ok is false when no view passes.
 func plainTaperScore(c *candidate, r *prepared, flip int, cfg Config, floor float64, s search) (score float64, ok bool) {
-	bi, bs := -1, cfg.CoarseMin
-	for i := range r.tapered {
-		v := &r.tapered[i][flip]
-		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-			continue
-		}
-		if t := maskTolerantF(c.aligned, v); t > bs {
-			bi, bs = i, t
-		}
-	}
+	bi := bestTapered(c, r, flip, cfg)
 	if bi < 0 {
 		return 0, false
 	}

@@ -1,6 +1,9 @@
 package logo
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // This file holds the crowd check of a shape match. The margin rule of
 // shapeConfidence compares the winner with the runner-up only; with a
@@ -18,7 +21,25 @@ import "math"
 // Scores below score-CrowdMid-4*MarginWidth cannot lower the confidence
 // by more than 2% and are not refined.
 func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
-	return c.crowdScoreBounded(m, refs, m.score-c.CrowdMid-4*c.MarginWidth, c.CrowdRank)
+	floor := m.score - c.CrowdMid - 4*c.MarginWidth
+	best := map[string]float64{}
+	for _, r := range refs {
+		if r.brandID == m.ref.brandID || !c.inEccWindow(m.cand, r) {
+			continue
+		}
+		if s := scoreRef(m.cand, r, c, floor); s >= floor && s > best[r.brandID] {
+			best[r.brandID] = s
+		}
+	}
+	if len(best) < c.CrowdRank {
+		return 0
+	}
+	scores := make([]float64, 0, len(best))
+	for _, s := range best {
+		scores = append(scores, s)
+	}
+	slices.Sort(scores)
+	return scores[len(scores)-c.CrowdRank]
 }
 
 // inEccWindow reports whether region cand's eccentricity lies in

@@ -216,7 +216,6 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 				r.view(&p.small[i].views[b][1])
 			}
 		}
-		p.fillAlignedRings()
 	}
 	if r.flag() {
 		f := &refFeatures{w: int(r.u64()), h: int(r.u64())}

@@ -695,16 +695,27 @@ func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search)
 		if c.aligned == nil {
 			return 0
 		}
-		flip, ok := alignedFlip(c, r)
-		if !ok {
+		diff := c.mo.theta - r.mo.theta
+		th := wrap90(diff)
+		if math.Abs(th) > maxAngle+angleStep {
 			return 0
+		}
+		flip := 0
+		if math.Abs(diff-th) > 90 {
+			flip = 1
 		}
 		best := alignedScore(c, &r.aligned[flip], cfg, floor, s)
 		// Perspective: the tapered view the region overlaps best, if any
 		// clears the coarse gate (see taper.go).
-		bi := -1
-		if r.alignedRings.taperMayScore(c, flip, cfg, floor, s.after(best, taperCost)) {
-			bi = bestTapered(c, r, flip, cfg)
+		bi, bs := -1, cfg.CoarseMin
+		for i := range r.tapered {
+			v := &r.tapered[i][flip]
+			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
+				continue
+			}
+			if s := maskTolerantF(c.aligned, v); s > bs {
+				bi, bs = i, s
+			}
 		}
 		if bi >= 0 {
 			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor, s.after(best, taperCost))-taperCost)
@@ -746,38 +757,6 @@ func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search)
 		best = math.Max(best, bestShift(shifts, &r.views[i]))
 	}
 	return best
-}
-
-// alignedFlip returns which of r's aligned views (as is, or turned by
-// 180°) region c is compared with, or false when their principal axes lie
-// further apart than the angle search reaches.
-func alignedFlip(c *candidate, r *prepared) (flip int, ok bool) {
-	diff := c.mo.theta - r.mo.theta
-	th := wrap90(diff)
-	if math.Abs(th) > maxAngle+angleStep {
-		return 0, false
-	}
-	if math.Abs(diff-th) > 90 {
-		return 1, true
-	}
-	return 0, true
-}
-
-// bestTapered returns the tapered view of r (in the given flip) that c's
-// aligned view overlaps best (tolerantF), among those past the area and
-// hash gates and over the coarse gate, or -1.
-func bestTapered(c *candidate, r *prepared, flip int, cfg Config) int {
-	bi, bs := -1, cfg.CoarseMin
-	for i := range r.tapered {
-		v := &r.tapered[i][flip]
-		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-			continue
-		}
-		if t := maskTolerantF(c.aligned, v); t > bs {
-			bi, bs = i, t
-		}
-	}
-	return bi
 }
 
 // alignedScore is the refined score of c's aligned view against the

@@ -52,9 +52,6 @@ type prepared struct {
 
 	// small are aniso references rendered at small sizes (see small.go).
 	small []smallRender
-	// alignedRings covers the aligned-frame views per ring, for aniso
-	// references (see crowdbound.go).
-	alignedRings *alignedRings
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -133,7 +130,6 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])
 	p.rings = envelopeOf(p.views[:])
-	p.fillAlignedRings()
 	if hull := p.views[mid].maskN + p.views[mid].conc.count(); hull > 0 {
 		p.distinct = float64(p.views[mid].conc.count()) / float64(hull)
 	}

@@ -57,16 +57,6 @@ func ringCountsOf(v *shapeView) ringCounts {
 	return r
 }
 
-// raise sets each of m's counts to the larger of it and o's.
-func (m *ringCounts) raise(o *ringCounts) {
-	for k := range radBins {
-		m.mask[k] = max(m.mask[k], o.mask[k])
-		m.maskD[k] = max(m.maskD[k], o.maskD[k])
-		m.conc[k] = max(m.conc[k], o.conc[k])
-		m.concD[k] = max(m.concD[k], o.concD[k])
-	}
-}
-
 // ringEnvelope covers a reference at all its search angles: per ring the
 // most cells any view holds there, and the fewest mask and concavity cells
 // of any view.
@@ -80,7 +70,12 @@ func envelopeOf(views []shapeView) ringEnvelope {
 	for i := range views {
 		v := &views[i]
 		r := ringCountsOf(v)
-		e.most.raise(&r)
+		for k := range radBins {
+			e.most.mask[k] = max(e.most.mask[k], r.mask[k])
+			e.most.maskD[k] = max(e.most.maskD[k], r.maskD[k])
+			e.most.conc[k] = max(e.most.conc[k], r.conc[k])
+			e.most.concD[k] = max(e.most.concD[k], r.concD[k])
+		}
 		e.maskN, e.concN = min(e.maskN, v.maskN), min(e.concN, v.concN)
 	}
 	return e

@@ -24,8 +24,6 @@ type candidate struct {
 	// shifts and alignedShifts are the views translated by up to maxShift
 	// cells, made on demand (see shift.go).
 	shifts, alignedShifts *shiftSet
-	// alignedRC counts aligned per ring, made on demand (see alignedCounts).
-	alignedRC *ringCounts
 	// mask is the region's own mask over src, in the pixels of the raster
 	// it was cut from (the working grey raster, or the colour raster when
 	// colour is set), kept for verifying a match (see verify.go).

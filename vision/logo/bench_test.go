@@ -437,6 +437,10 @@ func BenchmarkLogos(b *testing.B) {
 				b.Logf("some references unusable: %v", err)
 			}
 			prep := time.Since(t0)
+			if os.Getenv("COUNTERLENS_BENCH_REGIONS") != "" {
+				regionStats(b, d, set)
+				return
+			}
 			// The same set loaded from stored descriptors, as a second worker does.
 			var descRefs []Reference
 			descBytes := 0
@@ -502,7 +506,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 			continue
 		}
 		free := 0.0
-		if ref.aniso && c.aligned != nil {
+		if ref.aniso && c.alignedView() != nil {
 			free = max(shapeScore(c.aligned, &ref.aligned[0]), shapeScore(c.aligned, &ref.aligned[1]))
 		} else {
 			for i := range ref.views {

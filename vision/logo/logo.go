@@ -692,7 +692,7 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 // scoreSearch is scoreRef with the shortcuts of s (see search.go).
 func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search) float64 {
 	if r.aniso {
-		if c.aligned == nil {
+		if c.alignedView() == nil {
 			return 0
 		}
 		diff := c.mo.theta - r.mo.theta

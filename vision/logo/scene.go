@@ -19,7 +19,8 @@ type candidate struct {
 	rad  radial // of view
 	// rings counts view per ring (see ringEnvelope.bound).
 	rings ringCounts
-	// aligned is the whitened principal-frame view (elongated regions only).
+	// aligned is the whitened principal-frame view of an elongated region,
+	// made on first use (see alignedView): nil until then.
 	aligned *shapeView
 	// shifts and alignedShifts are the views translated by up to maxShift
 	// cells, made on demand (see shift.go).
@@ -199,11 +200,20 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0)), mask: append([]uint8(nil), pix...), src: box}
 	c.rad = radialOf(&c.view)
 	c.rings = ringCountsOf(&c.view)
-	if mo.ecc < anisoCandEcc {
-		v := newShapeView(rasterizeAligned(src, mo, false))
+	return append(out, c)
+}
+
+// alignedView returns c's aligned view, made from its mask on first use,
+// or nil when c is not elongated enough to have one. Most regions never
+// meet an elongated reference whose eccentricity window and angle gate
+// let them through, so their second raster is not made at all.
+func (c *candidate) alignedView() *shapeView {
+	if c.aligned == nil && c.mo.ecc < anisoCandEcc {
+		src := maskSource{w: c.src.Dx(), h: c.src.Dy(), pix: c.mask}
+		v := newShapeView(rasterizeAligned(src, c.mo, false))
 		c.aligned = &v
 	}
-	return append(out, c)
+	return c.aligned
 }
 
 // groupComponents links components whose boxes are closer than GroupGap

@@ -297,6 +297,9 @@ const alignedSpread = 0.85
 // the pixel under their centre, so large and tiny masks are rendered alike.
 // Very large masks are read on a sparser lattice.
 func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
+	if A[1] == 0 && A[2] == 0 {
+		return rasterizeAxes(m, mo, A)
+	}
 	var on, tot [gridN * gridN]uint16
 	half := float64(gridN) / 2
 	// Grid units per pixel along the least-stretched axis.
@@ -318,7 +321,10 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			dy := float64(y) + 0.5 - mo.cy
 			ru, rv := a1*dy, a3*dy
 			row := m.pix[y*m.w : (y+1)*m.w]
-			for c := range nc {
+			// Only the columns whose cells lie on the grid (see gridSpan).
+			lo, hi := gridSpan(cols, 0, ru, 0, nc, a0 >= 0)
+			lo, hi = gridSpan(cols, 1, rv, lo, hi, a2 >= 0)
+			for c := lo; c < hi; c++ {
 				x := c * step
 				u := cols[2*c] + ru + half
 				v := cols[2*c+1] + rv + half
@@ -334,6 +340,37 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 		}
 	}
 	return castCells(m, mo, A, &on, &tot)
+}
+
+// gridSpan narrows [lo, hi) to the sampled columns c whose grid
+// coordinate cols[2c+k] + r + gridN/2 lies in [0, gridN), as
+// rasterizeLinear forms it. That coordinate is monotone in c (a pixel's
+// offset grows with its column, times a constant of one sign, plus a
+// constant, each rounded, and rounding keeps order): non-decreasing when
+// inc is set, non-increasing otherwise. So the columns on the grid are one
+// run, found by bisection, and the others are never read; the cells and
+// counts are the same.
+func gridSpan(cols []float64, k int, r float64, lo, hi int, inc bool) (int, int) {
+	half := float64(gridN) / 2
+	// first returns the first c in [lo, hi) where the coordinate is at
+	// least t (inc) or under t (!inc), or hi: a predicate false then true.
+	first := func(t float64) int {
+		a, b := lo, hi
+		for a < b {
+			m := int(uint(a+b) >> 1)
+			f := cols[2*m+k] + r + half
+			if (inc && f >= t) || (!inc && f < t) {
+				b = m
+			} else {
+				a = m + 1
+			}
+		}
+		return a
+	}
+	if inc {
+		return first(0), first(gridN)
+	}
+	return first(gridN), first(0)
 }
 
 // castCells makes the grid from the pixels sampled into each cell (on of

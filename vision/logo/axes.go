@@ -1,0 +1,98 @@
+package logo
+
+import "math"
+
+// This file holds rasterizeLinear for a map that only scales each axis
+// (A[1] and A[2] zero): a region's own view, at angle 0, which every
+// region gets. A cell's column then follows from a pixel's column alone
+// and its row from the pixel's row alone, so both are worked out once a
+// column and once a row instead of once a pixel, and the cells no pixel
+// fell into are read from a column and a row of the mask fixed the same
+// way. The sums are the ones rasterizeLinear and castCells form: their
+// off-axis terms are zeros, and adding a zero changes no sum but a zero
+// (a signed one, which the next addition of a non-zero makes the same),
+// so the grid is the same bit for bit (TestRasterKernelsMatchDefinition).
+
+// rasterizeAxes is rasterizeLinear for A with A[1] == A[2] == 0.
+func rasterizeAxes(m maskSource, mo moments, A [4]float64) bitgrid {
+	var on, tot [gridN * gridN]uint16
+	half := float64(gridN) / 2
+	det := A[0]*A[3] - A[1]*A[2]
+	fine := math.Sqrt(math.Abs(det)) / cellSize
+	sampled := false
+	if fine < 1 {
+		sampled = true
+		step := max(1, int(1/fine/3))
+		a0, a3 := A[0]/cellSize, A[3]/cellSize
+		// cellCol[c] is the grid column of sampled column c, -1 off the grid.
+		nc := (m.w + step - 1) / step
+		var colBuf [256]int8
+		var cellCol []int8
+		if nc <= len(colBuf) {
+			cellCol = colBuf[:nc]
+		} else {
+			cellCol = make([]int8, nc)
+		}
+		for c := range nc {
+			u := a0*(float64(c*step)+0.5-mo.cx) + half
+			cellCol[c] = -1
+			if u >= 0 && u < gridN {
+				cellCol[c] = int8(u)
+			}
+		}
+		for y := 0; y < m.h; y += step {
+			v := a3*(float64(y)+0.5-mo.cy) + half
+			if v < 0 || v >= gridN {
+				continue
+			}
+			base := int(v) * gridN
+			ons, tots := on[base:base+gridN], tot[base:base+gridN]
+			row := m.pix[y*m.w : (y+1)*m.w]
+			for c, k := range cellCol {
+				if k < 0 {
+					continue
+				}
+				tots[k]++
+				if row[c*step] != 0 {
+					ons[k]++
+				}
+			}
+		}
+	}
+	// The cells no pixel fell into: the pixel under their centre.
+	i0, i3 := A[3]/det*cellSize, A[0]/det*cellSize
+	var srcCol [gridN]int
+	for cx := range gridN {
+		sx := i0*(float64(cx)+0.5-half) + mo.cx
+		srcCol[cx] = -1
+		if sx >= 0 && sx < float64(m.w) {
+			srcCol[cx] = int(sx)
+		}
+	}
+	var g bitgrid
+	for cy := range gridN {
+		sy := i3*(float64(cy)+0.5-half) + mo.cy
+		var row uint64
+		ons, tots := on[cy*gridN:(cy+1)*gridN], tot[cy*gridN:(cy+1)*gridN]
+		inside := sy >= 0 && sy < float64(m.h)
+		var pix []uint8
+		if inside {
+			pix = m.pix[int(sy)*m.w : (int(sy)+1)*m.w]
+		}
+		for cx := range gridN {
+			if sampled {
+				if t := tots[cx]; t > 0 {
+					if n := ons[cx]; 2*n >= t && n > 0 {
+						row |= 1 << uint(cx)
+					}
+					continue
+				}
+			}
+			if inside && srcCol[cx] >= 0 && pix[srcCol[cx]] != 0 {
+				row |= 1 << uint(cx)
+			}
+		}
+		g[cy] = row
+	}
+	return g
+}

@@ -71,32 +71,10 @@ func plainConcavity(g *bitgrid) bitgrid {
 	}
 	hull := convexHull(pts, nil)
 	for y := range gridN {
-		fy := float64(y)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		n := len(hull)
-		for i := range n {
-			a, b := hull[i], hull[(i+1)%n]
-			if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
-				var x0, x1 float64
-				if a[1] == b[1] {
-					x0, x1 = a[0], b[0]
-				} else {
-					t := (fy - a[1]) / (b[1] - a[1])
-					x0 = a[0] + t*(b[0]-a[0])
-					x1 = x0
-				}
-				lo = math.Min(lo, math.Min(x0, x1))
-				hi = math.Max(hi, math.Max(x0, x1))
-			}
-		}
-		if len(hull) == 1 && hull[0][1] == fy {
-			lo, hi = hull[0][0], hull[0][0]
-		}
-		if lo > hi {
+		l, h, ok := hullSpan(hull, y)
+		if !ok {
 			continue
 		}
-		l := int(math.Ceil(lo - 1e-9))
-		h := int(math.Floor(hi + 1e-9))
 		var row uint64
 		for x := max(l, 0); x <= min(h, gridN-1); x++ {
 			row |= 1 << uint(x)
@@ -233,17 +211,7 @@ func plainRGBBoxed(src *image.YCbCr, w, h int, xmap []int) rgbImage {
 			cnt[i]++
 		}
 	}
-	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
-	for i, c := range cnt {
-		for k := range 3 {
-			if c == 0 {
-				out.pix[3*i+k] = 255
-				continue
-			}
-			out.pix[3*i+k] = uint8(min(255, (sum[3*i+k]+c/2)/c))
-		}
-	}
-	return out
+	return averaged(sum, cnt, w, h)
 }
 
 // TestRGBBoxedYCbCrMatchesDefinition wants the box filter of YCbCr

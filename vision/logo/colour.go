@@ -97,6 +97,12 @@ func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 			}
 		}
 	}
+	return averaged(sum, cnt, w, h)
+}
+
+// averaged is the w×h raster of the colour sums over their counts,
+// rounded; a cell no source pixel fell in is white.
+func averaged(sum, cnt []uint32, w, h int) rgbImage {
 	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
 	for i, c := range cnt {
 		for k := range 3 {

@@ -101,32 +101,10 @@ func (g *bitgrid) concavity() bitgrid {
 	y0, y1 := int(pts[0][1]), int(pts[len(pts)-1][1])
 	hull := convexHull(pts, hullBuf[:0])
 	for y := y0; y <= y1; y++ {
-		fy := float64(y)
-		lo, hi := math.Inf(1), math.Inf(-1)
-		n := len(hull)
-		for i := range n {
-			a, b := hull[i], hull[(i+1)%n]
-			if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
-				var x0, x1 float64
-				if a[1] == b[1] {
-					x0, x1 = a[0], b[0]
-				} else {
-					t := (fy - a[1]) / (b[1] - a[1])
-					x0 = a[0] + t*(b[0]-a[0])
-					x1 = x0
-				}
-				lo = math.Min(lo, math.Min(x0, x1))
-				hi = math.Max(hi, math.Max(x0, x1))
-			}
-		}
-		if len(hull) == 1 && hull[0][1] == fy {
-			lo, hi = hull[0][0], hull[0][0]
-		}
-		if lo > hi {
+		l, h, ok := hullSpan(hull, y)
+		if !ok {
 			continue
 		}
-		l := int(math.Ceil(lo - 1e-9))
-		h := int(math.Floor(hi + 1e-9))
 		l, h = max(l, 0), min(h, gridN-1)
 		var row uint64
 		if l <= h {
@@ -136,6 +114,36 @@ func (g *bitgrid) concavity() bitgrid {
 		out[y] = row &^ g[y]
 	}
 	return out
+}
+
+// hullSpan returns the cells l..h (not clamped to the grid) that row y
+// covers inside hull, or false when the row misses it.
+func hullSpan(hull [][2]float64, y int) (l, h int, ok bool) {
+	fy := float64(y)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := len(hull)
+	for i := range n {
+		a, b := hull[i], hull[(i+1)%n]
+		if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
+			var x0, x1 float64
+			if a[1] == b[1] {
+				x0, x1 = a[0], b[0]
+			} else {
+				t := (fy - a[1]) / (b[1] - a[1])
+				x0 = a[0] + t*(b[0]-a[0])
+				x1 = x0
+			}
+			lo = math.Min(lo, math.Min(x0, x1))
+			hi = math.Max(hi, math.Max(x0, x1))
+		}
+	}
+	if len(hull) == 1 && hull[0][1] == fy {
+		lo, hi = hull[0][0], hull[0][0]
+	}
+	if lo > hi {
+		return 0, 0, false
+	}
+	return int(math.Ceil(lo - 1e-9)), int(math.Floor(hi + 1e-9)), true
 }
 
 // convexHull returns the hull of pts (reordered), appended to h[:0].

@@ -3,7 +3,6 @@ package logo
 import (
 	"image"
 	"image/color"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -12,7 +11,7 @@ import (
 // plainMeasure is measure's sums as first written, in floats a pixel at a
 // time: the definition the integer sums must reproduce.
 func plainMeasure(m maskSource) (moments, bool) {
-	var n, sx, sy, sxx, syy, sxy float64
+	var s momentSums
 	for y := range m.h {
 		row := m.pix[y*m.w : (y+1)*m.w]
 		var rn, rx, rxx float64
@@ -24,36 +23,11 @@ func plainMeasure(m maskSource) (moments, bool) {
 				rxx += fx * fx
 			}
 		}
-		if rn == 0 {
-			continue
+		if rn != 0 {
+			s.addRow(y, rn, rx, rxx)
 		}
-		fy := float64(y)
-		n += rn
-		sx += rx
-		sxx += rxx
-		sy += rn * fy
-		syy += rn * fy * fy
-		sxy += rx * fy
 	}
-	if n < 4 {
-		return moments{}, false
-	}
-	cx, cy := sx/n, sy/n
-	mu20 := sxx/n - cx*cx + 1.0/12
-	mu02 := syy/n - cy*cy + 1.0/12
-	mu11 := sxy/n - cx*cy
-	tr := mu20 + mu02
-	det := mu20*mu02 - mu11*mu11
-	disc := math.Sqrt(math.Max(tr*tr/4-det, 0))
-	l1, l2 := tr/2+disc, tr/2-disc
-	if l1 <= 0 {
-		return moments{}, false
-	}
-	return moments{
-		area: n, cx: cx + 0.5, cy: cy + 0.5, radius: math.Sqrt(tr),
-		ecc: math.Max(l2, 0) / l1, theta: 0.5 * math.Atan2(2*mu11, mu20-mu02) * 180 / math.Pi,
-		l1: l1, l2: math.Max(l2, 1.0/12),
-	}, true
+	return s.moments()
 }
 
 // plainConcavity is concavity as first written: every row against every

@@ -219,40 +219,31 @@ type maskSource struct {
 	pix  []uint8
 }
 
-func measure(m maskSource) (moments, bool) {
-	var n, sx, sy, sxx, syy, sxy float64
-	for y := range m.h {
-		row := m.pix[y*m.w : (y+1)*m.w]
-		// A row's sums in integers: every partial sum is an integer far
-		// below 2^53, so the float sums they replace were exact and these
-		// give the very same values.
-		var in, ix, ixx int
-		for x, v := range row {
-			if v != 0 {
-				in++
-				ix += x
-				ixx += x * x
-			}
-		}
-		if in == 0 {
-			continue
-		}
-		rn, rx, rxx := float64(in), float64(ix), float64(ixx)
-		fy := float64(y)
-		n += rn
-		sx += rx
-		sxx += rxx
-		sy += rn * fy
-		syy += rn * fy * fy
-		sxy += rx * fy
-	}
+// momentSums are a mask's pixel sums: count, Σx, Σy, Σx², Σy², Σxy.
+type momentSums struct{ n, sx, sy, sxx, syy, sxy float64 }
+
+// addRow adds row y's sums: rn pixels on, rx their Σx, rxx their Σx².
+func (s *momentSums) addRow(y int, rn, rx, rxx float64) {
+	fy := float64(y)
+	s.n += rn
+	s.sx += rx
+	s.sxx += rxx
+	s.sy += rn * fy
+	s.syy += rn * fy * fy
+	s.sxy += rx * fy
+}
+
+// moments turns the sums into a mask's moments; false for fewer than four
+// pixels or no extent.
+func (s *momentSums) moments() (moments, bool) {
+	n := s.n
 	if n < 4 {
 		return moments{}, false
 	}
-	cx, cy := sx/n, sy/n
-	mu20 := sxx/n - cx*cx + 1.0/12 // + the pixel's own extent
-	mu02 := syy/n - cy*cy + 1.0/12
-	mu11 := sxy/n - cx*cy
+	cx, cy := s.sx/n, s.sy/n
+	mu20 := s.sxx/n - cx*cx + 1.0/12 // + the pixel's own extent
+	mu02 := s.syy/n - cy*cy + 1.0/12
+	mu11 := s.sxy/n - cx*cy
 	tr := mu20 + mu02
 	det := mu20*mu02 - mu11*mu11
 	disc := math.Sqrt(math.Max(tr*tr/4-det, 0))
@@ -270,6 +261,28 @@ func measure(m maskSource) (moments, bool) {
 		l1:     l1,
 		l2:     math.Max(l2, 1.0/12),
 	}, true
+}
+
+func measure(m maskSource) (moments, bool) {
+	var s momentSums
+	for y := range m.h {
+		row := m.pix[y*m.w : (y+1)*m.w]
+		// A row's sums in integers: every partial sum is an integer far
+		// below 2^53, so the float sums they replace were exact and these
+		// give the very same values.
+		var in, ix, ixx int
+		for x, v := range row {
+			if v != 0 {
+				in++
+				ix += x
+				ixx += x * x
+			}
+		}
+		if in != 0 {
+			s.addRow(y, float64(in), float64(ix), float64(ixx))
+		}
+	}
+	return s.moments()
 }
 
 // rasterize renders mask m, rotated by angle degrees about its centroid and

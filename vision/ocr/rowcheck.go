@@ -44,28 +44,25 @@ type rowStats struct {
 	fill    float64 // the letters' ink over their boxes
 	stroke  float64 // median stroke width over the line's height
 	spread  float64 // coefficient of variation of the stroke widths
-	// heights is the coefficient of variation of the letters' heights,
-	// bottoms the spread of their bottoms over the line's height
-	heights, bottoms float64
-	comps            int // letter-sized components
 }
 
 // textRow reports whether line r of g, whose letters are lighter than
 // their ground when light is set, looks like a row of letters.
 func textRow(g gocv.Mat, r image.Rectangle, light bool) bool {
-	st, ok := measureRow(g, r, light)
+	st, _, ok := measureRow(g, r, light)
 	return ok && st.letters >= minRowLetters && st.fill <= maxLetterFill &&
 		st.stroke <= maxStroke && st.spread <= maxStrokeSpread
 }
 
 // measureRow binarises line r of g with Otsu, takes the components of its
 // ink of a letter's size and measures each one's stroke width as twice its
-// area over its outline. It reports false when r is too small or holds no
+// area over its outline. It also returns those components, in the
+// binarised box's pixels, and false when r is too small or holds no
 // letter-sized component.
-func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, bool) {
+func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []component, bool) {
 	H := r.Dy()
 	if H < 4 || r.Dx() < 4 {
-		return rowStats{}, false
+		return rowStats{}, nil, false
 	}
 	pr := r.Inset(-max(2, H/4)).Intersect(image.Rect(0, 0, g.Cols(), g.Rows()))
 	roi := g.Region(pr)
@@ -93,7 +90,8 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, bool) {
 	}
 	var st rowStats
 	area, box := 0, 0
-	var strokes, heights, bottoms []float64
+	var strokes []float64
+	letters := cs[:0] // kept in place: cs[i] is read before it is written
 	for i, c := range cs {
 		if c.touches(W, Hb) || c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
 			continue
@@ -102,21 +100,16 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, bool) {
 		area += c.area
 		box += c.w * c.h
 		strokes = append(strokes, 2*float64(c.area)/float64(max(1, outline[i+1]))/float64(H))
-		heights = append(heights, float64(c.h))
-		bottoms = append(bottoms, float64(c.y+c.h)/float64(H))
+		letters = append(letters, c)
 	}
 	if len(strokes) == 0 {
-		return rowStats{}, false
+		return rowStats{}, nil, false
 	}
-	st.comps = len(strokes)
 	st.fill = float64(area) / float64(box)
 	slices.Sort(strokes)
 	mean, sd := meanSD(strokes)
 	st.stroke, st.spread = strokes[len(strokes)/2], sd/mean
-	mean, sd = meanSD(heights)
-	st.heights = sd / mean
-	_, st.bottoms = meanSD(bottoms)
-	return st, true
+	return st, letters, true
 }
 
 // meanSD is the mean and standard deviation of vs.

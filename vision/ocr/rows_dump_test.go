@@ -53,8 +53,22 @@ func BenchmarkRows(b *testing.B) {
 	p := newTestPool(b, 1)
 	c := <-p.clients
 	defer func() { p.clients <- c }()
-	stats := func(st rowStats, ok bool) string {
-		return fmt.Sprintf("%v\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f", ok, st.letters, st.comps, st.fill, st.stroke, st.spread, st.heights, st.bottoms)
+	// stats adds to the row check's measures two it does not read: the
+	// coefficient of variation of the letters' heights and the spread of
+	// their bottoms over the line's height.
+	stats := func(st rowStats, letters []component, ok bool, H int) string {
+		var heights, bottoms []float64
+		for _, c := range letters {
+			heights = append(heights, float64(c.h))
+			bottoms = append(bottoms, float64(c.y+c.h)/float64(H))
+		}
+		var hcv, bsd float64
+		if len(letters) > 0 {
+			mean, sd := meanSD(heights)
+			hcv = sd / mean
+			_, bsd = meanSD(bottoms)
+		}
+		return fmt.Sprintf("%v\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f", ok, st.letters, len(letters), st.fill, st.stroke, st.spread, hcv, bsd)
 	}
 	for b.Loop() {
 		var sb strings.Builder
@@ -81,8 +95,8 @@ func BenchmarkRows(b *testing.B) {
 					continue
 				}
 				pass := textRow(g, ln.r, light) || textRow(g, seed, light)
-				st, ok := measureRow(g, ln.r, light)
-				sst, sok := measureRow(g, seed, light)
+				st, lets, ok := measureRow(g, ln.r, light)
+				sst, slets, sok := measureRow(g, seed, light)
 				onband := !in.band.Empty() && ln.r.Intersect(in.band).Dy()*2 >= ln.r.Dy()
 				score, sure, txt, other := 0.0, false, "", "\t\t"
 				if pass {
@@ -115,7 +129,7 @@ func BenchmarkRows(b *testing.B) {
 					ord++
 				}
 				fmt.Fprintf(&sb, "%s\t%s\t%v\t%d\t%v\t%d\t%d\t%v\t%s\t%s\t%.2f\t%v\t%q\t%s\n", in.set, in.name, ln.r, ord, onband,
-					ln.r.Dy(), ln.r.Dx(), pass, stats(st, ok), stats(sst, sok), score, sure, strings.TrimSpace(txt), other)
+					ln.r.Dy(), ln.r.Dx(), pass, stats(st, lets, ok, ln.r.Dy()), stats(sst, slets, sok, seed.Dy()), score, sure, strings.TrimSpace(txt), other)
 			}
 			g.Close()
 		}

@@ -474,15 +474,17 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
+			// A region the frame cuts off is dropped before the costlier
+			// verification.
+			if d.cfg.cutByFrame(m.cand, g, col) {
+				continue
+			}
 			// Verification, per match worth reporting only.
 			t0 := time.Now()
 			edge := edgeRatio(m.cand, g, col)
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
-			if d.cfg.cutByFrame(m.cand, g, col) {
-				continue
-			}
 			var crowd float64
 			if conf >= d.cfg.MinConfidence && d.cfg.CrowdRank > 0 {
 				t1 := time.Now()

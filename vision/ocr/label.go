@@ -109,14 +109,8 @@ func otsu(hist [256]float64) byte {
 
 // splitRuns returns the runs of the pixels of g within r above t and
 // those at or under it, in r's coordinates: the two polarities of a crop
-// binarised at t, labelled from one pass over its pixels.
-func (g grey) splitRuns(r image.Rectangle, t byte) (above, below runs.Set) {
-	runs.Cut(g.pix, g.w, r, t, &above, &below)
-	return above, below
-}
-
-// splitRuns is [grey.splitRuns] into sc's buffers: the sets hold until
-// its next splitRuns.
+// binarised at t, labelled from one pass over its pixels. The sets are
+// sc's and hold until its next splitRuns.
 func (sc *scratch) splitRuns(g grey, r image.Rectangle, t byte) (above, below *runs.Set) {
 	sc.above.Reset()
 	sc.below.Reset()
@@ -124,19 +118,8 @@ func (sc *scratch) splitRuns(g grey, r image.Rectangle, t byte) (above, below *r
 	return &sc.above, &sc.below
 }
 
-// binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
-// image (0 or 255) row after row.
-func binaryRuns(pix []byte, w, h int) runs.Set { return levelRuns(pix, w, h, 255) }
-
-// levelRuns returns the runs of the pixels of pix, a w×h binary image (0
-// or 255) row after row, that are at level v.
-func levelRuns(pix []byte, w, h int, v byte) runs.Set {
-	var s runs.Set
-	appendLevelRuns(&s, pix, w, h, v)
-	return s
-}
-
-// appendLevelRuns appends to s the runs of [levelRuns].
+// appendLevelRuns appends to s the runs of the pixels of pix, a w×h
+// binary image (0 or 255) row after row, that are at level v.
 func appendLevelRuns(s *runs.Set, pix []byte, w, h int, v byte) {
 	for y := 0; y < h; y++ {
 		s.StartRow()
@@ -158,13 +141,6 @@ func appendLevelRuns(s *runs.Set, pix []byte, w, h int, v byte) {
 		}
 	}
 	s.StartRow()
-}
-
-// runComponents returns the 8-connected components of the runs of s, in
-// the order of their first pixel (top row first, then leftmost).
-func runComponents(s *runs.Set) []component {
-	cs, _ := new(scratch).label(s, true)
-	return cs
 }
 
 // label returns the components of the runs of s, 8-connected when conn8
@@ -198,20 +174,15 @@ func (sc *scratch) label(s *runs.Set, conn8 bool) ([]component, []int) {
 
 // contourBoxes returns the bounding boxes of the contours OpenCV's
 // findContours gives for pix, a w×h binary image (0 or 255), with
-// RETR_LIST, in the same order (see [scratch.contourBoxes]).
-func contourBoxes(pix []byte, w, h int) []image.Rectangle {
-	return new(scratch).contourBoxes(pix, w, h)
-}
-
-// contourBoxes returns the boxes of [contourBoxes] without tracing a
-// border: the outer border of each 8-connected component of set pixels
-// has the component's box, and the border of each hole (a 4-connected
-// component of unset pixels that does not reach the image's edge, which
-// findContours pads with unset pixels) runs over the set pixels around
-// it, one pixel outside the hole's box. findContours starts a border
-// where its raster scan first meets one (a component's first pixel, the
-// pixel left of a hole's first pixel) and lists the borders last found
-// first. The result is sc's and holds until its next contourBoxes.
+// RETR_LIST, in the same order, without tracing a border: the outer
+// border of each 8-connected component of set pixels has the component's
+// box, and the border of each hole (a 4-connected component of unset
+// pixels that does not reach the image's edge, which findContours pads
+// with unset pixels) runs over the set pixels around it, one pixel
+// outside the hole's box. findContours starts a border where its raster
+// scan first meets one (a component's first pixel, the pixel left of a
+// hole's first pixel) and lists the borders last found first. The result
+// is sc's and holds until its next contourBoxes.
 func (sc *scratch) contourBoxes(pix []byte, w, h int) []image.Rectangle {
 	bs := sc.borders[:0]
 	sc.set.Reset()

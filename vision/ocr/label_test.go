@@ -106,12 +106,20 @@ func sortedComponents(cs []component) []component {
 	return cs
 }
 
+// binaryRuns returns the runs of the non-zero pixels of pix, a w×h binary
+// image (0 or 255) row after row.
+func binaryRuns(pix []byte, w, h int) *runs.Set {
+	s := new(runs.Set)
+	appendLevelRuns(s, pix, w, h, 255)
+	return s
+}
+
 // checkComponents compares the run labelling of bin's runs with OpenCV's
 // labelling of bin, and checks that the runs' components come out in the
 // order of their first pixel.
-func checkComponents(t *testing.T, bin gocv.Mat, set runs.Set) {
+func checkComponents(t *testing.T, bin gocv.Mat, set *runs.Set) {
 	t.Helper()
-	got := runComponents(&set)
+	got, _ := new(scratch).label(set, true)
 	want, _ := components(bin, false)
 	if g, w := sortedComponents(got), sortedComponents(want); !slices.Equal(g, w) {
 		t.Fatalf("%d components, OpenCV %d (or their boxes or areas differ)", len(g), len(w))
@@ -147,7 +155,7 @@ func TestRunComponents(t *testing.T) {
 		t.Run(name+"/crops", func(t *testing.T) {
 			for _, r := range randomRects(rng, g.bounds(), 60) {
 				th := otsu(g.histogram(r))
-				above, below := g.splitRuns(r, th)
+				above, below := new(scratch).splitRuns(g, r, th)
 				roi := m.Region(r)
 				bin, inv := gocv.NewMat(), gocv.NewMat()
 				gocv.Threshold(roi, &bin, float32(th), 255, gocv.ThresholdBinary)
@@ -184,7 +192,7 @@ func TestContourBoxes(t *testing.T) {
 		for i := 0; i < contours.Size(); i++ {
 			want = append(want, gocv.BoundingRect(contours.At(i)))
 		}
-		got := contourBoxes(bin.ToBytes(), bin.Cols(), bin.Rows())
+		got := new(scratch).contourBoxes(bin.ToBytes(), bin.Cols(), bin.Rows())
 		if !slices.Equal(got, want) {
 			n := 0
 			for n < min(len(got), len(want)) && got[n] == want[n] {

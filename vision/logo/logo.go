@@ -469,7 +469,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for _, m := range confirmFiner(matchShapes(cands, set.flat, d.cfg), g, set.flat, d.cfg) { // finer.go
+		for _, m := range matchShapes(cands, set.flat, d.cfg) {
 			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue

@@ -22,9 +22,20 @@ import "math"
 // found no more marks on the dev set for 2.4 times the descriptor bytes.
 var smallSides = []int{32, 45, 64, 90}
 
-// smallCuts are the coverages a rendering is cut at, as a grey-level
-// threshold halfway between a mark and its background cuts a photo of it.
-var smallCuts = []float64{0.5}
+// smallCuts are the coverages a rendering is cut at: half, as a grey-level
+// threshold halfway between a mark and its background cuts a photo of it,
+// and mergeCut (see there).
+var smallCuts = []float64{0.5, mergeCut}
+
+// mergeCut is the coverage of the merged rendering: a small wordmark cut
+// nearer its background's grey (as the grey ladder cuts a low-contrast mark
+// wherever its levels fall) has its letters run together, and the region
+// cut from the photo is that merged shape (a blurred 38-px Sony is a bar),
+// which the half-coverage rendering is not. The merged rendering takes its
+// slot only where it does merge parts of the half-coverage one (fewer
+// connected parts); elsewhere the slot repeats the half-coverage view, so
+// the descriptor's layout does not depend on the mark.
+const mergeCut = 0.3
 
 // smallRatio is how far, as a ratio of RMS lengths along the major axis,
 // a region's size may lie from the rendering it is compared with.
@@ -54,11 +65,18 @@ func smallRenders(m maskSource, mo moments) []smallRender {
 		r.views = make([][2]shapeView, 0, 2*len(smallCuts))
 		for _, blur := range []bool{false, true} {
 			cov := coverSmall(m, side, blur)
-			for _, cut := range smallCuts {
+			var half maskSource
+			var halfMo moments
+			for j, cut := range smallCuts {
 				s := cutSmall(cov, cut)
 				smo, ok := measure(s)
 				if !ok {
 					s, smo = m, mo
+				}
+				if j == 0 {
+					half, halfMo = s, smo
+				} else if cut == mergeCut && parts(s) >= parts(half) {
+					s, smo = half, halfMo // nothing merges: repeat the half cut
 				}
 				if len(r.views) == 0 {
 					r.rms = math.Sqrt(smo.l1) // the crisp rendering's, first cut
@@ -136,6 +154,39 @@ func cutSmall(cov smallCover, cut float64) maskSource {
 	return out
 }
 
+// parts counts the 8-connected parts of m.
+func parts(m maskSource) int {
+	seen := make([]bool, len(m.pix))
+	var stack []int
+	n := 0
+	for i, v := range m.pix {
+		if v == 0 || seen[i] {
+			continue
+		}
+		n++
+		seen[i] = true
+		stack = append(stack[:0], i)
+		for len(stack) > 0 {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := j%m.w, j/m.w
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					X, Y := x+dx, y+dy
+					if X < 0 || Y < 0 || X >= m.w || Y >= m.h {
+						continue
+					}
+					if k := Y*m.w + X; m.pix[k] != 0 && !seen[k] {
+						seen[k] = true
+						stack = append(stack, k)
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
 // nearestSmall returns the rendering of rs whose RMS length is nearest
 // the region's (c's, in the pixels of the raster it was cut from), or nil
 // when none lies within smallRatio.
@@ -161,7 +212,11 @@ func smallScore(c *candidate, r *prepared, flip int, cfg Config, floor float64, 
 	}
 	best := 0.0
 	for i := range s.views {
-		best = math.Max(best, alignedScore(c, &s.views[i][flip], cfg, floor, se))
+		v := &s.views[i][flip]
+		if i > 0 && v.hash == s.views[i-1][flip].hash && v.maskN == s.views[i-1][flip].maskN {
+			continue // a merged slot repeating the half cut (see mergeCut)
+		}
+		best = math.Max(best, alignedScore(c, v, cfg, floor, se))
 	}
 	return math.Max(0, best-smallCost)
 }

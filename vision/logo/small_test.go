@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -178,5 +179,137 @@ func TestSmallRendersSurviveDescriptor(t *testing.T) {
 	}
 	if !reflect.DeepEqual(p.small, q.small) {
 		t.Error("small renderings differ after a round trip through the descriptor")
+	}
+}
+
+// mergedScores composites brand's mark, long px wide, in grey fg on a grey
+// patch of contrast contrast into the home photo (15°, slight
+// perspective), box-blurred over 3x3 pixels, JPEG 60, and returns the best
+// score against p of the regions over it, with the merged renderings and
+// with their slots repeating the half-coverage views.
+func mergedScores(t *testing.T, mark image.Image, p *prepared, long float64, contrast uint8) (merged, half float64) {
+	t.Helper()
+	scene := loadImage(t, "testdata/scenes/home.jpg")
+	rng := rand.New(rand.NewPCG(uint64(long)+uint64(contrast), 7))
+	bg := toRGBA(scene)
+	fg, patch := color.RGBA{170 - contrast, 170 - contrast, 170 - contrast, 255}, color.RGBA{170, 170, 165, 255}
+	gt := synth.Composite(bg, synth.MarkAlpha(mark), synth.Placement{Long: long, Angle: 15, Persp: 0.02, CX: 300, CY: 220, FG: fg, Patch: &patch}, rng)
+	img := degrade(t, bg, 1, 2, 60, rng)
+	cfg := DefaultConfig()
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scoresOver(cands, gt, scale, 0.6, p, func(q *prepared) {
+		q.small = append([]smallRender(nil), q.small...)
+		for i := range q.small {
+			vs := append([][2]shapeView(nil), q.small[i].views...)
+			for j := range vs {
+				if j%len(smallCuts) != 0 {
+					vs[j] = vs[j-j%len(smallCuts)]
+				}
+			}
+			q.small[i].views = vs
+		}
+	})
+}
+
+// mergedGains are the placements of mergedScores that the merged
+// renderings lift by at least 0.05, to at least ShapeMid (most of them
+// from no score at all: every half-coverage view is gated out); the
+// others are logged.
+var mergedGains = map[string]bool{
+	"sony/60px/contrast50":         true,
+	"sony/60px/contrast80":         true,
+	"cocacola/38px/contrast80":     true,
+	"cocacola/48px/contrast50":     true,
+	"cocacola/60px/contrast50":     true,
+	"thenorthface/38px/contrast50": true,
+	"thenorthface/48px/contrast50": true,
+	"thenorthface/60px/contrast50": true,
+	"reebok/48px/contrast50":       true,
+	"reebok/48px/contrast80":       true,
+	"reebok/60px/contrast50":       true,
+	"fila/38px/contrast50":         true,
+	"fila/48px/contrast50":         true,
+}
+
+// TestMergedRendersRecoverMergedWordmarks: small blurred wordmarks in low
+// contrast, whose letters run together in the photo, score higher against
+// the merged renderings (mergedGains), and no placement scores lower.
+func TestMergedRendersRecoverMergedWordmarks(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	for _, brand := range []string{"sony", "samsung", "cocacola", "newbalance", "thenorthface", "reebok", "fila"} {
+		p, err := prepare(Reference{LogoID: brand, BrandID: brand, Image: marks[brand]}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, long := range []float64{38, 48, 60} {
+			for _, contrast := range []uint8{50, 80} {
+				name := fmt.Sprintf("%s/%vpx/contrast%d", brand, long, contrast)
+				t.Run(name, func(t *testing.T) {
+					merged, half := mergedScores(t, marks[brand], p, long, contrast)
+					switch {
+					case merged < half:
+						t.Errorf("%.3f with the merged renderings, %.3f without: lower", merged, half)
+					case mergedGains[name]:
+						if merged-half < 0.05 || merged < cfg.ShapeMid {
+							t.Errorf("%.3f with the merged renderings, %.3f without: want 0.05 more and >= %.2f", merged, half, cfg.ShapeMid)
+						}
+					default:
+						t.Logf("%.3f with the merged renderings, %.3f without", merged, half)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestMergedSlot: a rendering whose parts run together at mergeCut gets
+// its merged view; one with nothing to merge repeats the half-coverage
+// view in that slot; parts counts 8-connected parts.
+func TestMergedSlot(t *testing.T) {
+	// Two bars 100 px high, 16 px apart (as two letters), rendered at 32 px: a
+	// gap of about a pixel and a half, which the blurred rendering fills
+	// at mergeCut but not at half coverage.
+	pair := maskSource{w: 344, h: 100, pix: make([]uint8, 344*100)}
+	solid := maskSource{w: 344, h: 100, pix: make([]uint8, 344*100)}
+	for y := range 100 {
+		for x := range 344 {
+			solid.pix[y*344+x] = 1
+			if x < 160 || x >= 176 {
+				pair.pix[y*344+x] = 1
+			}
+		}
+	}
+	if n := parts(pair); n != 2 {
+		t.Fatalf("parts(pair) = %d, want 2", n)
+	}
+	if n := parts(solid); n != 1 {
+		t.Fatalf("parts(solid) = %d, want 1", n)
+	}
+	cov := coverSmall(pair, 32, true)
+	if h, m := parts(cutSmall(cov, 0.5)), parts(cutSmall(cov, mergeCut)); h != 2 || m != 1 {
+		t.Fatalf("blurred pair at 32 px: %d parts at half coverage, %d at mergeCut; want 2 and 1", h, m)
+	}
+	for _, c := range []struct {
+		name   string
+		m      maskSource
+		merged bool
+	}{{"pair", pair, true}, {"solid", solid, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			mo, ok := measure(c.m)
+			if !ok {
+				t.Fatal("cannot measure")
+			}
+			r := smallRenders(c.m, mo)[0] // 32 px
+			blurHalf, blurMerged := r.views[len(smallCuts)], r.views[len(smallCuts)+1]
+			same := blurHalf[0].hash == blurMerged[0].hash && blurHalf[0].maskN == blurMerged[0].maskN
+			if same == c.merged {
+				t.Errorf("blurred merged slot repeats the half cut: %v, want %v", same, !c.merged)
+			}
+		})
 	}
 }

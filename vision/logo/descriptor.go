@@ -42,6 +42,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|chroma%d", c.ChromaStep) // chroma regions enter the null calibration
 	fmt.Fprint(h, "|whole1")                  // frame-like regions (whole.go) enter the null calibration
 	fmt.Fprintf(h, "|small%v|%v|%v|%v", smallSides, smallCuts, smallRatio, smallCost)
+	fmt.Fprint(h, "|glyphs2") // the glyph corpus holds the faces of nullglyphs/
 	return h.Sum64()
 }
 

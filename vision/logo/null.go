@@ -8,13 +8,6 @@ import (
 	_ "image/jpeg" // the null corpus is JPEG
 	"io/fs"
 	"math"
-
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomono"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/opentype"
-	"golang.org/x/image/math/fixed"
 )
 
 // nullFS is the null corpus: photos without any brand mark (a chessboard,
@@ -31,6 +24,12 @@ var nullFS embed.FS
 
 // nullCandidates extracts the candidate regions of the null corpus.
 func nullCandidates(cfg Config) ([]*candidate, error) {
+	return nullCorpusWith(cfg, glyphCandidates)
+}
+
+// nullCorpusWith extracts the candidate regions of the null corpus's photos,
+// of the glyphs glyphs returns, and of the primitives.
+func nullCorpusWith(cfg Config, glyphs func(Config) ([]*candidate, error)) ([]*candidate, error) {
 	names, err := fs.Glob(nullFS, "nullscenes/*.jpg")
 	if err != nil {
 		return nil, err
@@ -53,63 +52,12 @@ func nullCandidates(cfg Config) ([]*candidate, error) {
 		}
 		out = append(out, cs...)
 	}
-	glyphs, err := glyphCandidates(cfg)
+	gs, err := glyphs(cfg)
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, glyphs...)
+	out = append(out, gs...)
 	return append(out, primitiveCandidates(cfg)...), nil
-}
-
-// glyphRunes are the characters of the glyph part of the null corpus.
-const glyphRunes = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz&@%#?"
-
-// glyphCandidates are the letters, digits and a few signs of the Go fonts
-// (regular, bold, monospace), one region each. Letters are the commonest
-// mark-like shapes in listing photos: a reference that fits one (a plain
-// ring fits "O", an "S" badge fits "S") is calibrated above that fit, as
-// it is above the photos' textures, so a threshold on confidence keeps its
-// meaning for it. They are shapes every photo may hold, not marks of any
-// benchmark.
-func glyphCandidates(cfg Config) ([]*candidate, error) {
-	const size, canvas = 96, 160
-	var out []*candidate
-	for _, ttf := range [][]byte{goregular.TTF, gobold.TTF, gomono.TTF} {
-		f, err := opentype.Parse(ttf)
-		if err != nil {
-			return nil, fmt.Errorf("logo: glyph corpus: %w", err)
-		}
-		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
-		if err != nil {
-			return nil, fmt.Errorf("logo: glyph corpus: %w", err)
-		}
-		for _, r := range glyphRunes {
-			img := image.NewAlpha(image.Rect(0, 0, canvas, canvas))
-			d := font.Drawer{Dst: img, Src: image.Opaque, Face: face, Dot: fixed.P(30, 120)}
-			d.DrawString(string(r))
-			x0, y0, x1, y1 := canvas, canvas, -1, -1
-			for y := range canvas {
-				for x := range canvas {
-					if img.Pix[y*img.Stride+x] >= 128 {
-						x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-					}
-				}
-			}
-			if x1 < 0 {
-				continue
-			}
-			box := image.Rect(x0, y0, x1+1, y1+1)
-			pix := make([]uint8, 0, box.Dx()*box.Dy())
-			for y := y0; y <= y1; y++ {
-				for x := x0; x <= x1; x++ {
-					pix = append(pix, img.Pix[y*img.Stride+x]/128)
-				}
-			}
-			out = addCandidate(out, pix, box, cfg)
-		}
-		_ = face.Close()
-	}
-	return out, nil
 }
 
 // nullScore is the best score p reaches on the null corpus (0 when nothing

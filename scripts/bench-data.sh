@@ -4,7 +4,7 @@
 # Debian's opencv-doc samples. Nothing here is committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-extra=(fonts-dejavu-core fonts-liberation librsvg2-bin)
+extra=(fonts-dejavu-core fonts-dejavu-extra fonts-liberation librsvg2-bin)
 # npm may come with a Node.js from elsewhere; Debian's package would conflict.
 command -v npm >/dev/null || extra+=(npm)
 scripts/deps.sh "${extra[@]}"

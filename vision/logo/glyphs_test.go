@@ -48,6 +48,7 @@ func TestGlyphStripsMatchFonts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			ttf, err := os.ReadFile(path)
 			if err != nil {
+				missingFont(t, err)
 				t.Skipf("font not installed: %v", err)
 			}
 			s, err := glyphStrip(ttf)
@@ -110,6 +111,7 @@ func TestGlyphCorpusCalibratesLettersOfOtherTypefaces(t *testing.T) {
 	} {
 		ttf, err := os.ReadFile(path)
 		if err != nil {
+			missingFont(t, err)
 			t.Logf("font not installed: %v", err)
 			continue
 		}
@@ -135,5 +137,16 @@ func TestGlyphCorpusCalibratesLettersOfOtherTypefaces(t *testing.T) {
 				t.Errorf("%s %q: null level %.3f, want at least %.3f", filepath.Base(path), r, got, cfg.ShapeMid+0.1-cfg.NullMargin)
 			}
 		}
+	}
+}
+
+// missingFont fails t when the fonts must be there: make test installs
+// fonts-dejavu-core, fonts-dejavu-extra and fonts-liberation
+// (scripts/bench-data.sh), so a missing face is a broken install, not a
+// reason to check less.
+func missingFont(t *testing.T, err error) {
+	t.Helper()
+	if os.Getenv("COUNTERLENS_TEST_ALL_DEPS") != "" {
+		t.Fatalf("font not installed although make test installs it: %v", err)
 	}
 }

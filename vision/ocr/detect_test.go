@@ -4,8 +4,10 @@ package ocr
 
 import (
 	"encoding/binary"
+	"fmt"
 	"image"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -58,4 +60,38 @@ func calcHist(m gocv.Mat) (hist [256]float64) {
 		hist[i] = float64(math.Float32frombits(binary.NativeEndian.Uint32(raw[i*4:])))
 	}
 	return hist
+}
+
+// TestHalve: each pixel of the half-size level is the rounded mean of its
+// 2×2 block, an odd last row or column left out, at even and odd sizes.
+func TestHalve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for _, sz := range []image.Point{{2, 2}, {3, 3}, {8, 5}, {101, 64}, {500, 333}, {1000, 667}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.X, sz.Y), func(t *testing.T) {
+			pix := make([]byte, sz.X*sz.Y)
+			for i := range pix {
+				pix[i] = byte(rng.IntN(256))
+			}
+			m, err := gocv.NewMatFromBytes(sz.Y, sz.X, gocv.MatTypeCV8U, pix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			h := halve(m)
+			defer h.Close()
+			if h.Cols() != sz.X/2 || h.Rows() != sz.Y/2 {
+				t.Fatalf("size %dx%d, want %dx%d", h.Cols(), h.Rows(), sz.X/2, sz.Y/2)
+			}
+			got := h.ToBytes()
+			for y := range sz.Y / 2 {
+				for x := range sz.X / 2 {
+					s := int(pix[2*y*sz.X+2*x]) + int(pix[2*y*sz.X+2*x+1]) + int(pix[(2*y+1)*sz.X+2*x]) + int(pix[(2*y+1)*sz.X+2*x+1])
+					// OpenCV rounds half to even on .5 (a sum of 2 mod 4)
+					if want := (s + 2) / 4; int(got[y*(sz.X/2)+x]) != want && !(s%4 == 2 && int(got[y*(sz.X/2)+x]) == s/4) {
+						t.Fatalf("(%d,%d) = %d, want the mean of its block %d", x, y, got[y*(sz.X/2)+x], want)
+					}
+				}
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@
 package ocr
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
 
@@ -70,6 +71,9 @@ func grayMat(img image.Image) (gocv.Mat, error) {
 // converts nothing, when a pixel is not opaque: those are laid on white
 // by the loops.
 func opaqueGray(pix []byte, stride, o, w, h int) (gocv.Mat, bool, error) {
+	if !opaque(pix, stride, o, w, h) {
+		return gocv.Mat{}, false, nil
+	}
 	buf := pix[o:]
 	if stride != 4*w {
 		buf = make([]byte, 4*w*h)
@@ -82,13 +86,38 @@ func opaqueGray(pix []byte, stride, o, w, h int) (gocv.Mat, bool, error) {
 		return gocv.Mat{}, false, err
 	}
 	defer rgba.Close()
-	alpha := gocv.NewMat()
-	defer alpha.Close()
-	gocv.ExtractChannel(rgba, &alpha, 3)
-	if lo, _, _, _ := gocv.MinMaxLoc(alpha); lo < 255 {
-		return gocv.Mat{}, false, nil
-	}
 	g := gocv.NewMat()
 	gocv.CvtColor(rgba, &g, gocv.ColorRGBAToGray)
 	return g, true, nil
+}
+
+// opaque reports whether every pixel of the w×h RGBA pixels from offset o
+// (rows stride bytes apart) has an alpha of 255. It ANDs each row's
+// 8-byte words together, two pixels a word in four running ANDs (a
+// reslice per word, or one AND chain, ran at a quarter of the speed):
+// OpenCV's alpha channel extraction and minimum over it cost about five
+// instructions a pixel, more than the conversion to grey after it.
+func opaque(pix []byte, stride, o, w, h int) bool {
+	const alphas = 0xff000000_ff000000 // the alpha bytes of two pixels, little-endian
+	for y := 0; y < h; y++ {
+		row := pix[o+y*stride : o+y*stride+4*w]
+		a0, a1, a2, a3 := ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
+		for len(row) >= 32 {
+			r := row[:32]
+			a0 &= binary.LittleEndian.Uint64(r[0:])
+			a1 &= binary.LittleEndian.Uint64(r[8:])
+			a2 &= binary.LittleEndian.Uint64(r[16:])
+			a3 &= binary.LittleEndian.Uint64(r[24:])
+			row = row[32:]
+		}
+		for ; len(row) >= 4; row = row[4:] {
+			if row[3] != 255 {
+				return false
+			}
+		}
+		if a0&a1&a2&a3&alphas != alphas {
+			return false
+		}
+	}
+	return true
 }

@@ -63,3 +63,38 @@ func TestGrayMatRGBA(t *testing.T) {
 		})
 	}
 }
+
+// TestOpaque: one pixel of alpha 254 anywhere, in images of odd and even
+// widths and in sub-images (the row's end and the stride's slack), makes
+// the image not opaque; alpha in the pixels around a sub-image does not.
+func TestOpaque(t *testing.T) {
+	for _, sz := range []image.Point{{1, 1}, {2, 1}, {3, 2}, {5, 3}, {8, 2}, {9, 3}} {
+		full := image.NewRGBA(image.Rect(0, 0, sz.X+3, sz.Y+2))
+		for i := range full.Pix {
+			full.Pix[i] = 255
+		}
+		// the pixels around the sub-image at (1, 1) are transparent
+		for y := 0; y < full.Rect.Dy(); y++ {
+			for x := 0; x < full.Rect.Dx(); x++ {
+				if x < 1 || y < 1 || x > sz.X || y > sz.Y {
+					full.Pix[full.PixOffset(x, y)+3] = 0
+				}
+			}
+		}
+		sub := full.SubImage(image.Rect(1, 1, 1+sz.X, 1+sz.Y)).(*image.RGBA)
+		o := sub.PixOffset(1, 1)
+		if !opaque(sub.Pix, sub.Stride, o, sz.X, sz.Y) {
+			t.Errorf("%v: opaque sub-image taken for transparent", sz)
+		}
+		for y := 1; y <= sz.Y; y++ {
+			for x := 1; x <= sz.X; x++ {
+				i := full.PixOffset(x, y) + 3
+				full.Pix[i] = 254
+				if opaque(sub.Pix, sub.Stride, o, sz.X, sz.Y) {
+					t.Errorf("%v: alpha 254 at (%d,%d) not seen", sz, x-1, y-1)
+				}
+				full.Pix[i] = 255
+			}
+		}
+	}
+}

@@ -120,7 +120,7 @@ func binaryRuns(pix []byte, w, h int) *runs.Set {
 func checkComponents(t *testing.T, bin gocv.Mat, set *runs.Set) {
 	t.Helper()
 	got, _ := new(scratch).label(set, true)
-	want, _ := components(bin, false)
+	want, _ := components(bin, nil)
 	if g, w := sortedComponents(got), sortedComponents(want); !slices.Equal(g, w) {
 		t.Fatalf("%d components, OpenCV %d (or their boxes or areas differ)", len(g), len(w))
 	}

@@ -23,14 +23,11 @@ func findLetterLines(sc *scratch, g grey, half gocv.Mat, minH int) []region {
 	var out []region
 	fx, fy := float64(g.w)/float64(half.Cols()), float64(g.h)/float64(half.Rows())
 	maxH := half.Rows() / 4
-	bin := gocv.NewMat()
-	defer bin.Close()
-	for _, light := range []bool{false, true} {
-		if light {
-			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinary, 15, -12)
-		} else {
-			gocv.AdaptiveThreshold(half, &bin, 255, gocv.AdaptiveThresholdMean, gocv.ThresholdBinaryInv, 15, 12)
-		}
+	dark, light := gocv.NewMat(), gocv.NewMat()
+	defer dark.Close()
+	defer light.Close()
+	letterThresholds(half, &dark, &light)
+	for _, bin := range []gocv.Mat{dark, light} {
 		for _, row := range letterRows(sc, bin, max(4, minH/2), maxH) {
 			// a row that does not read as letters on a plain ground may
 			// have taken in a blob of the photo beside its banner: its

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"image"
 	"slices"
+	"unsafe"
 
 	"gocv.io/x/gocv"
 )
@@ -22,24 +23,36 @@ func (c component) touches(w, h int) bool {
 }
 
 // components labels the non-zero pixels of bin (8-connected) and returns
-// the components without the background, in label order, and the labels
-// when withLabels is set.
-func components(bin gocv.Mat, withLabels bool) ([]component, []int32) {
-	labels, stats, cents := gocv.NewMat(), gocv.NewMat(), gocv.NewMat()
-	defer labels.Close()
+// the components without the background, in label order. When labels is
+// not nil it receives the label image, and the labels come back as its
+// own memory (valid while labels is open), not a copy: the row check and
+// the edge clearing read every pixel's label once, and copying them cost
+// as much as reading them.
+func components(bin gocv.Mat, labels *gocv.Mat) ([]component, []int32) {
+	stats, cents := gocv.NewMat(), gocv.NewMat()
 	defer stats.Close()
 	defer cents.Close()
-	n := gocv.ConnectedComponentsWithStats(bin, &labels, &stats, &cents)
+	lm := labels
+	if lm == nil {
+		m := gocv.NewMat()
+		defer m.Close()
+		lm = &m
+	}
+	n := gocv.ConnectedComponentsWithStats(bin, lm, &stats, &cents)
 	raw := matBytes(stats) // n rows of 5 native-endian int32
 	st := func(i int) int { return int(int32(binary.NativeEndian.Uint32(raw[i*4:]))) }
 	out := make([]component, 0, max(0, n-1))
 	for i := 1; i < n; i++ {
 		out = append(out, component{st(i * 5), st(i*5 + 1), st(i*5 + 2), st(i*5 + 3), st(i*5 + 4)})
 	}
-	if !withLabels {
+	if labels == nil {
 		return out, nil
 	}
-	lb := matBytes(labels)
+	if lb, err := labels.DataPtrUint8(); err == nil && len(lb) >= 4 {
+		// CV_32S, continuous and aligned by OpenCV's allocator
+		return out, unsafe.Slice((*int32)(unsafe.Pointer(&lb[0])), len(lb)/4)
+	}
+	lb := labels.ToBytes()
 	ls := make([]int32, len(lb)/4)
 	for i := range ls {
 		ls[i] = int32(binary.NativeEndian.Uint32(lb[i*4:]))
@@ -166,7 +179,9 @@ func clearEdges(bin gocv.Mat) {
 	defer inv.Close()
 	gocv.BitwiseNot(bin, &inv)
 	w, h := bin.Cols(), bin.Rows()
-	cs, labels := components(inv, true)
+	lm := gocv.NewMat()
+	defer lm.Close()
+	cs, labels := components(inv, &lm)
 	drop := make([]bool, len(cs)+1)
 	found := false
 	for i, c := range cs {

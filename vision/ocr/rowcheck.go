@@ -74,7 +74,9 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 		typ = gocv.ThresholdBinary
 	}
 	gocv.Threshold(roi, &bin, 0, 255, typ|gocv.ThresholdOtsu)
-	cs, labels := components(bin, true)
+	lm := gocv.NewMat()
+	defer lm.Close()
+	cs, labels := components(bin, &lm)
 	W, Hb := bin.Cols(), bin.Rows()
 	// outline pixels per component: ink with a 4-neighbour that is not
 	outline := make([]int, len(cs)+1)

@@ -455,6 +455,10 @@ func BenchmarkLogos(b *testing.B) {
 				regionStats(b, d, set)
 				return
 			}
+			if os.Getenv("COUNTERLENS_BENCH_STAGED") != "" {
+				stagedStats(b, d, set)
+				return
+			}
 			// The same set loaded from stored descriptors, as a second worker does.
 			var descRefs []Reference
 			descBytes := 0

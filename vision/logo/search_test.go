@@ -1,6 +1,7 @@
 package logo
 
 import (
+	"math"
 	"slices"
 	"testing"
 )
@@ -17,24 +18,32 @@ func TestFastSearchKeepsMatches(t *testing.T) {
 	cfg := DefaultConfig()
 	full := matchShapesBy(f.cands, f.refs, cfg, false)
 	fast := matchShapesBy(f.cands, f.refs, cfg, true)
-	checkKeepsMatches(t, cfg, full, fast)
+	checkKeepsMatches(t, full, fast, func(m shapeMatch) bool { return m.score >= cfg.ShapeMid })
 }
 
 // TestStagedSearchKeepsMatches wants the same of the staged search
-// matchShapes runs (staged.go).
+// matchShapes runs (staged.go), for the regions it reports: those whose
+// shape confidence reaches MinConfidence (at 0.001 every region over
+// ShapeMid, at 0.5 fewer: a region it leaves under the report floor
+// could not be reported).
 func TestStagedSearchKeepsMatches(t *testing.T) {
 	f := realPairs(t)
-	cfg := DefaultConfig()
-	full := matchShapesBy(f.cands, f.refs, cfg, false)
-	staged := matchShapesStaged(f.cands, f.refs, cfg)
-	checkKeepsMatches(t, cfg, full, staged)
+	for _, minConf := range []float64{0.001, 0.5} {
+		cfg := DefaultConfig()
+		cfg.MinConfidence = minConf
+		full := matchShapesBy(f.cands, f.refs, cfg, false)
+		staged := matchShapesStaged(f.cands, f.refs, cfg)
+		checkKeepsMatches(t, full, staged, func(m shapeMatch) bool {
+			return m.score >= cfg.ShapeMid && cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy())) >= minConf
+		})
+	}
 }
 
 // checkKeepsMatches fails when got, a shortcut search's matches, gives
 // another reference than the full search's matches full to more than 1%
-// of the regions worth reporting, or another score or second to more than
-// 10% of them.
-func checkKeepsMatches(t *testing.T, cfg Config, full, got []shapeMatch) {
+// of the regions worth reporting (by worth), or another score or second
+// to more than 10% of them.
+func checkKeepsMatches(t *testing.T, full, got []shapeMatch, worth func(shapeMatch) bool) {
 	t.Helper()
 	byCand := make(map[*candidate]shapeMatch, len(got))
 	for _, m := range got {
@@ -42,7 +51,7 @@ func checkKeepsMatches(t *testing.T, cfg Config, full, got []shapeMatch) {
 	}
 	reported, changed, moved := 0, 0, 0
 	for _, w := range full {
-		if w.score < cfg.ShapeMid {
+		if !worth(w) {
 			continue
 		}
 		reported++
@@ -55,8 +64,8 @@ func checkKeepsMatches(t *testing.T, cfg Config, full, got []shapeMatch) {
 			moved++
 		}
 	}
-	t.Logf("%d regions over ShapeMid of %d matched: %d with another reference, %d with another score or second", reported, len(full), changed, moved)
-	if reported < 50 {
+	t.Logf("%d regions worth reporting of %d matched: %d with another reference, %d with another score or second", reported, len(full), changed, moved)
+	if reported < 30 {
 		t.Fatalf("only %d regions over ShapeMid: the fixture does not test the search", reported)
 	}
 	if 100*changed > reported || 10*moved > reported {
@@ -87,18 +96,55 @@ func TestPendingSearchMatchesEager(t *testing.T) {
 		}
 		eager = append(eager, it)
 	}
-	want := slices.Clone(slots)
-	nEager := refineStaged(eager, want, f.refs, cfg, floor, refineSlack)
-	got := slices.Clone(slots)
-	nLazy := refineStaged(items, got, f.refs, cfg, floor, refineSlack)
-	t.Logf("%d regions, %d queued, %d of them pending angle searches; %d refinements eager, %d lazy", len(slots), len(items), pending, nEager, nLazy)
-	if pending == 0 || nEager == 0 {
-		t.Fatal("no angle search or refinement queued: the fixture does not test the search")
+	for _, report := range []float64{floor, cfg.reportFloor(floor)} {
+		want := slices.Clone(slots)
+		nEager := refineStaged(slices.Clone(eager), want, f.refs, cfg, floor, report, refineSlack)
+		got := slices.Clone(slots)
+		nLazy := refineStaged(slices.Clone(items), got, f.refs, cfg, floor, report, refineSlack)
+		t.Logf("report at %.3f: %d regions, %d queued, %d of them pending angle searches; %d refinements eager, %d lazy", report, len(slots), len(items), pending, nEager, nLazy)
+		if pending == 0 || nEager == 0 {
+			t.Fatal("no angle search or refinement queued: the fixture does not test the search")
+		}
+		for i := range want {
+			w, g := want[i].best, got[i].best
+			if w.ref != g.ref || w.score != g.score || w.second != g.second {
+				t.Errorf("report at %.3f, region %v: eager %s %.4f (second %.4f), lazy %s %.4f (second %.4f)", report, w.cand.box, refName(w.ref), w.score, w.second, refName(g.ref), g.score, g.second)
+			}
+		}
 	}
-	for i := range want {
-		w, g := want[i].best, got[i].best
-		if w.ref != g.ref || w.score != g.score || w.second != g.second {
-			t.Errorf("region %v: eager %s %.4f (second %.4f), lazy %s %.4f (second %.4f)", w.cand.box, refName(w.ref), w.score, w.second, refName(g.ref), g.score, g.second)
+}
+
+// TestReportFloorBoundsConfidence wants no shape score under
+// reportFloor to reach MinConfidence, whatever the second, the
+// reference's null score and the region's size, and the floor to be
+// tight for a large region with no second (its confidence at the floor is
+// MinConfidence); under a MinConfidence too low for that, the matcher's
+// own floor.
+func TestReportFloorBoundsConfidence(t *testing.T) {
+	for _, minConf := range []float64{0.001, 0.1, 0.5, 0.9} {
+		cfg := DefaultConfig()
+		cfg.MinConfidence = minConf
+		floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+		report := cfg.reportFloor(floor)
+		if report == floor {
+			// So low a MinConfidence is under the confidence at floor:
+			// the floor decides, as it did before.
+			if want := cfg.ShapeMid + cfg.ShapeWidth*math.Log(minConf/(1-minConf)); want > floor {
+				t.Errorf("MinConfidence %.3f: floor %.4f, want %.4f", minConf, report, want)
+			}
+			continue
+		}
+		for _, nullMax := range []float64{0, 0.6, 0.7, 0.8} {
+			for _, L := range []int{cfg.MinSide, cfg.SmallSide - 1, 200} {
+				for s := report - 0.2; s < report; s += 0.0005 {
+					if c := cfg.shapeConfidence(s, 0, nullMax, L); c >= minConf {
+						t.Errorf("MinConfidence %.3f: score %.4f under the floor %.4f has confidence %.4f (null %.2f, side %d)", minConf, s, report, c, nullMax, L)
+					}
+				}
+			}
+		}
+		if c := cfg.shapeConfidence(report, 0, 0, 200); math.Abs(c-minConf) > 1e-3 {
+			t.Errorf("MinConfidence %.3f: confidence %.4f at the floor %.4f", minConf, c, report)
 		}
 	}
 }

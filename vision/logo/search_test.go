@@ -2,7 +2,6 @@ package logo
 
 import (
 	"math"
-	"slices"
 	"testing"
 )
 
@@ -73,47 +72,6 @@ func checkKeepsMatches(t *testing.T, full, got []shapeMatch, worth func(shapeMat
 	}
 }
 
-// TestPendingSearchMatchesEager wants the staged search's lazy angle
-// searches (a round pair searched only when its ring cap could still
-// matter) to give every region the very reference, score and second that
-// searching every queued pair first gives.
-func TestPendingSearchMatchesEager(t *testing.T) {
-	f := realPairs(t)
-	cfg := DefaultConfig()
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
-	slots, items := queueAll(f.cands, f.refs, cfg, floor)
-	var eager []refineItem
-	pending := 0
-	for i := range items {
-		it := items[i]
-		if it.pending {
-			pending++
-			e, ok := searchPending(&it, slots[it.slot].best.cand, f.refs[it.ref], cfg, floor)
-			if !ok {
-				continue
-			}
-			it = e
-		}
-		eager = append(eager, it)
-	}
-	for _, report := range []float64{floor, cfg.reportFloor(floor)} {
-		want := slices.Clone(slots)
-		nEager := refineStaged(slices.Clone(eager), want, f.refs, cfg, floor, report, refineSlack)
-		got := slices.Clone(slots)
-		nLazy := refineStaged(slices.Clone(items), got, f.refs, cfg, floor, report, refineSlack)
-		t.Logf("report at %.3f: %d regions, %d queued, %d of them pending angle searches; %d refinements eager, %d lazy", report, len(slots), len(items), pending, nEager, nLazy)
-		if pending == 0 || nEager == 0 {
-			t.Fatal("no angle search or refinement queued: the fixture does not test the search")
-		}
-		for i := range want {
-			w, g := want[i].best, got[i].best
-			if w.ref != g.ref || w.score != g.score || w.second != g.second {
-				t.Errorf("report at %.3f, region %v: eager %s %.4f (second %.4f), lazy %s %.4f (second %.4f)", report, w.cand.box, refName(w.ref), w.score, w.second, refName(g.ref), g.score, g.second)
-			}
-		}
-	}
-}
-
 // TestReportFloorBoundsConfidence wants no shape score under
 // reportFloor to reach MinConfidence, whatever the second, the
 // reference's null score and the region's size, and the floor to be
@@ -147,12 +105,4 @@ func TestReportFloorBoundsConfidence(t *testing.T) {
 			t.Errorf("MinConfidence %.3f: confidence %.4f at the floor %.4f", minConf, c, report)
 		}
 	}
-}
-
-// refName is r's logo ID, or "none".
-func refName(r *prepared) string {
-	if r == nil {
-		return "none"
-	}
-	return r.logoID
 }

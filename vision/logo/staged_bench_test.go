@@ -76,13 +76,6 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 		for i := range items {
 			it := &items[i]
 			tb := &truth[it.slot].best
-			if it.pending {
-				e, ok := searchPending(it, tb.cand, refs[it.ref], cfg, floor)
-				if !ok {
-					continue
-				}
-				it = &e
-			}
 			s := refineQueued(tb.cand, refs[it.ref], it)
 			if tb.ref == nil || s < tb.second || s <= 0 {
 				continue

@@ -25,10 +25,7 @@ import (
 // cost. The second refines a region's queued views from the highest
 // estimate down, skipping one whose estimate cannot beat what the region
 // needs by then (its best, for the best's brand; its second, for another),
-// and stopping once no estimate left beats its second, or once none can
-// lift a best under the reporting floor to it (such a region reports
-// nothing, whatever its runners-up: with MinConfidence 0.5 the floor is
-// ShapeMid, and most regions of a photo never come near it). Every runner-up
+// and stopping once no estimate left beats its second. Every runner-up
 // that can still matter to the margin is thus refined as before; only
 // pairs that the ones refined first put out of reach are not.
 
@@ -78,26 +75,14 @@ type stagedSlot struct {
 func matchShapesStaged(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	slots, items := queueAll(cands, refs, cfg, floor)
-	report := cfg.reportFloor(floor)
-	refineStaged(items, slots, refs, cfg, floor, report, refineSlack)
+	refineStaged(items, slots, refs, refineSlack)
 	var out []shapeMatch
 	for _, sl := range slots {
-		if sl.best.ref != nil && sl.best.score >= report {
+		if sl.best.ref != nil && sl.best.score >= floor {
 			out = append(out, sl.best)
 		}
 	}
 	return out
-}
-
-// reportFloor is the least shape score a region's best must reach to
-// be reported at MinConfidence: a confidence is at most
-// sigmoid((score-mid)/ShapeWidth), and mid is at least ShapeMid (see
-// shapeConfidence); and never under floor.
-func (c Config) reportFloor(floor float64) float64 {
-	if c.MinConfidence <= 0 || c.MinConfidence >= 1 {
-		return floor
-	}
-	return math.Max(floor, c.ShapeMid+c.ShapeWidth*math.Log(c.MinConfidence/(1-c.MinConfidence)))
 }
 
 // queueAll is the first pass: every region's slot, and the refinements
@@ -126,11 +111,7 @@ func queueAll(cands []*candidate, refs []*prepared, cfg Config, floor float64) (
 
 // refineStaged is the second pass over the queued refinements, taking
 // a shift to gain at most slack; it returns how many it refined.
-//
-// A region whose best cannot reach report any more is left there: it is
-// not reported, whatever its runners-up. floor is the gate of the
-// refinements themselves (see scoreSearch).
-func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, cfg Config, floor, report, slack float64) int {
+func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, slack float64) int {
 	for i := range items {
 		items[i].estimate(slack)
 	}
@@ -164,10 +145,7 @@ func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, cfg 
 				// its second, nor its best.
 				break
 			}
-			if it.est <= best.stagedNeed(r) || it.est+reportSlack-slack < report && best.score < report && r != best.ref {
-				// Nor can this lift the best to where the region is
-				// reported at all (but the holder's own views, see
-				// stagedNeed).
+			if it.est <= best.stagedNeed(r) {
 				continue
 			}
 			n++
@@ -185,15 +163,6 @@ func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, cfg 
 	}
 	return n
 }
-
-// reportSlack is the most a shift is taken to gain when deciding that a
-// region cannot be reported: wider than refineSlack, for a region left
-// there is lost whole. Of the views that were a region's best or second
-// with every queued view refined (COUNTERLENS_BENCH_STAGED, seeds 42 and
-// 44, 1,000 references, 150 photos each) a shift lifted 0.38% by more
-// than refineSlack and 0.04% by more than 0.15; the small wordmarks of
-// TestFindsRegisteredMarks gain up to 0.15.
-const reportSlack = 0.15
 
 // stagedNeed is need, except for the reference that holds the best: its
 // other views need only beat the second. The single pass met a pair's

@@ -1,9 +1,6 @@
 package logo
 
-import (
-	"math"
-	"testing"
-)
+import "testing"
 
 // TestFastSearchKeepsMatches wants the shortcuts of fastSearch to leave
 // what matchShapes reports on the real pairs of TestRingBound (regions of
@@ -69,47 +66,4 @@ func checkKeepsMatches(t *testing.T, full, got []shapeMatch, worth func(shapeMat
 	if 100*changed > reported || 10*moved > reported {
 		t.Errorf("shortcuts changed the reference of %d and the score of %d of %d regions worth reporting: want at most 1%% and 10%%", changed, moved, reported)
 	}
-}
-
-// TestReportFloorBoundsConfidence wants no shape score under
-// reportFloor to reach MinConfidence, whatever the second, the
-// reference's null score and the region's size, and the floor to be
-// tight for a large region with no second (its confidence at the floor is
-// MinConfidence); under a MinConfidence too low for that, the matcher's
-// own floor.
-func TestReportFloorBoundsConfidence(t *testing.T) {
-	for _, minConf := range []float64{0.001, 0.1, 0.5, 0.9} {
-		cfg := DefaultConfig()
-		cfg.MinConfidence = minConf
-		floor := cfg.ShapeMid - 6*cfg.ShapeWidth
-		report := cfg.reportFloor(floor)
-		if report == floor {
-			// So low a MinConfidence is under the confidence at floor:
-			// the floor decides, as it did before.
-			if want := cfg.ShapeMid + cfg.ShapeWidth*math.Log(minConf/(1-minConf)); want > floor {
-				t.Errorf("MinConfidence %.3f: floor %.4f, want %.4f", minConf, report, want)
-			}
-			continue
-		}
-		for _, nullMax := range []float64{0, 0.6, 0.7, 0.8} {
-			for _, L := range []int{cfg.MinSide, cfg.SmallSide - 1, 200} {
-				for s := report - 0.2; s < report; s += 0.0005 {
-					if c := cfg.shapeConfidence(s, 0, nullMax, L); c >= minConf {
-						t.Errorf("MinConfidence %.3f: score %.4f under the floor %.4f has confidence %.4f (null %.2f, side %d)", minConf, s, report, c, nullMax, L)
-					}
-				}
-			}
-		}
-		if c := cfg.shapeConfidence(report, 0, 0, 200); math.Abs(c-minConf) > 1e-3 {
-			t.Errorf("MinConfidence %.3f: confidence %.4f at the floor %.4f", minConf, c, report)
-		}
-	}
-}
-
-// refName is r's logo ID, or "none".
-func refName(r *prepared) string {
-	if r == nil {
-		return "none"
-	}
-	return r.logoID
 }

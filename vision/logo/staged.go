@@ -25,10 +25,7 @@ import (
 // cost. The second refines a region's queued views from the highest
 // estimate down, skipping one whose estimate cannot beat what the region
 // needs by then (its best, for the best's brand; its second, for another),
-// and stopping once no estimate left beats its second; in a region whose
-// best is still under the report floor (ShapeMid at MinConfidence 0.5),
-// where most regions of a photo stay, a pair none of whose views could
-// lift it there is not refined. Every runner-up
+// and stopping once no estimate left beats its second. Every runner-up
 // that can still matter to the margin is thus refined as before; only
 // pairs that the ones refined first put out of reach are not.
 
@@ -43,9 +40,6 @@ type refineItem struct {
 	// always marks a view refined whatever its estimate.
 	always bool
 	view   *shapeView
-	// top is the highest unshifted score, less cost, of all the views
-	// queued for the pair, +Inf when one is always refined.
-	top float64
 	// s0 is the unshifted score; cost is
 	// subtracted from the view's refined score (taperCost, smallCost).
 	s0, cost float64
@@ -81,41 +75,14 @@ type stagedSlot struct {
 func matchShapesStaged(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	slots, items := queueAll(cands, refs, cfg, floor)
-	report := cfg.reportFloor(floor)
-	refineStaged(items, slots, refs, report, refineSlack)
+	refineStaged(items, slots, refs, refineSlack)
 	var out []shapeMatch
 	for _, sl := range slots {
-		if sl.best.ref != nil && sl.best.score >= report {
+		if sl.best.ref != nil && sl.best.score >= floor {
 			out = append(out, sl.best)
 		}
 	}
 	return out
-}
-
-// reportFloor is the least shape score a region's best must reach to
-// be reported at MinConfidence: a confidence is at most
-// sigmoid((score-mid)/ShapeWidth), and mid is at least ShapeMid (see
-// shapeConfidence); and never under floor.
-func (c Config) reportFloor(floor float64) float64 {
-	if c.MinConfidence <= 0 || c.MinConfidence >= 1 {
-		return floor
-	}
-	return math.Max(floor, c.ShapeMid+c.ShapeWidth*math.Log(c.MinConfidence/(1-c.MinConfidence)))
-}
-
-// pairTop sets the top of the views queued for one pair.
-func pairTop(pair []refineItem) {
-	top := math.Inf(-1)
-	for i := range pair {
-		if pair[i].always {
-			top = math.Inf(1)
-			break
-		}
-		top = math.Max(top, pair[i].s0-pair[i].cost)
-	}
-	for i := range pair {
-		pair[i].top = top
-	}
 }
 
 // queueAll is the first pass: every region's slot, and the refinements
@@ -136,9 +103,7 @@ func queueAll(cands []*candidate, refs []*prepared, cfg Config, floor float64) (
 			if r.logEcc < slots[si].ecc-above {
 				break
 			}
-			n := len(items)
 			items = queueRefinements(items, si, int32(ri), slots[si].best.cand, r, cfg, floor)
-			pairTop(items[n:])
 		}
 	}
 	return slots, items
@@ -146,13 +111,7 @@ func queueAll(cands []*candidate, refs []*prepared, cfg Config, floor float64) (
 
 // refineStaged is the second pass over the queued refinements, taking
 // a shift to gain at most slack; it returns how many it refined.
-//
-// A region whose best is under report (see reportFloor) is reported by
-// nothing, whatever its runners-up; there a pair is refined only if one
-// of its views could lift the best to report, each gaining up to
-// reportSlack from a shift (and the holder of the best keeps its own
-// views, see stagedNeed).
-func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, report, slack float64) int {
+func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, slack float64) int {
 	for i := range items {
 		items[i].estimate(slack)
 	}
@@ -186,7 +145,7 @@ func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, repo
 				// its second, nor its best.
 				break
 			}
-			if it.est <= best.stagedNeed(r) || best.score < report && it.top+reportSlack < report && r != best.ref {
+			if it.est <= best.stagedNeed(r) {
 				continue
 			}
 			n++
@@ -204,17 +163,6 @@ func refineStaged(items []refineItem, slots []stagedSlot, refs []*prepared, repo
 	}
 	return n
 }
-
-// reportSlack is the most a shift is taken to gain when deciding that a
-// pair cannot lift a region's best to where it is reported: wider than
-// refineSlack, for a region left there is lost whole. Of the views that
-// were a region's best or second with every queued view refined
-// (COUNTERLENS_BENCH_STAGED, seeds 42 and 44, 1,000 references, 150
-// photos each) a shift lifted 0.38% by more than refineSlack and 0.04% by
-// more than 0.15. Small regions, whose shifts gain most (a 70 px Samsung
-// of TestFindsRegisteredMarks: 0.561 -> 0.736 on its plain view), are
-// spared: a pair with a small rendering (always refined) is never cut.
-const reportSlack = 0.15
 
 // stagedNeed is need, except for the reference that holds the best: its
 // other views need only beat the second. The single pass met a pair's

@@ -72,7 +72,7 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 		slots, items := queueAll(cands, refs, cfg, floor)
 		queued += len(items)
 		truth := slices.Clone(slots)
-		refineStaged(slices.Clone(items), truth, refs, floor, math.Inf(1))
+		refineStaged(slices.Clone(items), truth, refs, math.Inf(1))
 		for i := range items {
 			it := &items[i]
 			tb := &truth[it.slot].best
@@ -95,7 +95,7 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 		}
 		for j, sl := range slacks {
 			got := slices.Clone(slots)
-			bySlack[j].refined += refineStaged(slices.Clone(items), got, refs, floor, sl)
+			bySlack[j].refined += refineStaged(slices.Clone(items), got, refs, sl)
 			for i := range got {
 				compare(&bySlack[j], &truth[i].best, &got[i].best)
 			}

@@ -41,6 +41,16 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 	bySlack := make([]tally, len(slacks))
 	var fast tally
 	queued, regions := 0, 0
+	// Estimates for leaving a region that cannot be reported: which
+	// queued views an estimate plus a slack puts under ShapeMid (the
+	// report floor at MinConfidence 0.5), and how many of those refine
+	// to ShapeMid or more anyway.
+	report := cfg.ShapeMid
+	estNames := []string{"unshifted score", "tolerant overlap"}
+	cutSlacks := []float64{0.05, 0.1, 0.15}
+	var est [2]float64
+	var cut, wrong [2][3]int
+	reaching := 0
 	conf := func(m *shapeMatch) float64 {
 		if m.ref == nil {
 			return 0
@@ -77,6 +87,21 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 			it := &items[i]
 			tb := &truth[it.slot].best
 			s := refineQueued(tb.cand, refs[it.ref], it)
+			est[0] = it.s0 - it.cost
+			est[1] = tolerantEstimate(tb.cand, refs[it.ref], it) - it.cost
+			for e := range est {
+				for j, sl := range cutSlacks {
+					if est[e]+sl < report {
+						cut[e][j]++
+						if s >= report {
+							wrong[e][j]++
+						}
+					}
+				}
+			}
+			if s >= report {
+				reaching++
+			}
 			if tb.ref == nil || s < tb.second || s <= 0 {
 				continue
 			}
@@ -126,6 +151,27 @@ func stagedStats(b *testing.B, d *Detector, set []devImage) {
 		fmt.Printf("staged slack=%.3f refined=%.1f a photo; regions at conf>=0.5=%d: another ref %d, conf crosses 0.5 %d, score or second moved %d\n",
 			sl, float64(t.refined)/n, t.reported, t.refChanged, t.confFlipped, t.moved)
 	}
+	fmt.Printf("staged report cut: queued views refining to >= %.2f: %d\n", report, reaching)
+	for e, name := range estNames {
+		for j, sl := range cutSlacks {
+			fmt.Printf("staged report cut by %-16s + %.2f: cuts %.1f views a photo, %d of them refine to >= %.2f\n", name, sl, float64(cut[e][j])/n, wrong[e][j], report)
+		}
+	}
 	fmt.Printf("staged single-pass fast search: regions at conf>=0.5=%d: another ref %d, conf crosses 0.5 %d, score or second moved %d\n",
 		fast.reported, fast.refChanged, fast.confFlipped, fast.moved)
+}
+
+// tolerantEstimate is a queued view's score with both overlaps taken
+// with the one-cell tolerance (tolerantF) instead of half strict (IoU):
+// a shift of a cell moves it less than the unshifted score.
+func tolerantEstimate(c *candidate, r *prepared, it *refineItem) float64 {
+	cv, v := &c.view, it.view
+	if it.angle >= 0 {
+		v = &r.views[it.angle]
+	} else {
+		cv = c.aligned
+	}
+	first, last := cv.concRows.near(v.concRows)
+	k := tolerantF(&cv.conc, &cv.concD, &v.conc, &v.concD, cv.concN, v.concN, first, last)
+	return 0.5 * (maskTolerantF(cv, v) + k)
 }

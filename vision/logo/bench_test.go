@@ -439,12 +439,6 @@ func BenchmarkLogos(b *testing.B) {
 			cfg := DefaultConfig()
 			if os.Getenv("COUNTERLENS_BENCH_DUMP") != "" {
 				cfg.MinConfidence = 0.001
-				// COUNTERLENS_BENCH_DUMP_CONF dumps at another confidence
-				// floor, e.g. the default 0.5, where matchShapes stops
-				// refining regions that cannot be reported.
-				if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_DUMP_CONF"), 64); err == nil && v > 0 && v < 1 {
-					cfg.MinConfidence = v
-				}
 				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
 			}
 			d, err := New(cfg)
@@ -459,10 +453,6 @@ func BenchmarkLogos(b *testing.B) {
 			prep := time.Since(t0)
 			if os.Getenv("COUNTERLENS_BENCH_REGIONS") != "" {
 				regionStats(b, d, set)
-				return
-			}
-			if os.Getenv("COUNTERLENS_BENCH_STAGED") != "" {
-				stagedStats(b, d, set)
 				return
 			}
 			// The same set loaded from stored descriptors, as a second worker does.

@@ -611,11 +611,9 @@ type shapeMatch struct {
 // then stay in cache while the candidates' single views are compared with
 // them, where a loop over candidates would stream every reference's views
 // from memory once per candidate. Each candidate still meets its
-// references in the same order, so the result is the same. The angle
-// searches of round pairs and all refinements are queued by that loop
-// and made region by region, best estimate first (staged.go).
+// references in the same order, so the result is the same.
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	return matchShapesStaged(cands, refs, cfg)
+	return matchShapesBy(cands, refs, cfg, true)
 }
 
 // matchShapesBy is matchShapes with the shortcuts of fastSearch when fast

@@ -14,13 +14,16 @@ import (
 // candidate regions and verification, and its work is the same on every
 // run, so a change to the matcher shows in cpu_ms/op (the process's own
 // CPU time, see cpuclock.Used) even on a loaded machine, where ns/op does not.
-// search=full is the search without the shortcuts of fastSearch,
-// search=staged matchShapes' staged search (staged.go).
+// search=full is the search without the shortcuts of fastSearch.
 func BenchmarkMatchShapes(b *testing.B) {
 	f := realPairs(b)
 	cfg := DefaultConfig()
-	for _, mode := range []string{"full", "fast", "staged"} {
-		b.Run("search="+mode, func(b *testing.B) {
+	for _, fast := range []bool{false, true} {
+		name := "search=full"
+		if fast {
+			name = "search=fast"
+		}
+		b.Run(name, func(b *testing.B) {
 			n := 0
 			b.ReportAllocs()
 			var cpu time.Duration
@@ -29,14 +32,7 @@ func BenchmarkMatchShapes(b *testing.B) {
 				for _, c := range f.cands {
 					c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
 				}
-				var ms []shapeMatch
-				switch mode {
-				case "staged":
-					ms = matchShapesStaged(f.cands, f.refs, cfg)
-				default:
-					ms = matchShapesBy(f.cands, f.refs, cfg, mode == "fast")
-				}
-				n = len(ms)
+				n = len(matchShapesBy(f.cands, f.refs, cfg, fast))
 				cpu += cpuclock.Used() - t0
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")

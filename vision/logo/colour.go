@@ -411,12 +411,6 @@ func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, [
 	return nb, buf
 }
 
-// scaleRect scales r by f, rounding outwards.
-func scaleRect(r image.Rectangle, f float64) image.Rectangle {
-	return image.Rect(int(math.Floor(float64(r.Min.X)*f)), int(math.Floor(float64(r.Min.Y)*f)),
-		int(math.Ceil(float64(r.Max.X)*f)), int(math.Ceil(float64(r.Max.Y)*f)))
-}
-
 // twoTone re-cuts a zone (mask pix over box) on a plain surround: each
 // pixel of the box, widened by a margin, is classed by which of the zone's
 // mean colour and the margin's mean colour it is nearer (a threshold at the

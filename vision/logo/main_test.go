@@ -2,6 +2,8 @@ package logo
 
 import (
 	"fmt"
+	"image"
+	"math"
 	"os"
 	"testing"
 )
@@ -16,4 +18,11 @@ func TestMain(m *testing.M) {
 		code = 1
 	}
 	os.Exit(code)
+}
+
+// scaleRect scales r by f, rounding outwards: the tests and benchmarks
+// bring a candidate's box at a working scale back to the photo's pixels.
+func scaleRect(r image.Rectangle, f float64) image.Rectangle {
+	return image.Rect(int(math.Floor(float64(r.Min.X)*f)), int(math.Floor(float64(r.Min.Y)*f)),
+		int(math.Ceil(float64(r.Max.X)*f)), int(math.Ceil(float64(r.Max.Y)*f)))
 }

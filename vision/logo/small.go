@@ -1,6 +1,11 @@
 package logo
 
-import "math"
+import (
+	"image"
+	"math"
+
+	"counterlens/vision/internal/runs"
+)
 
 // This file holds the reference's views for small regions. A wordmark 40
 // to 90 px long in a photo has strokes and gaps of a pixel or two; the
@@ -154,34 +159,18 @@ func cutSmall(cov smallCover, cut float64) maskSource {
 	return out
 }
 
-// parts counts the 8-connected parts of m.
+// parts counts the 8-connected parts of m, labelled from its runs
+// (vision/internal/runs, as the grey ladder labels regions).
 func parts(m maskSource) int {
-	seen := make([]bool, len(m.pix))
-	var stack []int
+	var ink, blank runs.Set
+	runs.Cut(m.pix, m.w, image.Rect(0, 0, m.w, m.h), 0, &ink, &blank)
+	f := make(runs.Forest, len(ink.Runs))
+	f.Reset()
+	ink.Link(f, true)
 	n := 0
-	for i, v := range m.pix {
-		if v == 0 || seen[i] {
-			continue
-		}
-		n++
-		seen[i] = true
-		stack = append(stack[:0], i)
-		for len(stack) > 0 {
-			j := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := j%m.w, j/m.w
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					X, Y := x+dx, y+dy
-					if X < 0 || Y < 0 || X >= m.w || Y >= m.h {
-						continue
-					}
-					if k := Y*m.w + X; m.pix[k] != 0 && !seen[k] {
-						seen[k] = true
-						stack = append(stack, k)
-					}
-				}
-			}
+	for i, root := range f {
+		if root == int32(i) {
+			n++
 		}
 	}
 	return n

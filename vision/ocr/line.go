@@ -48,16 +48,11 @@ func components(bin gocv.Mat, labels *gocv.Mat) ([]component, []int32) {
 	if labels == nil {
 		return out, nil
 	}
-	if lb, err := labels.DataPtrUint8(); err == nil && len(lb) >= 4 {
-		// CV_32S, continuous and aligned by OpenCV's allocator
-		return out, unsafe.Slice((*int32)(unsafe.Pointer(&lb[0])), len(lb)/4)
+	lb := matBytes(*labels) // CV_32S in native order, 4-aligned (OpenCV's allocator, or Go's for a copy)
+	if len(lb) < 4 {
+		return out, []int32{}
 	}
-	lb := labels.ToBytes()
-	ls := make([]int32, len(lb)/4)
-	for i := range ls {
-		ls[i] = int32(binary.NativeEndian.Uint32(lb[i*4:]))
-	}
-	return out, ls
+	return out, unsafe.Slice((*int32)(unsafe.Pointer(&lb[0])), len(lb)/4)
 }
 
 // growLine returns the whole text line that the seed r (a box of letters

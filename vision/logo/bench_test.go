@@ -439,6 +439,11 @@ func BenchmarkLogos(b *testing.B) {
 			cfg := DefaultConfig()
 			if os.Getenv("COUNTERLENS_BENCH_DUMP") != "" {
 				cfg.MinConfidence = 0.001
+				// COUNTERLENS_BENCH_DUMP_CONF dumps at another floor (0.5:
+				// as Detect runs, with matchShapes' report cut).
+				if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_DUMP_CONF"), 64); err == nil && v > 0 {
+					cfg.MinConfidence = v
+				}
 				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
 			}
 			d, err := New(cfg)
@@ -453,6 +458,10 @@ func BenchmarkLogos(b *testing.B) {
 			prep := time.Since(t0)
 			if os.Getenv("COUNTERLENS_BENCH_REGIONS") != "" {
 				regionStats(b, d, set)
+				return
+			}
+			if os.Getenv("COUNTERLENS_BENCH_CUTSTATS") != "" {
+				cutStats(b, d, set)
 				return
 			}
 			// The same set loaded from stored descriptors, as a second worker does.

@@ -612,8 +612,11 @@ type shapeMatch struct {
 // them, where a loop over candidates would stream every reference's views
 // from memory once per candidate. Each candidate still meets its
 // references in the same order, so the result is the same.
+//
+// It leaves out the regions that cannot be reported at cfg.MinConfidence
+// (see reportcut.go); the others get the matches of matchShapesBy (fast).
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	return matchShapesBy(cands, refs, cfg, true)
+	return matchShapesCut(cands, refs, cfg)
 }
 
 // matchShapesBy is matchShapes with the shortcuts of fastSearch when fast
@@ -787,9 +790,20 @@ const refineSlack = 0.1
 // from the centre instead of trying all of them, scoring each shift at most
 // once (neighbourhoods of successive steps overlap).
 func bestShift(shifts *shiftSet, v *shapeView) float64 {
+	return bestShiftFrom(shifts, v, -1)
+}
+
+// bestShiftFrom is bestShift when the unshifted view's score is known
+// (center >= 0): shapeScore(shifts.base, v), which the gates before a
+// refinement computed.
+func bestShiftFrom(shifts *shiftSet, v *shapeView, center float64) float64 {
 	const n = 2*maxShift + 1
 	var scored [n * n]bool
 	var memo [n * n]float64
+	shifts.climbs++
+	if center >= 0 {
+		scored[shiftN/2], memo[shiftN/2] = true, center
+	}
 	score := func(i int) float64 {
 		if !scored[i] {
 			scored[i], memo[i] = true, shapeScore(shifts.at(i), v)

@@ -14,15 +14,14 @@ import (
 // candidate regions and verification, and its work is the same on every
 // run, so a change to the matcher shows in cpu_ms/op (the process's own
 // CPU time, see cpuclock.Used) even on a loaded machine, where ns/op does not.
-// search=full is the search without the shortcuts of fastSearch.
+// search=full is the search without the shortcuts of fastSearch,
+// search=fast the single pass with them, search=cut matchShapes (the fast
+// search with the report cut of reportcut.go); climbs counts the
+// refinements (bestShift) an op.
 func BenchmarkMatchShapes(b *testing.B) {
 	f := realPairs(b)
 	cfg := DefaultConfig()
-	for _, fast := range []bool{false, true} {
-		name := "search=full"
-		if fast {
-			name = "search=fast"
-		}
+	for _, name := range []string{"search=full", "search=fast", "search=cut"} {
 		b.Run(name, func(b *testing.B) {
 			n := 0
 			b.ReportAllocs()
@@ -32,11 +31,25 @@ func BenchmarkMatchShapes(b *testing.B) {
 				for _, c := range f.cands {
 					c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
 				}
-				n = len(matchShapesBy(f.cands, f.refs, cfg, fast))
+				switch name {
+				case "search=cut":
+					n = len(matchShapes(f.cands, f.refs, cfg))
+				default:
+					n = len(matchShapesBy(f.cands, f.refs, cfg, name == "search=fast"))
+				}
 				cpu += cpuclock.Used() - t0
+			}
+			climbs := 0
+			for _, c := range f.cands {
+				for _, s := range []*shiftSet{c.shifts, c.alignedShifts} {
+					if s != nil {
+						climbs += s.climbs
+					}
+				}
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu_ms/op")
 			b.ReportMetric(float64(n), "matches")
+			b.ReportMetric(float64(climbs), "climbs")
 		})
 	}
 }

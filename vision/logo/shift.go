@@ -14,6 +14,9 @@ const shiftN = (2*maxShift + 1) * (2*maxShift + 1)
 type shiftSet struct {
 	base  *shapeView
 	views [shiftN]*shapeView
+	// climbs counts the refinements (bestShift) made on the set, for the
+	// benchmark's counts.
+	climbs int
 }
 
 func newShiftSet(v *shapeView) *shiftSet { return &shiftSet{base: v} }

@@ -361,9 +361,7 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 		return cands, rgbImage{}, err
 	}
 	seen := make(map[boxKey]bool, len(cands))
-	for _, c := range cands {
-		fresh(seen, c.box)
-	}
+	grey := indexBoxes(cands) // a colour region with a grey one's box is new unless it has its shape too (twins.go)
 	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
 	if c, err = c.smoothed(); err != nil {
 		return nil, c, err
@@ -372,12 +370,12 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	if err != nil {
 		return nil, c, err
 	}
-	cands = append(cands, more...)
+	cands = append(cands, grey.dropTwins(more)...)
 	if cfg.ChromaStep > 0 {
 		if more, err = chromaCandidates(ctx, c, scale/cscale, cfg, seen); err != nil {
 			return nil, c, err
 		}
-		cands = append(cands, more...)
+		cands = append(cands, grey.dropTwins(more)...)
 	}
 	return cands, c, nil
 }

@@ -43,6 +43,8 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprint(h, "|whole1")                  // frame-like regions (whole.go) enter the null calibration
 	fmt.Fprintf(h, "|small%v|%v|%v|%v", smallSides, smallCuts, smallRatio, smallCost)
 	fmt.Fprint(h, "|glyphs2") // the glyph corpus holds the faces of nullglyphs/
+
+	fmt.Fprintf(h, "|twins%v", twinScore) // colour regions with a grey box enter the null calibration (twins.go)
 	return h.Sum64()
 }
 

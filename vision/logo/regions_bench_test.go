@@ -36,9 +36,7 @@ func sourcedCandidates(tb testing.TB, img image.Image, g grayImage, scale float6
 		src[len(src)-1] = srcWhole
 	}
 	seen := make(map[boxKey]bool, len(cands))
-	for _, c := range cands {
-		fresh(seen, c.box)
-	}
+	grey := indexBoxes(cands)
 	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
 	if c, err = c.smoothed(); err != nil {
 		tb.Fatal(err)
@@ -47,6 +45,7 @@ func sourcedCandidates(tb testing.TB, img image.Image, g grayImage, scale float6
 	if err != nil {
 		tb.Fatal(err)
 	}
+	more = grey.dropTwins(more)
 	cands = append(cands, more...)
 	for range more {
 		src = append(src, srcZone)
@@ -55,6 +54,7 @@ func sourcedCandidates(tb testing.TB, img image.Image, g grayImage, scale float6
 		if more, err = chromaCandidates(ctx, c, scale/cscale, cfg, seen); err != nil {
 			tb.Fatal(err)
 		}
+		more = grey.dropTwins(more)
 		cands = append(cands, more...)
 		for range more {
 			src = append(src, srcChroma)

@@ -156,8 +156,7 @@ func (c Config) regionSized(b image.Rectangle, area int) bool {
 
 // fresh reports whether no region with nearly this box was seen, and marks it.
 func fresh(seen map[boxKey]bool, b image.Rectangle) bool {
-	q := max(2, max(b.Dx(), b.Dy())/16)
-	key := boxKey{(b.Min.X + q/2) / q, (b.Min.Y + q/2) / q, (b.Max.X + q/2) / q, (b.Max.Y + q/2) / q, q}
+	key := keyOf(b)
 	if seen[key] {
 		return false
 	}

@@ -105,7 +105,7 @@ func BenchmarkRows(b *testing.B) {
 					r := image.Rect(ln.r.Min.X-pad*2, ln.r.Min.Y-pad, ln.r.Max.X+pad*2, ln.r.Max.Y+pad).Intersect(image.Rect(0, 0, g.Cols(), g.Rows()))
 					roi := g.Region(r)
 					s := min(p.cfg.MaxUpscale, max(0.5, float64(p.cfg.TargetHeight)/(float64(r.Dy())/1.5)))
-					ws, sc, su, _, err := p.readScaled(c, roi, s, light)
+					ws, sc, su, _, err := p.readScaled(c, roi, s, light, readFirst)
 					roi.Close()
 					if err != nil {
 						b.Fatal(err)
@@ -116,7 +116,7 @@ func BenchmarkRows(b *testing.B) {
 					}
 					if !su {
 						roi := g.Region(r)
-						ws2, sc2, su2, _, err := p.readScaled(c, roi, s, !light)
+						ws2, sc2, su2, _, err := p.readScaled(c, roi, s, !light, readOther)
 						roi.Close()
 						if err != nil {
 							b.Fatal(err)

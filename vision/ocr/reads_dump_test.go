@@ -5,15 +5,10 @@ package ocr
 import (
 	"context"
 	"fmt"
-	"image"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
-
-	"counterlens/models"
-	"counterlens/vision/text"
 )
 
 // BenchmarkReads writes every tesseract call Recognize makes on the dev
@@ -30,28 +25,7 @@ func BenchmarkReads(b *testing.B) {
 	if out == "" {
 		b.Skip("COUNTERLENS_READS_DUMP is not set")
 	}
-	photos, names, fonts, m := benchInputs(b)
-	opt := text.Options{Source: models.SourceImageText}
-	type input struct {
-		set, name string
-		img       image.Image
-		band      image.Rectangle
-	}
-	var ins []input
-	seeds := []uint64{1}
-	for _, f := range strings.Split(os.Getenv("COUNTERLENS_BENCH_SEEDS"), ",") {
-		if s, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
-			seeds = append(seeds, s)
-		}
-	}
-	for _, seed := range seeds {
-		for i, s := range makeSamples(b, seed, photos, names, fonts, m, opt) {
-			ins = append(ins, input{fmt.Sprintf("seed%d", seed), fmt.Sprintf("#%d %s", i, s.phrase), s.img, s.band})
-		}
-	}
-	for i, ph := range photos {
-		ins = append(ins, input{"bare", names[i], ph, image.Rectangle{}})
-	}
+	ins := studyInputs(b)
 	kinds := map[int]string{-1: "none", readFirst: "first", readLarger: "larger", readOther: "other"}
 	p := newTestPool(b, 1)
 	// the thread's CPU time means the call's only on a held thread

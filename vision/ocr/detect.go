@@ -205,29 +205,42 @@ func letterScore(sc *scratch, src grey, r image.Rectangle) (float64, bool, image
 // between-class variance over total variance at the best threshold, in
 // [0, 1].
 func separability(hist [256]float64) float64 {
+	// the levels that occur: an empty level adds exactly nothing to any
+	// sum below and leaves the best split as it was, so skipping it gives
+	// the same figure; a letter box's crop holds a fraction of the 256
+	var lv [256]uint8
+	k := 0
+	for i, c := range hist {
+		if c != 0 {
+			lv[k] = uint8(i)
+			k++
+		}
+	}
+	levels := lv[:k]
 	n := 0.0
-	for _, c := range hist {
-		n += c
+	for _, i := range levels {
+		n += hist[i]
 	}
 	if n == 0 {
 		return 0
 	}
 	mean := 0.0
-	for i, c := range hist {
-		mean += float64(i) * c
+	for _, i := range levels {
+		mean += float64(i) * hist[i]
 	}
 	mean /= n
 	total := 0.0
-	for i, c := range hist {
+	for _, i := range levels {
 		d := float64(i) - mean
-		total += d * d * c
+		total += d * d * hist[i]
 	}
 	total /= n
 	if total < 1 {
 		return 0
 	}
 	best, w0, sum0 := 0.0, 0.0, 0.0
-	for i, c := range hist {
+	for _, i := range levels {
+		c := hist[i]
 		w0 += c / n
 		sum0 += float64(i) * c / n
 		if w0 <= 0 || w0 >= 1 {

@@ -95,3 +95,60 @@ func TestHalve(t *testing.T) {
 		})
 	}
 }
+
+// TestSeparabilityLevels: skipping the empty levels gives Otsu's criterion
+// bit for bit as the sums over all 256 levels do, on sparse and dense
+// random histograms and on one or two levels.
+func TestSeparabilityLevels(t *testing.T) {
+	all := func(hist [256]float64) float64 {
+		n := 0.0
+		for _, c := range hist {
+			n += c
+		}
+		if n == 0 {
+			return 0
+		}
+		mean := 0.0
+		for i, c := range hist {
+			mean += float64(i) * c
+		}
+		mean /= n
+		total := 0.0
+		for i, c := range hist {
+			d := float64(i) - mean
+			total += d * d * c
+		}
+		total /= n
+		if total < 1 {
+			return 0
+		}
+		best, w0, sum0 := 0.0, 0.0, 0.0
+		for i, c := range hist {
+			w0 += c / n
+			sum0 += float64(i) * c / n
+			if w0 <= 0 || w0 >= 1 {
+				continue
+			}
+			m0 := sum0 / w0
+			m1 := (mean - sum0) / (1 - w0)
+			best = max(best, w0*(1-w0)*(m0-m1)*(m0-m1))
+		}
+		return best / total
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for i := range 3000 {
+		var hist [256]float64
+		levels := 1 + rng.IntN(256)
+		for range levels {
+			hist[rng.IntN(256)] += float64(1 + rng.IntN(500))
+		}
+		if i%10 == 0 {
+			hist = [256]float64{}
+			hist[rng.IntN(256)] = 7
+			hist[rng.IntN(256)] += 9
+		}
+		if got, want := separability(hist), all(hist); got != want {
+			t.Fatalf("histogram %d: %v, want %v over all levels", i, got, want)
+		}
+	}
+}

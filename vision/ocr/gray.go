@@ -93,8 +93,10 @@ func opaqueGray(pix []byte, stride, o, w, h int) (gocv.Mat, bool, error) {
 
 // opaque reports whether every pixel of the w×h RGBA pixels from offset o
 // (rows stride bytes apart) has an alpha of 255. It ANDs each row's
-// 8-byte words together, two pixels a word in four running ANDs (a
-// reslice per word, or one AND chain, ran at a quarter of the speed):
+// 8-byte words together, two pixels a word in four running ANDs, 64
+// bytes a step read as an array (a reslice per word, or one AND chain,
+// ran at a quarter of the speed; 32 bytes a step cost about 1.75 M
+// instructions a 1000×667 photo, 64 bytes about half):
 // OpenCV's alpha channel extraction and minimum over it cost about five
 // instructions a pixel, more than the conversion to grey after it.
 func opaque(pix []byte, stride, o, w, h int) bool {
@@ -102,13 +104,14 @@ func opaque(pix []byte, stride, o, w, h int) bool {
 	for y := 0; y < h; y++ {
 		row := pix[o+y*stride : o+y*stride+4*w]
 		a0, a1, a2, a3 := ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
-		for len(row) >= 32 {
-			r := row[:32]
-			a0 &= binary.LittleEndian.Uint64(r[0:])
-			a1 &= binary.LittleEndian.Uint64(r[8:])
-			a2 &= binary.LittleEndian.Uint64(r[16:])
-			a3 &= binary.LittleEndian.Uint64(r[24:])
-			row = row[32:]
+		for len(row) >= 64 {
+			// a 64-byte array: its eight loads need no bounds check
+			r := (*[64]byte)(row)
+			a0 &= binary.LittleEndian.Uint64(r[0:]) & binary.LittleEndian.Uint64(r[32:])
+			a1 &= binary.LittleEndian.Uint64(r[8:]) & binary.LittleEndian.Uint64(r[40:])
+			a2 &= binary.LittleEndian.Uint64(r[16:]) & binary.LittleEndian.Uint64(r[48:])
+			a3 &= binary.LittleEndian.Uint64(r[24:]) & binary.LittleEndian.Uint64(r[56:])
+			row = row[64:]
 		}
 		for ; len(row) >= 4; row = row[4:] {
 			if row[3] != 255 {

@@ -68,7 +68,7 @@ func TestGrayMatRGBA(t *testing.T) {
 // widths and in sub-images (the row's end and the stride's slack), makes
 // the image not opaque; alpha in the pixels around a sub-image does not.
 func TestOpaque(t *testing.T) {
-	for _, sz := range []image.Point{{1, 1}, {2, 1}, {3, 2}, {5, 3}, {8, 2}, {9, 3}} {
+	for _, sz := range []image.Point{{1, 1}, {2, 1}, {3, 2}, {5, 3}, {8, 2}, {9, 3}, {16, 2}, {17, 3}, {24, 1}, {33, 2}, {49, 2}} {
 		full := image.NewRGBA(image.Rect(0, 0, sz.X+3, sz.Y+2))
 		for i := range full.Pix {
 			full.Pix[i] = 255

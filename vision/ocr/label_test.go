@@ -219,3 +219,44 @@ func TestContourBoxes(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendLevelRuns: the runs read off packed bits are those of a walk
+// over the bytes, at both levels, at widths around a word's 64 pixels and
+// past the 32 words kept on the stack, on sparse, dense and full rows.
+func TestAppendLevelRuns(t *testing.T) {
+	walk := func(pix []byte, w, h int, v byte) []runs.Run {
+		var out []runs.Run
+		for y := range h {
+			for x := 0; x < w; x++ {
+				if pix[y*w+x] != v {
+					continue
+				}
+				st := x
+				for x < w && pix[y*w+x] == v {
+					x++
+				}
+				out = append(out, runs.Run{X0: int32(st), X1: int32(x), Y: int32(y)})
+			}
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(13, 13))
+	for _, w := range []int{1, 2, 7, 63, 64, 65, 127, 128, 129, 500, 2047, 2048, 2049, 2113} {
+		for _, p := range []int{0, 3, 50, 97, 100} { // percent set
+			h := 5
+			pix := make([]byte, w*h)
+			for i := range pix {
+				if rng.IntN(100) < p {
+					pix[i] = 255
+				}
+			}
+			for _, v := range []byte{255, 0} {
+				s := new(runs.Set)
+				appendLevelRuns(s, pix, w, h, v)
+				if want := walk(pix, w, h, v); !slices.Equal(s.Runs, want) {
+					t.Fatalf("width %d, %d%% set, level %d: %d runs, want %d", w, p, v, len(s.Runs), len(want))
+				}
+			}
+		}
+	}
+}

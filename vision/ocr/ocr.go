@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/otiai10/gosseract/v2"
@@ -28,6 +29,9 @@ type Pool struct {
 	mu      sync.Mutex
 	closed  bool
 	all     []*gosseract.Client
+	// trace, when set (by tests), hears every tesseract call and the
+	// reading each line keeps ([readEvent]).
+	trace func(readEvent)
 }
 
 // NewPool starts cfg.Workers tesseract clients and checks that they load
@@ -216,26 +220,26 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 	textH := float64(r.Dy()) / 1.5
 	s := min(p.cfg.MaxUpscale, max(0.5, float64(p.cfg.TargetHeight)/textH))
 
-	best, bestScore := []models.Word(nil), -1.0
-	keep := func(ws []models.Word, score float64) {
+	best, bestScore, bestKind := []models.Word(nil), -1.0, -1
+	keep := func(ws []models.Word, score float64, kind int) {
 		if score > bestScore {
-			best, bestScore = ws, score
+			best, bestScore, bestKind = ws, score, kind
 		}
 	}
-	ws, score, sure, dropped, err := p.readScaled(c, roi, s, light)
+	ws, score, sure, dropped, err := p.readScaled(c, roi, s, light, readFirst)
 	if err != nil {
 		return nil, err
 	}
-	keep(ws, score)
+	keep(ws, score, readFirst)
 	if dropped {
 		// a second opinion counts only when it is sure: on textures the
 		// larger size reads junk just above the confidence floor
-		ws2, score2, sure2, _, err := p.readScaled(c, roi, s*rereadScale, light)
+		ws2, score2, sure2, _, err := p.readScaled(c, roi, s*rereadScale, light, readLarger)
 		if err != nil {
 			return nil, err
 		}
 		if sure2 {
-			keep(ws2, score2)
+			keep(ws2, score2, readLarger)
 			sure = true
 		}
 	}
@@ -243,11 +247,17 @@ func (p *Pool) readLine(c *gosseract.Client, g gocv.Mat, r image.Rectangle, ligh
 		// the polarity read from the line's margin is right far more
 		// often than not: the other one, whose ink is the letters'
 		// counters, must read twice as much to replace it
-		ws, score, _, _, err = p.readScaled(c, roi, s, !light)
+		ws, score, _, _, err = p.readScaled(c, roi, s, !light, readOther)
 		if err != nil {
 			return nil, err
 		}
-		keep(ws, score/2)
+		keep(ws, score/2, readOther)
+	}
+	if p.trace != nil {
+		if len(best) == 0 {
+			bestKind = -1
+		}
+		p.trace(readEvent{kind: bestKind, done: true, line: r})
 	}
 	out := best[:0]
 	for _, w := range best {
@@ -266,7 +276,7 @@ const rereadScale = 1.25
 // their score (confidence times length, summed), whether their mean
 // confidence is sure (at least 0.7), and whether tesseract dropped a word
 // as unsure.
-func (p *Pool) readScaled(c *gosseract.Client, roi gocv.Mat, s float64, light bool) (_ []models.Word, score float64, sure, dropped bool, _ error) {
+func (p *Pool) readScaled(c *gosseract.Client, roi gocv.Mat, s float64, light bool, kind int) (_ []models.Word, score float64, sure, dropped bool, _ error) {
 	scaled := gocv.NewMat()
 	defer scaled.Close()
 	interp := gocv.InterpolationCubic
@@ -286,7 +296,7 @@ func (p *Pool) readScaled(c *gosseract.Client, roi gocv.Mat, s float64, light bo
 	}
 	gocv.Threshold(scaled, &bin, 0, 255, typ|gocv.ThresholdOtsu)
 	clearEdges(bin)
-	ws, dropped, err := p.tesseract(c, bin)
+	ws, dropped, err := p.tesseract(c, bin, kind)
 	if err != nil {
 		return nil, 0, false, false, err
 	}
@@ -314,13 +324,20 @@ const borderPad = 12
 // tesseract reads one binarised line in a single recognition pass and
 // returns its words with boxes in bin's pixels, and whether it dropped a
 // word-shaped reading ([wordShaped]) under the confidence floor.
-func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat) (_ []models.Word, dropped bool, _ error) {
+func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat, kind int) (_ []models.Word, dropped bool, _ error) {
+	var cpu0 time.Duration
+	if p.trace != nil {
+		cpu0 = threadCPU()
+	}
 	if err := c.SetImageFromBytes(pbm(matBytes(bin), bin.Cols(), bin.Rows(), borderPad)); err != nil {
 		return nil, false, fmt.Errorf("ocr: set image: %w", err)
 	}
 	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
 	if err != nil {
 		return nil, false, fmt.Errorf("ocr: recognize: %w", err)
+	}
+	if p.trace != nil {
+		p.trace(readEvent{kind: kind, w: bin.Cols(), h: bin.Rows(), boxes: boxes, cpu: threadCPU() - cpu0})
 	}
 	var out []models.Word
 	for _, bx := range boxes {

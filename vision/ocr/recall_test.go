@@ -80,7 +80,7 @@ func TestReadLineRereadsUnsure(t *testing.T) {
 
 	// the quirk this guards against: one size alone drops the word
 	s := float64(p.cfg.TargetHeight) / (float64(r.Dy()) / 1.5)
-	first, _, _, dropped, err := p.readScaled(c, g, s, true)
+	first, _, _, dropped, err := p.readScaled(c, g, s, true, readFirst)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,29 +27,7 @@ func BenchmarkRows(b *testing.B) {
 	if out == "" {
 		b.Skip("COUNTERLENS_ROWS_DUMP is not set")
 	}
-	photos, names, fonts, m := benchInputs(b)
-	opt := text.Options{Source: models.SourceImageText}
-	type input struct {
-		set  string
-		name string
-		img  image.Image
-		band image.Rectangle
-	}
-	var ins []input
-	seeds := []uint64{1}
-	for _, f := range strings.Split(os.Getenv("COUNTERLENS_BENCH_SEEDS"), ",") {
-		if s, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
-			seeds = append(seeds, s)
-		}
-	}
-	for _, seed := range seeds {
-		for i, s := range makeSamples(b, seed, photos, names, fonts, m, opt) {
-			ins = append(ins, input{fmt.Sprintf("seed%d", seed), fmt.Sprintf("#%d %s", i, s.phrase), s.img, s.band})
-		}
-	}
-	for i, ph := range photos {
-		ins = append(ins, input{"bare", names[i], ph, image.Rectangle{}})
-	}
+	ins := studyInputs(b)
 	p := newTestPool(b, 1)
 	c := <-p.clients
 	defer func() { p.clients <- c }()
@@ -105,7 +83,7 @@ func BenchmarkRows(b *testing.B) {
 					r := image.Rect(ln.r.Min.X-pad*2, ln.r.Min.Y-pad, ln.r.Max.X+pad*2, ln.r.Max.Y+pad).Intersect(image.Rect(0, 0, g.Cols(), g.Rows()))
 					roi := g.Region(r)
 					s := min(p.cfg.MaxUpscale, max(0.5, float64(p.cfg.TargetHeight)/(float64(r.Dy())/1.5)))
-					ws, sc, su, _, err := p.readScaled(c, roi, s, light)
+					ws, sc, su, _, err := p.readScaled(c, roi, s, light, readFirst)
 					roi.Close()
 					if err != nil {
 						b.Fatal(err)
@@ -116,7 +94,7 @@ func BenchmarkRows(b *testing.B) {
 					}
 					if !su {
 						roi := g.Region(r)
-						ws2, sc2, su2, _, err := p.readScaled(c, roi, s, !light)
+						ws2, sc2, su2, _, err := p.readScaled(c, roi, s, !light, readOther)
 						roi.Close()
 						if err != nil {
 							b.Fatal(err)
@@ -137,4 +115,36 @@ func BenchmarkRows(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// studyInput is one image of the study dumps (BenchmarkRows,
+// BenchmarkReads): its set, its name, and the drawn banner (empty on the
+// photos without text).
+type studyInput struct {
+	set, name string
+	img       image.Image
+	band      image.Rectangle
+}
+
+// studyInputs returns the dev set, the seeds of COUNTERLENS_BENCH_SEEDS
+// and the photos without text, in that order.
+func studyInputs(b *testing.B) []studyInput {
+	photos, names, fonts, m := benchInputs(b)
+	opt := text.Options{Source: models.SourceImageText}
+	var ins []studyInput
+	seeds := []uint64{1}
+	for _, f := range strings.Split(os.Getenv("COUNTERLENS_BENCH_SEEDS"), ",") {
+		if s, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
+			seeds = append(seeds, s)
+		}
+	}
+	for _, seed := range seeds {
+		for i, s := range makeSamples(b, seed, photos, names, fonts, m, opt) {
+			ins = append(ins, studyInput{fmt.Sprintf("seed%d", seed), fmt.Sprintf("#%d %s", i, s.phrase), s.img, s.band})
+		}
+	}
+	for i, ph := range photos {
+		ins = append(ins, studyInput{"bare", names[i], ph, image.Rectangle{}})
+	}
+	return ins
 }

@@ -20,7 +20,7 @@ import (
 // hold one whole line, and since OpenCV's erosion takes what lies outside
 // the image as set, a run touching the image's edge needs only reach past
 // the line's anchor, (n+1)/2 pixels. Both passes read the rows packed
-// into bits, 64 pixels a word: the horizontal one finds its runs a word
+// into bits, 64 pixels a word ([packRow]): the horizontal one finds its runs a word
 // at a time instead of a byte at a time (BenchmarkDropLongRuns under
 // callgrind: 143 M instructions with bytes.IndexByte, 126 M with bits).
 func dropLongRuns(pix []byte, w, h, n int) {
@@ -124,26 +124,34 @@ func dropLongColumns(pix []byte, set, win, tmp []uint64, w, h, n int) {
 // columnBufs keeps dropLongColumns' bit planes between calls.
 var columnBufs = sync.Pool{New: func() any { return new([]uint64) }}
 
-// packRow sets bit x%64 of dst[x/64] for each non-zero byte of src.
+// packRow sets bit x%64 of dst[x/64] for each non-zero byte of src, a
+// row of a binary image (0 or 255). A whole word of 64 pixels is eight
+// loads of 8 bytes, each gathered into one byte with no branch and no
+// bounds check: over the photos without text (callgrind) 26.1 M
+// instructions, against 68.5 M for a loop that tested each 8 bytes for
+// zero and sliced the row at each load.
 func packRow(dst []uint64, src []byte) {
-	for k := range dst {
-		chunk := src[k*64 : min(len(src), (k+1)*64)]
+	full := min(len(dst), len(src)/64)
+	for k := range full {
+		ch := (*[64]byte)(src[k*64 : k*64+64])
+		dst[k] = gather8(ch[0:8]) | gather8(ch[8:16])<<8 | gather8(ch[16:24])<<16 | gather8(ch[24:32])<<24 |
+			gather8(ch[32:40])<<32 | gather8(ch[40:48])<<40 | gather8(ch[48:56])<<48 | gather8(ch[56:64])<<56
+	}
+	for k := full; k < len(dst); k++ {
 		var v uint64
-		i := 0
-		for ; i+8 <= len(chunk); i += 8 {
-			if b := binary.LittleEndian.Uint64(chunk[i:]); b != 0 {
-				// the top bit of each of the 8 bytes (0 or 255), gathered
-				// into one byte, byte j to bit j
-				v |= ((b & 0x8080808080808080) * 0x0002040810204081 >> 56) << i
-			}
-		}
-		for ; i < len(chunk); i++ {
-			if chunk[i] != 0 {
+		for i, p := range src[k*64 : min(len(src), (k+1)*64)] {
+			if p != 0 {
 				v |= 1 << i
 			}
 		}
 		dst[k] = v
 	}
+}
+
+// gather8 is the top bit of each of the 8 bytes of b (0 or 255), byte j
+// to bit j.
+func gather8(b []byte) uint64 {
+	return (binary.LittleEndian.Uint64(b) & 0x8080808080808080) * 0x0002040810204081 >> 56
 }
 
 // windowAnd sets dst(y), for each of the rows rows of words words, to the

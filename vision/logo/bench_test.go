@@ -299,6 +299,12 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 			if dumpF != nil {
 				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f", det.edge, det.crowd))
 			}
+			if dumpF != nil && os.Getenv("COUNTERLENS_BENCH_WHY") != "" && (det.Confidence < 0.5 && det.edge < d.cfg.EdgeMid+0.5 && det.score > 0.7 || det.Confidence >= 0.5 && (bi < 0 || best < 0.5)) {
+				edgeWhy(d, im.img, det.Box)
+			}
+			if dir := os.Getenv("COUNTERLENS_BENCH_WHY"); dir != "" && os.Getenv("COUNTERLENS_BENCH_CROPS") != "" && det.Confidence < 0.5 && bi >= 0 && best >= 0.5 && det.edge < d.cfg.EdgeMid {
+				saveCrop(b, filepath.Join(os.Getenv("COUNTERLENS_BENCH_CROPS"), fmt.Sprintf("edge%03d_%s.png", ii, det.LogoID)), im.img, det.Box)
+			}
 			if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" && det.Confidence >= 0.5 && (bi < 0 || best < 0.5) {
 				saveCrop(b, filepath.Join(dir, fmt.Sprintf("fp%03d_%s_%s.png", ii, det.LogoID, strings.ReplaceAll(im.where(det.Box), "=", "-"))), im.img, det.Box)
 			}
@@ -554,6 +560,9 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	fmt.Fprintf(dumpF, "  REGION best_grey=%.2f best_colour=%.2f all=%d\n", bestGrey, bestColour, len(cands))
 	for _, r := range rows[:min(4, len(rows))] {
 		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
+	}
+	if len(rows) > 0 && rows[0].edge < d.cfg.EdgeMid {
+		edgeWhy(d, img, gt)
 	}
 	// What matchShapes kept for the regions over the box, and whether
 	// repeated drops them: a mark scoring above its midpoint can still

@@ -15,8 +15,8 @@ import (
 // threshold, no steeper there than inside or around it. So a match is
 // reported only where the gradient on the region's boundary stands out
 // from the gradient just inside and just outside it. It is measured on the
-// raster the region was cut from, once per match above MinConfidence, not
-// per region and reference.
+// grey and the colour raster, once per match above MinConfidence, not per
+// region and reference.
 
 // edgeRing is how far (in raster pixels) from the boundary the inside and
 // outside of a region are measured.
@@ -28,20 +28,100 @@ const edgeRing = 2
 // 3 for a cut through texture or shading (steep everywhere, or nowhere),
 // several for a flat mark on a plain panel or on texture (its inside is
 // flat). The larger of the two would fail a mark drawn on fur.
-// Grey regions are measured on g, colour ones on col (gradient as L1 over
-// RGB, so an isoluminant mark has its outline too).
+// The mask is measured on both rasters, the grey g and the colour col
+// (gradient as L1 over RGB), and the larger ratio counts: a region's
+// outline is where the mark's step is, and the raster a region was cut
+// from need not show it. A light green mark on a mid-grey wall is cut from
+// the grey raster (its grey level differs a little, evenly) while its step
+// is one of hue; a cut through shading has no step of colour on either.
+// The other raster counts only where the boundary is steeper than both the
+// inside and the outside there (see outlined).
 func edgeRatio(c *candidate, g grayImage, col rgbImage) float64 {
-	w, h, ch, pix := g.w, g.h, 1, g.pix
+	var own, other edgeParts
 	if c.colour {
-		w, h, ch, pix = col.w, col.h, 3, col.pix
+		own = measureEdge(c, col.pix, col.w, col.h, 3, edgeRing)
+		if o, ok := resampled(c, col.w, col.h, g.w, g.h); ok {
+			other = measureEdge(o, g.pix, g.w, g.h, 1, edgeRing)
+		}
+	} else {
+		own = measureEdge(c, g.pix, g.w, g.h, 1, edgeRing)
+		if o, ok := resampled(c, g.w, g.h, col.w, col.h); ok {
+			other = measureEdge(o, col.pix, col.w, col.h, 3, edgeRing)
+		}
 	}
-	if len(pix) < w*h*ch || c.src.Empty() {
+	if !other.outlined() {
+		return own.ratio()
+	}
+	return max(own.ratio(), other.ratio())
+}
+
+// outlined reports whether the boundary is steeper than both the inside
+// and the outside, as the outline of a printed mark is: on the raster the
+// region was not cut from, a flat patch amid texture has a calm inside and
+// a boundary calmer than its surround, which the ratio alone would pass.
+func (e edgeParts) outlined() bool {
+	return e.nB > 0 && e.nI > 0 && e.nO > 0 && e.gB/e.nB > max(e.gI/e.nI, e.gO/e.nO)
+}
+
+// resampled is c's mask, cut from a w×h raster, moved to an ow×oh raster
+// of the same picture (nearest pixel); ok is false when there is none.
+func resampled(c *candidate, w, h, ow, oh int) (o *candidate, ok bool) {
+	if w <= 0 || h <= 0 || ow <= 0 || oh <= 0 || c.src.Empty() {
+		return nil, false
+	}
+	sx, sy := float64(ow)/float64(w), float64(oh)/float64(h)
+	src := image.Rect(int(float64(c.src.Min.X)*sx), int(float64(c.src.Min.Y)*sy),
+		int(math.Ceil(float64(c.src.Max.X)*sx)), int(math.Ceil(float64(c.src.Max.Y)*sy))).Intersect(image.Rect(0, 0, ow, oh))
+	if src.Empty() {
+		return nil, false
+	}
+	bw, bh, nw := c.src.Dx(), c.src.Dy(), src.Dx()
+	mask := make([]uint8, nw*src.Dy())
+	for y := range src.Dy() {
+		oy := min(int((float64(y+src.Min.Y)+0.5)/sy)-c.src.Min.Y, bh-1)
+		if oy < 0 {
+			continue
+		}
+		for x := range nw {
+			if ox := min(int((float64(x+src.Min.X)+0.5)/sx)-c.src.Min.X, bw-1); ox >= 0 {
+				mask[y*nw+x] = c.mask[oy*bw+ox]
+			}
+		}
+	}
+	return &candidate{src: src, mask: mask, colour: !c.colour}, true
+}
+
+// edgeParts are the mean gradients on a region's boundary, deep inside and
+// deep outside it, and how many pixels each holds.
+type edgeParts struct {
+	gB, gI, gO, nB, nI, nO float64
+}
+
+// ratio is edgeRatio's figure from the parts: 0 without a boundary.
+func (e edgeParts) ratio() float64 {
+	if e.nB == 0 {
 		return 0
 	}
-	area := c.src.Inset(-edgeRing - 1).Intersect(image.Rect(0, 0, w, h))
+	in, out := math.Inf(1), math.Inf(1)
+	if e.nI > 0 {
+		in = e.gI / e.nI
+	}
+	if e.nO > 0 {
+		out = e.gO / e.nO
+	}
+	return (e.gB / e.nB) / (math.Min(in, out) + 1)
+}
+
+// measureEdge sums the gradients of the w×h raster pix (ch channels) on c's
+// boundary, and at least ring pixels inside and outside it.
+func measureEdge(c *candidate, pix []uint8, w, h, ch, ring int) edgeParts {
+	if len(pix) < w*h*ch || c.src.Empty() {
+		return edgeParts{}
+	}
+	area := c.src.Inset(-ring - 1).Intersect(image.Rect(0, 0, w, h))
 	aw, ah := area.Dx(), area.Dy()
 	if aw < 3 || ah < 3 {
-		return 0
+		return edgeParts{}
 	}
 	// on: the mask over area; sum: its integral image, for counting the
 	// mask pixels of any window.
@@ -75,20 +155,20 @@ func edgeRatio(c *candidate, g grayImage, col rgbImage) float64 {
 		}
 		return float64(s) / 2
 	}
-	const win = 2*edgeRing + 1
+	win := 2*ring + 1
 	var gB, gI, gO, nB, nI, nO float64
 	for y := range ah {
 		for x := range aw {
-			n := count(x-edgeRing, y-edgeRing, x+edgeRing+1, y+edgeRing+1)
+			n := count(x-ring, y-ring, x+ring+1, y+ring+1)
 			// The window is clipped at the picture's edge: compare with
 			// its own size.
-			full := int32((min(x+edgeRing+1, aw) - max(x-edgeRing, 0)) * (min(y+edgeRing+1, ah) - max(y-edgeRing, 0)))
+			full := int32((min(x+ring+1, aw) - max(x-ring, 0)) * (min(y+ring+1, ah) - max(y-ring, 0)))
 			m := on[y*aw+x]
 			switch {
-			case m && n == full && full == win*win:
+			case m && n == full && full == int32(win*win):
 				gI += grad(x+area.Min.X, y+area.Min.Y)
 				nI++
-			case !m && n == 0 && full == win*win:
+			case !m && n == 0 && full == int32(win*win):
 				gO += grad(x+area.Min.X, y+area.Min.Y)
 				nO++
 			case crossDiffers(on, aw, ah, x, y):
@@ -97,17 +177,7 @@ func edgeRatio(c *candidate, g grayImage, col rgbImage) float64 {
 			}
 		}
 	}
-	if nB == 0 {
-		return 0
-	}
-	in, out := math.Inf(1), math.Inf(1)
-	if nI > 0 {
-		in = gI / nI
-	}
-	if nO > 0 {
-		out = gO / nO
-	}
-	return (gB / nB) / (math.Min(in, out) + 1)
+	return edgeParts{gB, gI, gO, nB, nI, nO}
 }
 
 // crossDiffers reports whether a 4-neighbour of (x, y) is on where (x, y)

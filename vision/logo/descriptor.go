@@ -45,8 +45,6 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprint(h, "|glyphs2") // the glyph corpus holds the faces of nullglyphs/
 
 	fmt.Fprintf(h, "|twins%v", twinScore) // colour regions with a grey box enter the null calibration (twins.go)
-
-	fmt.Fprintf(h, "|parts1|%d", c.MinPartArea) // the silhouette and its parts and holes (parts.go)
 	return h.Sum64()
 }
 
@@ -125,11 +123,6 @@ func encodePrepared(p *prepared, version uint64) []byte {
 			}
 		}
 	}
-	w.u64(uint64(p.sil.w))
-	w.u64(uint64(p.sil.h))
-	w.u64(uint64(p.sil.parts))
-	w.u64(uint64(p.sil.holes))
-	w.bytes(p.sil.bits)
 	w.flag(p.feat != nil)
 	if f := p.feat; f != nil {
 		w.u64(uint64(f.w))
@@ -226,17 +219,6 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 				r.view(&p.small[i].views[b][1])
 			}
 		}
-	}
-	p.sil = silhouette{w: int(r.u64()), h: int(r.u64()), parts: int(r.u64()), holes: int(r.u64())}
-	if p.sil.w < 0 || p.sil.h < 0 || p.sil.w > refMaxSide || p.sil.h > refMaxSide {
-		return nil, fmt.Errorf("%w: silhouette %dx%d", ErrStaleDescriptor, p.sil.w, p.sil.h)
-	}
-	if n := r.u64(); n != uint64((p.sil.w*p.sil.h+7)/8) {
-		return nil, fmt.Errorf("%w: %d silhouette bytes for %dx%d", ErrStaleDescriptor, n, p.sil.w, p.sil.h)
-	}
-	p.sil.bits = make([]byte, (p.sil.w*p.sil.h+7)/8)
-	if r.err == nil {
-		_, r.err = io.ReadFull(r.r, p.sil.bits)
 	}
 	if r.flag() {
 		f := &refFeatures{w: int(r.u64()), h: int(r.u64())}

@@ -189,11 +189,6 @@ type Config struct {
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
 	ChromaStep int
-	// PartsBlur is the blur (Gaussian sigma, working pixels) a photo may
-	// put on a mark: a region in one part is not reported for a reference
-	// that keeps three parts or more at the region's size under that blur
-	// (see parts.go). 0 turns the check off.
-	PartsBlur float64
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -233,11 +228,6 @@ func DefaultConfig() Config {
 		EdgeWidth:     0.25,
 		ChromaStep:    24,
 		FrameCutMax:   0.25,
-		// The parts rule's blur: the mark's rendering into the photo
-		// (a one-pixel box, sigma 0.3), JPEG at quality 50 (its quantised
-		// high frequencies act as a blur of about a pixel) and focus or
-		// motion (about a pixel), added in quadrature: sqrt(0.09+1+1).
-		PartsBlur: 1.5,
 	}
 }
 
@@ -295,8 +285,6 @@ func (c Config) Validate() error {
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
 	case c.FrameCutMax < 0 || c.FrameCutMax > 4:
 		return bad("FrameCutMax", c.FrameCutMax)
-	case c.PartsBlur < 0 || c.PartsBlur > 8:
-		return bad("PartsBlur", c.PartsBlur)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
 		return bad("ChromaStep", c.ChromaStep)
 	}
@@ -497,7 +485,6 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
-			conf *= d.cfg.partsFactor(m)
 			var crowd float64
 			if conf >= d.cfg.MinConfidence && d.cfg.CrowdRank > 0 {
 				t1 := time.Now()

@@ -52,9 +52,6 @@ type prepared struct {
 
 	// small are aniso references rendered at small sizes (see small.go).
 	small []smallRender
-
-	// sil is the trimmed mask, for the parts rule (see parts.go).
-	sil silhouette
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -122,7 +119,6 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	for i := range numAngles {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
 	}
-	p.sil = newSilhouette(src, cfg.MinPartArea)
 	p.logEcc = math.Log(math.Max(mo.ecc, 1e-3))
 	p.aniso = mo.ecc < anisoRefEcc
 	if p.aniso {

@@ -688,6 +688,57 @@ func (c Config) eccWindow(r *prepared) (below, above float64) {
 	return c.MaxLogEcc, c.MaxLogEcc
 }
 
+// alignedFlip returns which of an elongated reference r's two aligned
+// views (the second turned a half turn) faces region c, or false when c
+// has no aligned view or its axis lies beyond the angle search from r's.
+func alignedFlip(c *candidate, r *prepared) (int, bool) {
+	if c.alignedView() == nil {
+		return 0, false
+	}
+	diff := c.mo.theta - r.mo.theta
+	th := wrap90(diff)
+	if math.Abs(th) > maxAngle+angleStep {
+		return 0, false
+	}
+	if math.Abs(diff-th) > 90 {
+		return 1, true
+	}
+	return 0, true
+}
+
+// nearestTapered returns the index of r's tapered view (perspective, see
+// taper.go) in the given flip that c's aligned view overlaps best past the
+// area, hash and coarse gates, or -1 when none passes.
+func nearestTapered(c *candidate, r *prepared, flip int, cfg Config) int {
+	bi, bs := -1, cfg.CoarseMin
+	for i := range r.tapered {
+		v := &r.tapered[i][flip]
+		if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
+			continue
+		}
+		if s := maskTolerantF(c.aligned, v); s > bs {
+			bi, bs = i, s
+		}
+	}
+	return bi
+}
+
+// roundAngles returns the range of r's angle views to search for region
+// c: all of them, or, when both are elongated enough for their principal
+// axes to fix the rotation, the step nearest the axes' difference and its
+// neighbours; false when the axes lie beyond the angle search.
+func roundAngles(c *candidate, r *prepared) (lo, hi int, ok bool) {
+	if !(r.mo.ecc < 0.6 && c.mo.ecc < 0.7) {
+		return 0, numAngles - 1, true
+	}
+	th := wrap90(c.mo.theta - r.mo.theta)
+	if math.Abs(th) > maxAngle+angleStep {
+		return 0, 0, false
+	}
+	i := int(math.Round((th + maxAngle) / angleStep))
+	return max(0, i-1), min(numAngles-1, i+1), true
+}
+
 // scoreRef returns the refined shape score of candidate c against reference
 // r, or 0 when the cheap gates rule the pair out.
 func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
@@ -697,32 +748,14 @@ func scoreRef(c *candidate, r *prepared, cfg Config, floor float64) float64 {
 // scoreSearch is scoreRef with the shortcuts of s (see search.go).
 func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search) float64 {
 	if r.aniso {
-		if c.alignedView() == nil {
+		flip, ok := alignedFlip(c, r)
+		if !ok {
 			return 0
-		}
-		diff := c.mo.theta - r.mo.theta
-		th := wrap90(diff)
-		if math.Abs(th) > maxAngle+angleStep {
-			return 0
-		}
-		flip := 0
-		if math.Abs(diff-th) > 90 {
-			flip = 1
 		}
 		best := alignedScore(c, &r.aligned[flip], cfg, floor, s)
 		// Perspective: the tapered view the region overlaps best, if any
 		// clears the coarse gate (see taper.go).
-		bi, bs := -1, cfg.CoarseMin
-		for i := range r.tapered {
-			v := &r.tapered[i][flip]
-			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-				continue
-			}
-			if s := maskTolerantF(c.aligned, v); s > bs {
-				bi, bs = i, s
-			}
-		}
-		if bi >= 0 {
+		if bi := nearestTapered(c, r, flip, cfg); bi >= 0 {
 			best = math.Max(best, alignedScore(c, &r.tapered[bi][flip], cfg, floor, s.after(best, taperCost))-taperCost)
 		}
 		// Small regions: the reference rendered at their size (small.go),
@@ -738,15 +771,9 @@ func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search)
 	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-s.ringSlack() {
 		return 0
 	}
-	lo, hi := 0, numAngles-1
-	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
-		// The principal axes fix the rotation up to the step.
-		th := wrap90(c.mo.theta - r.mo.theta)
-		if math.Abs(th) > maxAngle+angleStep {
-			return 0
-		}
-		i := int(math.Round((th + maxAngle) / angleStep))
-		lo, hi = max(0, i-1), min(numAngles-1, i+1)
+	lo, hi, ok := roundAngles(c, r)
+	if !ok {
+		return 0
 	}
 	bi := s.bestAngle(c, r, lo, hi, cfg)
 	if bi < 0 {

@@ -140,17 +140,9 @@ func queueViews(cands []*candidate, refs []*prepared, cfg Config, floor float64)
 // need.
 func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, floor float64) []queuedView {
 	if r.aniso {
-		if c.alignedView() == nil {
+		flip, ok := alignedFlip(c, r)
+		if !ok {
 			return q
-		}
-		diff := c.mo.theta - r.mo.theta
-		th := wrap90(diff)
-		if math.Abs(th) > maxAngle+angleStep {
-			return q
-		}
-		flip := 0
-		if math.Abs(diff-th) > 90 {
-			flip = 1
 		}
 		add := func(v *shapeView, kind uint8) {
 			if s0 := shapeScore(c.aligned, v); s0 >= floor-refineSlack {
@@ -160,24 +152,14 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 		if v := &r.aligned[flip]; alignedGates(c, v, cfg) {
 			add(v, itemAligned)
 		}
-		bi, bs := -1, cfg.CoarseMin
-		for i := range r.tapered {
-			v := &r.tapered[i][flip]
-			if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-				continue
-			}
-			if s := maskTolerantF(c.aligned, v); s > bs {
-				bi, bs = i, s
-			}
-		}
-		if bi >= 0 {
+		if bi := nearestTapered(c, r, flip, cfg); bi >= 0 {
 			add(&r.tapered[bi][flip], itemTapered)
 		}
 		if sm := nearestSmall(c, r.small); sm != nil {
 			for i := range sm.views {
 				v := &sm.views[i][flip]
-				if i > 0 && v.hash == sm.views[i-1][flip].hash && v.maskN == sm.views[i-1][flip].maskN {
-					continue // a merged slot repeating the half cut (see mergeCut)
+				if sm.repeatsHalfCut(i, flip) {
+					continue
 				}
 				if alignedGates(c, v, cfg) {
 					add(v, itemSmall)
@@ -193,14 +175,9 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-s.ringSlack() {
 		return q
 	}
-	lo, hi := 0, numAngles-1
-	if r.mo.ecc < 0.6 && c.mo.ecc < 0.7 {
-		th := wrap90(c.mo.theta - r.mo.theta)
-		if math.Abs(th) > maxAngle+angleStep {
-			return q
-		}
-		i := int(math.Round((th + maxAngle) / angleStep))
-		lo, hi = max(0, i-1), min(numAngles-1, i+1)
+	lo, hi, ok := roundAngles(c, r)
+	if !ok {
+		return q
 	}
 	bi := s.bestAngle(c, r, lo, hi, cfg)
 	if bi < 0 {

@@ -202,10 +202,18 @@ func smallScore(c *candidate, r *prepared, flip int, cfg Config, floor float64, 
 	best := 0.0
 	for i := range s.views {
 		v := &s.views[i][flip]
-		if i > 0 && v.hash == s.views[i-1][flip].hash && v.maskN == s.views[i-1][flip].maskN {
-			continue // a merged slot repeating the half cut (see mergeCut)
+		if s.repeatsHalfCut(i, flip) {
+			continue
 		}
 		best = math.Max(best, alignedScore(c, v, cfg, floor, se))
 	}
 	return math.Max(0, best-smallCost)
+}
+
+// repeatsHalfCut reports whether view i (in the given flip) is a merged
+// slot repeating the half cut before it (see mergeCut): the same view,
+// scored once.
+func (s *smallRender) repeatsHalfCut(i, flip int) bool {
+	v, p := &s.views[i][flip], &s.views[max(0, i-1)][flip]
+	return i > 0 && v.hash == p.hash && v.maskN == p.maskN
 }

@@ -601,6 +601,21 @@ type shapeMatch struct {
 	score, second float64
 }
 
+// offer takes reference r's score s on the region into m: r becomes the
+// best when it beats it (the old best, of another brand, the second), or
+// the second when it beats that and is of another brand than the best.
+func (m *shapeMatch) offer(r *prepared, s float64) {
+	switch {
+	case s > m.score:
+		if m.ref != nil && m.ref.brandID != r.brandID {
+			m.second = m.score
+		}
+		m.ref, m.score = r, s
+	case s > m.second && m.ref != nil && m.ref.brandID != r.brandID:
+		m.second = s
+	}
+}
+
 // matchShapes scores every candidate against the flat references and keeps,
 // per candidate, the best reference whose refined score is worth reporting.
 // A candidate is compared with the references whose eccentricity is within
@@ -647,16 +662,7 @@ func matchShapesBy(cands []*candidate, refs []*prepared, cfg Config, fast bool) 
 			if fast {
 				mode = fastSearch(best.need(r))
 			}
-			s := scoreSearch(sl.best.cand, r, cfg, floor, mode)
-			switch {
-			case s > best.score:
-				if best.ref != nil && best.ref.brandID != r.brandID {
-					best.second = best.score
-				}
-				best.ref, best.score = r, s
-			case s > best.second && best.ref != nil && best.ref.brandID != r.brandID:
-				best.second = s
-			}
+			best.offer(r, scoreSearch(sl.best.cand, r, cfg, floor, mode))
 		}
 	}
 	var out []shapeMatch

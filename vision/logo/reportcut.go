@@ -221,15 +221,7 @@ func refineQueue(c *candidate, q []queuedView, refs []*prepared, floor float64) 
 		r := refs[q[start].ref]
 		s := refinePair(c, q[start:end], r, fastSearch(best.need(r)))
 		start = end
-		switch {
-		case s > best.score:
-			if best.ref != nil && best.ref.brandID != r.brandID {
-				best.second = best.score
-			}
-			best.ref, best.score = r, s
-		case s > best.second && best.ref != nil && best.ref.brandID != r.brandID:
-			best.second = s
-		}
+		best.offer(r, s)
 	}
 	return best
 }

@@ -638,40 +638,59 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 // is set, with the full search otherwise.
 func matchShapesBy(cands []*candidate, refs []*prepared, cfg Config, fast bool) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
-	type slot struct {
-		ecc  float64
-		best shapeMatch
-	}
-	slots := make([]slot, len(cands))
-	byEcc := make([]*slot, len(cands))
+	best := make([]shapeMatch, len(cands))
 	for i, c := range cands {
-		slots[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), best: shapeMatch{cand: c}}
-		byEcc[i] = &slots[i]
+		best[i].cand = c
 	}
-	sort.Slice(byEcc, func(i, j int) bool { return byEcc[i].ecc < byEcc[j].ecc })
+	order := byEccentricity(cands)
 	for _, r := range refs {
-		// The candidates with ecc in [r.logEcc-below, r.logEcc+above].
-		below, above := cfg.eccWindow(r)
-		lo := sort.Search(len(byEcc), func(i int) bool { return r.logEcc <= byEcc[i].ecc+below })
-		for _, sl := range byEcc[lo:] {
-			if r.logEcc < sl.ecc-above {
-				break
-			}
-			best := &sl.best
+		for _, ci := range order.window(r, cfg) {
+			m := &best[ci]
 			mode := exactSearch
 			if fast {
-				mode = fastSearch(best.need(r))
+				mode = fastSearch(m.need(r))
 			}
-			best.offer(r, scoreSearch(sl.best.cand, r, cfg, floor, mode))
+			m.offer(r, scoreSearch(m.cand, r, cfg, floor, mode))
 		}
 	}
 	var out []shapeMatch
-	for _, sl := range slots {
-		if sl.best.ref != nil && sl.best.score >= floor {
-			out = append(out, sl.best)
+	for _, m := range best {
+		if m.ref != nil && m.score >= floor {
+			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// eccOrder is the candidates' indices sorted by the log of their
+// eccentricity, with those logs.
+type eccOrder struct {
+	idx []int
+	ecc []float64
+}
+
+// byEccentricity returns cands' eccOrder.
+func byEccentricity(cands []*candidate) eccOrder {
+	o := eccOrder{idx: make([]int, len(cands)), ecc: make([]float64, len(cands))}
+	logs := make([]float64, len(cands))
+	for i, c := range cands {
+		o.idx[i], logs[i] = i, math.Log(math.Max(c.mo.ecc, 1e-3))
+	}
+	sort.Slice(o.idx, func(i, j int) bool { return logs[o.idx[i]] < logs[o.idx[j]] })
+	for k, i := range o.idx {
+		o.ecc[k] = logs[i]
+	}
+	return o
+}
+
+// window returns the indices of the candidates whose eccentricity lies in
+// reference r's window, [r.logEcc-below, r.logEcc+above] in log terms (see
+// eccWindow), in order of eccentricity.
+func (o eccOrder) window(r *prepared, cfg Config) []int {
+	below, above := cfg.eccWindow(r)
+	lo := sort.Search(len(o.ecc), func(i int) bool { return r.logEcc <= o.ecc[i]+below })
+	hi := lo + sort.Search(len(o.ecc)-lo, func(i int) bool { return r.logEcc < o.ecc[lo+i]-above })
+	return o.idx[lo:hi]
 }
 
 // anisoLogEcc is how much more elongated than an elongated reference a

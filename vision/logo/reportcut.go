@@ -3,7 +3,6 @@ package logo
 import (
 	"math"
 	"math/bits"
-	"sort"
 )
 
 // This file holds matchShapes' report cut. With a thousand references the
@@ -112,24 +111,11 @@ func reachable(c *candidate, q []queuedView, cut float64) bool {
 // queueViews is the first pass: every region's queue, met reference by
 // reference in the order of the single pass (see matchShapesBy).
 func queueViews(cands []*candidate, refs []*prepared, cfg Config, floor float64) [][]queuedView {
-	type slot struct {
-		ecc float64
-		i   int
-	}
-	byEcc := make([]slot, len(cands))
-	for i, c := range cands {
-		byEcc[i] = slot{ecc: math.Log(math.Max(c.mo.ecc, 1e-3)), i: i}
-	}
-	sort.Slice(byEcc, func(i, j int) bool { return byEcc[i].ecc < byEcc[j].ecc })
 	queues := make([][]queuedView, len(cands))
+	order := byEccentricity(cands)
 	for ri, r := range refs {
-		below, above := cfg.eccWindow(r)
-		lo := sort.Search(len(byEcc), func(i int) bool { return r.logEcc <= byEcc[i].ecc+below })
-		for _, sl := range byEcc[lo:] {
-			if r.logEcc < sl.ecc-above {
-				break
-			}
-			queues[sl.i] = queuePair(queues[sl.i], int32(ri), cands[sl.i], r, cfg, floor)
+		for _, ci := range order.window(r, cfg) {
+			queues[ci] = queuePair(queues[ci], int32(ri), cands[ci], r, cfg, floor)
 		}
 	}
 	return queues

@@ -37,17 +37,18 @@ const edgeRing = 2
 // The other raster counts only where the boundary is steeper than both the
 // inside and the outside there (see outlined).
 func edgeRatio(c *candidate, g grayImage, col rgbImage) float64 {
-	var own, other edgeParts
+	type raster struct {
+		pix     []uint8
+		w, h, n int // n channels
+	}
+	cut, alt := raster{g.pix, g.w, g.h, 1}, raster{col.pix, col.w, col.h, 3}
 	if c.colour {
-		own = measureEdge(c, col.pix, col.w, col.h, 3, edgeRing)
-		if o, ok := resampled(c, col.w, col.h, g.w, g.h); ok {
-			other = measureEdge(o, g.pix, g.w, g.h, 1, edgeRing)
-		}
-	} else {
-		own = measureEdge(c, g.pix, g.w, g.h, 1, edgeRing)
-		if o, ok := resampled(c, g.w, g.h, col.w, col.h); ok {
-			other = measureEdge(o, col.pix, col.w, col.h, 3, edgeRing)
-		}
+		cut, alt = alt, cut
+	}
+	own := measureEdge(c, cut.pix, cut.w, cut.h, cut.n, edgeRing)
+	var other edgeParts
+	if o, ok := resampled(c, cut.w, cut.h, alt.w, alt.h); ok {
+		other = measureEdge(o, alt.pix, alt.w, alt.h, alt.n, edgeRing)
 	}
 	if !other.outlined() {
 		return own.ratio()

@@ -17,6 +17,7 @@ import (
 	"github.com/otiai10/gosseract/v2"
 	"gocv.io/x/gocv"
 
+	"counterlens/internal/cpuclock"
 	"counterlens/models"
 )
 
@@ -327,7 +328,7 @@ const borderPad = 12
 func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat, kind int) (_ []models.Word, dropped bool, _ error) {
 	var cpu0 time.Duration
 	if p.trace != nil {
-		cpu0 = threadCPU()
+		cpu0 = cpuclock.Thread()
 	}
 	if err := c.SetImageFromBytes(pbm(matBytes(bin), bin.Cols(), bin.Rows(), borderPad)); err != nil {
 		return nil, false, fmt.Errorf("ocr: set image: %w", err)
@@ -337,7 +338,7 @@ func (p *Pool) tesseract(c *gosseract.Client, bin gocv.Mat, kind int) (_ []model
 		return nil, false, fmt.Errorf("ocr: recognize: %w", err)
 	}
 	if p.trace != nil {
-		p.trace(readEvent{kind: kind, w: bin.Cols(), h: bin.Rows(), boxes: boxes, cpu: threadCPU() - cpu0})
+		p.trace(readEvent{kind: kind, w: bin.Cols(), h: bin.Rows(), boxes: boxes, cpu: cpuclock.Thread() - cpu0})
 	}
 	var out []models.Word
 	for _, bx := range boxes {

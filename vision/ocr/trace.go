@@ -4,14 +4,13 @@ package ocr
 
 import (
 	"image"
-	"syscall"
 	"time"
 
 	"github.com/otiai10/gosseract/v2"
 )
 
 // readEvent is what a [Pool]'s trace hears of one tesseract call
-// (call set) or of the reading a line ended with (done set): how the
+// (done unset) or of the reading a line ended with (done set): how the
 // costs of reading lines split by call is studied on it (BenchmarkReads).
 type readEvent struct {
 	// kind is the call's place in readLine: readFirst, readLarger or
@@ -36,13 +35,3 @@ const (
 	readLarger        // a quarter larger, after a dropped word-shaped reading
 	readOther         // the other polarity, after no sure reading
 )
-
-// threadCPU is the CPU time of the calling OS thread so far.
-func threadCPU() time.Duration {
-	const rusageThread = 1 // RUSAGE_THREAD, Linux
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

@@ -466,6 +466,10 @@ func BenchmarkLogos(b *testing.B) {
 				regionStats(b, d, set)
 				return
 			}
+			if os.Getenv("COUNTERLENS_BENCH_GATES") != "" {
+				gateStats(b, d, set)
+				return
+			}
 			if os.Getenv("COUNTERLENS_BENCH_CUTSTATS") != "" {
 				cutStats(b, d, set)
 				return
@@ -509,6 +513,7 @@ func BenchmarkLogos(b *testing.B) {
 					float64(n)/float64(s.images), float64(d.verifyTime.Load())/1e3/float64(n), float64(d.verifyTime.Load())/1e6/float64(s.images))
 			}
 			fmt.Printf("logos %s: crowd check: %.3f ms a photo\n", tc.name, float64(d.crowdTime.Load())/1e6/float64(s.images))
+			fmt.Printf("logos %s: refinements (bestShift) in matchShapes: %.1f a photo\n", tc.name, float64(d.refined.Load())/float64(s.images))
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))
 		})

@@ -319,6 +319,8 @@ type Detector struct {
 	verified, verifyTime atomic.Int64
 	// crowdTime is the nanoseconds the crowd check took (see crowd.go).
 	crowdTime atomic.Int64
+	// refined counts the refinements (bestShift) matchShapes made.
+	refined atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -469,7 +471,9 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for _, m := range matchShapes(cands, set.flat, d.cfg) {
+		matches := matchShapes(cands, set.flat, d.cfg)
+		d.refined.Add(int64(refinements(cands)))
+		for _, m := range matches {
 			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue
@@ -717,12 +721,12 @@ func (c Config) eccWindow(r *prepared) (below, above float64) {
 // views (the second turned a half turn) faces region c, or false when c
 // has no aligned view or its axis lies beyond the angle search from r's.
 func alignedFlip(c *candidate, r *prepared) (int, bool) {
-	if c.alignedView() == nil {
-		return 0, false
-	}
+	// The axes first: the aligned view is made on first use, and a
+	// region whose axis no elongated reference's comes near never needs
+	// one.
 	diff := c.mo.theta - r.mo.theta
 	th := wrap90(diff)
-	if math.Abs(th) > maxAngle+angleStep {
+	if math.Abs(th) > maxAngle+angleStep || c.alignedView() == nil {
 		return 0, false
 	}
 	if math.Abs(diff-th) > 90 {

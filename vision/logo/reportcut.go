@@ -19,10 +19,12 @@ import (
 // refine, with an estimate of the refined score that a translation moves
 // little (cutEstimate). A region none of whose queued views reaches the
 // report floor by that estimate plus cutSlack is left without refining
-// anything: it could not be reported. The second pass refines the other
+// anything: it could not be reported. refineQueue refines the other
 // regions' queues in reference order, with the needs of the single pass,
 // so the regions it keeps get the very scores, seconds and references the
-// single pass gave them (TestReportCutKeepsMatches).
+// single pass gave them (TestReportCutKeepsMatches); matchShapes refines
+// them best first by the estimate instead (refineRanked, ranked.go),
+// which refines less.
 
 // reportFloor is the lowest shape score Detect can report at
 // cfg.MinConfidence: a confidence is sigmoid((score-mid)/ShapeWidth) with
@@ -57,8 +59,9 @@ type queuedView struct {
 	kind  uint8
 	angle int8 // the best angle of a round pair
 	view  *shapeView
-	// s0 is the unshifted score.
-	s0 float64
+	// s0 is the unshifted score, est the cut's estimate (cutEstimate)
+	// of the refined one, less cost.
+	s0, est float64
 }
 
 // cost is what is taken off the view's refined score.
@@ -73,35 +76,26 @@ func (it *queuedView) cost() float64 {
 }
 
 // matchShapesCut is matchShapes with the report cut (see above); it
-// returns the single pass's matches for every region that can be
-// reported.
+// returns the match of every region that can be reported, refined best
+// first (refineRanked).
 func matchShapesCut(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	queues := queueViews(cands, refs, cfg, floor)
 	cut := cfg.reportFloor() - cutSlack
 	var out []shapeMatch
 	for i, c := range cands {
-		q := queues[i]
-		if !reachable(c, q, cut) {
-			continue
-		}
-		if m := refineQueue(c, q, refs, floor); m.ref != nil && m.score >= floor {
+		if m, ok := refineRanked(c, queues[i], refs, cut); ok && m.score >= floor {
 			out = append(out, m)
 		}
 	}
 	return out
 }
 
-// reachable reports whether the estimate (cutEstimate) of one of c's
+// reachable reports whether the estimate (cutEstimate) of one of the
 // queued views reaches cut; it stops at the first that does.
-func reachable(c *candidate, q []queuedView, cut float64) bool {
+func reachable(q []queuedView, cut float64) bool {
 	for i := range q {
-		it := &q[i]
-		cv := &c.view
-		if it.kind != itemRound {
-			cv = c.aligned
-		}
-		if cutEstimate(cv, it.view)-it.cost() >= cut {
+		if q[i].est >= cut {
 			return true
 		}
 	}
@@ -131,8 +125,10 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 			return q
 		}
 		add := func(v *shapeView, kind uint8) {
-			if s0 := shapeScore(c.aligned, v); s0 >= floor-refineSlack {
-				q = append(q, queuedView{ref: ri, kind: kind, view: v, s0: s0})
+			if s0, est := scoreEstimate(c.aligned, v); s0 >= floor-refineSlack {
+				it := queuedView{ref: ri, kind: kind, view: v, s0: s0}
+				it.est = est - it.cost()
+				q = append(q, it)
 			}
 		}
 		if v := &r.aligned[flip]; alignedGates(c, v, cfg) {
@@ -170,8 +166,8 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 		return q
 	}
 	v := &r.views[bi]
-	if s0 := shapeScore(&c.view, v); s0 >= floor-refineSlack {
-		q = append(q, queuedView{ref: ri, kind: itemRound, angle: int8(bi), view: v, s0: s0})
+	if s0, est := scoreEstimate(&c.view, v); s0 >= floor-refineSlack {
+		q = append(q, queuedView{ref: ri, kind: itemRound, angle: int8(bi), view: v, s0: s0, est: est})
 	}
 	return q
 }

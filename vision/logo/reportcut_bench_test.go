@@ -44,7 +44,7 @@ func cutStats(b *testing.B, d *Detector, set []devImage) {
 		defer f.Close()
 		out = bufio.NewWriter(f)
 		defer out.Flush()
-		fmt.Fprintln(out, "photo\tregion\tkind\tcost\tmask_iou\tmask_tol\tconc_iou\tconc_tol\trefined\tsingle")
+		fmt.Fprintln(out, "photo\tregion\tkind\tcost\tmask_iou\tmask_tol\tconc_iou\tconc_tol\trefined\tsingle\tref\tbrand\ts0")
 	}
 	for pi, im := range set {
 		g, scale := toGray(im.img, cfg.MaxSide, false)
@@ -52,28 +52,16 @@ func cutStats(b *testing.B, d *Detector, set []devImage) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		climbs := func() int {
-			n := 0
-			for _, c := range cands {
-				for _, s := range []*shiftSet{c.shifts, c.alignedShifts} {
-					if s != nil {
-						n += s.climbs
-						s.climbs = 0
-					}
-				}
-			}
-			return n
-		}
 		matchShapesCut(cands, refs, cfg)
-		climbsCut += climbs()
+		climbsCut += refinements(cands)
 		queues := queueViews(cands, refs, cfg, floor)
 		single := map[*candidate]shapeMatch{}
 		for _, m := range matchShapesBy(cands, refs, cfg, true) {
 			single[m.cand] = m
 		}
-		climbsSingle += climbs()
-		for i, c := range cands {
-			if len(queues[i]) > 0 && !reachable(c, queues[i], cfg.reportFloor()-cutSlack) {
+		climbsSingle += refinements(cands)
+		for i := range cands {
+			if len(queues[i]) > 0 && !reachable(queues[i], cfg.reportFloor()-cutSlack) {
 				regionsCut++
 			}
 		}
@@ -97,7 +85,7 @@ func cutStats(b *testing.B, d *Detector, set []devImage) {
 				}
 				if out != nil {
 					mi, mt, ki, kt := overlapTerms(cv, it.view)
-					fmt.Fprintf(out, "%d\t%d\t%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\n", pi, i, it.kind, it.cost(), mi, mt, ki, kt, ri, single[c].score)
+					fmt.Fprintf(out, "%d\t%d\t%d\t%.3f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%s\t%.4f\n", pi, i, it.kind, it.cost(), mi, mt, ki, kt, ri, single[c].score, it.ref, refs[it.ref].brandID, it.s0)
 				}
 				best[0] = math.Max(best[0], it.s0-it.cost())
 				best[1] = math.Max(best[1], cutEstimate(cv, it.view)-it.cost())
@@ -176,4 +164,113 @@ func overlapTerms(c, v *shapeView) (maskIoU, maskTol, concIoU, concTol float64) 
 	first, last := c.concRows.near(v.concRows)
 	concTol = tolerantF(&c.conc, &c.concD, &v.conc, &v.concD, c.concN, v.concN, first, last)
 	return
+}
+
+// gateStats counts, on the dev set's photos (COUNTERLENS_BENCH_GATES=1),
+// the (region, reference) pairs that pass each gate of the first pass
+// (queuePair) and of the ranked second pass (refineRanked), a photo.
+func gateStats(b *testing.B, d *Detector, set []devImage) {
+	cfg := d.cfg
+	refs := d.refs.Load().flat
+	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	cut := cfg.reportFloor() - cutSlack
+	var (
+		regions, window, radialOK, ringOK, angleOK, queuedRound      int
+		anisoWindow, flipOK, alignedOK, taperedOK, smallOK, queuedAn int
+		alignedViews, reachRegions, pairsQueued, pairsRefined        int
+		reported, refinedViews                                       int
+	)
+	for _, im := range set {
+		g, scale := toGray(im.img, cfg.MaxSide, false)
+		cands, _, err := photoCandidates(context.Background(), im.img, g, scale, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		regions += len(cands)
+		order := byEccentricity(cands)
+		for _, r := range refs {
+			for _, ci := range order.window(r, cfg) {
+				c := cands[ci]
+				if r.aniso {
+					anisoWindow++
+					flip, ok := alignedFlip(c, r)
+					if !ok {
+						continue
+					}
+					flipOK++
+					if alignedGates(c, &r.aligned[flip], cfg) {
+						alignedOK++
+					}
+					if nearestTapered(c, r, flip, cfg) >= 0 {
+						taperedOK++
+					}
+					if nearestSmall(c, r.small) != nil {
+						smallOK++
+					}
+					if len(queuePair(nil, 0, c, r, cfg, floor)) > 0 {
+						queuedAn++
+					}
+					continue
+				}
+				window++
+				if radialDist(&c.rad, &r.rad) > cfg.MaxRadial {
+					continue
+				}
+				radialOK++
+				if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor {
+					continue
+				}
+				ringOK++
+				lo, hi, ok := roundAngles(c, r)
+				if !ok || fastSearch(0).bestAngle(c, r, lo, hi, cfg) < 0 {
+					continue
+				}
+				angleOK++
+				if len(queuePair(nil, 0, c, r, cfg, floor)) > 0 {
+					queuedRound++
+				}
+			}
+		}
+		for _, c := range cands {
+			if c.aligned != nil {
+				alignedViews++
+			}
+		}
+		queues := queueViews(cands, refs, cfg, floor)
+		refinements(cands)
+		for i, c := range cands {
+			q := queues[i]
+			if !reachable(q, cut) {
+				continue
+			}
+			reachRegions++
+			pairs := rankPairs(q)
+			pairsQueued += len(pairs)
+			best := shapeMatch{cand: c}
+			for _, p := range pairs {
+				if best.score < cut && p.est < cut {
+					break
+				}
+				r := refs[p.q[0].ref]
+				need := best.need(r)
+				if p.est <= need {
+					continue
+				}
+				pairsRefined++
+				best.offer(r, refineOver(c, p.q, r, need))
+			}
+			if best.score >= cut {
+				reported++
+			}
+		}
+		refinedViews += refinements(cands)
+	}
+	n := float64(len(set))
+	fmt.Printf("gates: photos=%d refs=%d regions=%.1f a photo; aligned views made %.1f\n", len(set), len(refs), float64(regions)/n, float64(alignedViews)/n)
+	fmt.Printf("gates: round pairs a photo: in the eccentricity window %.0f, past the radial profile %.0f, past the ring bound %.0f, an angle past the coarse gate %.0f, queued %.0f\n",
+		float64(window)/n, float64(radialOK)/n, float64(ringOK)/n, float64(angleOK)/n, float64(queuedRound)/n)
+	fmt.Printf("gates: elongated pairs a photo: in the window %.0f, axes within the angle search %.0f, aligned view past the coarse gates %.0f, a tapered view %.0f, small renderings %.0f, queued %.0f\n",
+		float64(anisoWindow)/n, float64(flipOK)/n, float64(alignedOK)/n, float64(taperedOK)/n, float64(smallOK)/n, float64(queuedAn)/n)
+	fmt.Printf("gates: report cut: regions reaching the floor by the estimate %.1f a photo, their queued pairs %.0f, pairs refined (ranked) %.0f, refinements %.0f, regions over the floor %.1f\n",
+		float64(reachRegions)/n, float64(pairsQueued)/n, float64(pairsRefined)/n, float64(refinedViews)/n, float64(reported)/n)
 }

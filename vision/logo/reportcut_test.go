@@ -25,7 +25,7 @@ func TestReportCutKeepsMatches(t *testing.T) {
 			got := make(map[*candidate]shapeMatch)
 			left := 0
 			for i, c := range f.cands {
-				if !reachable(c, queues[i], cut) {
+				if !reachable(queues[i], cut) {
 					left++
 					continue
 				}

@@ -92,3 +92,18 @@ func (c *candidate) alignedShifted() *shiftSet {
 	}
 	return c.alignedShifts
 }
+
+// refinements returns the refinements (bestShift climbs) made on cands'
+// views since the last call, and resets their counts.
+func refinements(cands []*candidate) int {
+	n := 0
+	for _, c := range cands {
+		for _, s := range []*shiftSet{c.shifts, c.alignedShifts} {
+			if s != nil {
+				n += s.climbs
+				s.climbs = 0
+			}
+		}
+	}
+	return n
+}

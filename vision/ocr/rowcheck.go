@@ -36,6 +36,15 @@ const (
 	// maxStrokeSpread is the highest coefficient of variation of the
 	// letters' stroke widths.
 	maxStrokeSpread = 0.35
+	// minLetterShare is the lowest share of a line's ink components (of
+	// 4 pixels or more, inside its box) that are of a letter's size. A
+	// row of texture holds a few letter-sized blobs among many specks
+	// (butterfly.jpg's wing: 0.02-0.03, and so do most texture rows
+	// around the banners of the dev set and seeds 2-5); the 794 banner
+	// lines there hold at least 0.09, most over 0.3. Such a row costs
+	// tesseract most where it hurts: it finds small blobs in it, and
+	// scales the row up by their height to its network's input.
+	minLetterShare = 0.06
 )
 
 // rowStats are the measures of a line's letters the row check reads.
@@ -44,6 +53,10 @@ type rowStats struct {
 	fill    float64 // the letters' ink over their boxes
 	stroke  float64 // median stroke width over the line's height
 	spread  float64 // coefficient of variation of the stroke widths
+	// inkShare is the letters' ink over the ink of every component
+	// inside the box (studied, not read), compShare their count over
+	// those of 4 pixels or more
+	inkShare, compShare float64
 }
 
 // textRow reports whether line r of g, whose letters are lighter than
@@ -51,7 +64,7 @@ type rowStats struct {
 func textRow(g gocv.Mat, r image.Rectangle, light bool) bool {
 	st, _, ok := measureRow(g, r, light)
 	return ok && st.letters >= minRowLetters && st.fill <= maxLetterFill &&
-		st.stroke <= maxStroke && st.spread <= maxStrokeSpread
+		st.stroke <= maxStroke && st.spread <= maxStrokeSpread && st.compShare >= minLetterShare
 }
 
 // measureRow binarises line r of g with Otsu, takes the components of its
@@ -94,7 +107,14 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 	area, box := 0, 0
 	var strokes []float64
 	letters := cs[:0] // kept in place: cs[i] is read before it is written
+	allInk, allComps := 0, 0
 	for i, c := range cs {
+		if !c.touches(W, Hb) {
+			allInk += c.area
+			if c.area >= 4 {
+				allComps++
+			}
+		}
 		if c.touches(W, Hb) || c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
 			continue
 		}
@@ -108,6 +128,8 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 		return rowStats{}, nil, false
 	}
 	st.fill = float64(area) / float64(box)
+	st.inkShare = float64(area) / float64(allInk)
+	st.compShare = float64(len(strokes)) / float64(max(1, allComps))
 	slices.Sort(strokes)
 	mean, sd := meanSD(strokes)
 	st.stroke, st.spread = strokes[len(strokes)/2], sd/mean

@@ -62,6 +62,10 @@ type config struct {
 	OpenCVThreads int
 }
 
+// maxOpenCVThreads bounds COUNTERLENS_OPENCV_THREADS: OpenCV starts that
+// many threads, and no machine we run on has more cores.
+const maxOpenCVThreads = 256
+
 func defaultConfig() config {
 	c := config{
 		Addr:     "127.0.0.1:8080",
@@ -211,8 +215,8 @@ func (c config) validate() error {
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
 	}
-	if c.OpenCVThreads < 0 {
-		errs = append(errs, fmt.Errorf("COUNTERLENS_OPENCV_THREADS: %d, want 0 (OpenCV's default) or more", c.OpenCVThreads))
+	if c.OpenCVThreads < 0 || c.OpenCVThreads > maxOpenCVThreads {
+		errs = append(errs, fmt.Errorf("COUNTERLENS_OPENCV_THREADS: %d, want 0 (OpenCV's default) to %d", c.OpenCVThreads, maxOpenCVThreads))
 	}
 	return errors.Join(errs...)
 }

@@ -9,7 +9,7 @@ import (
 
 // TestOpenCVThreadsConfig: OpenCV runs its loops on the calling thread
 // unless COUNTERLENS_OPENCV_THREADS says otherwise, and a count that is
-// not one is refused before anything starts.
+// not one, or out of bounds, is refused before anything starts.
 func TestOpenCVThreadsConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name, env string
@@ -20,6 +20,7 @@ func TestOpenCVThreadsConfig(t *testing.T) {
 		{name: "opencv default", env: "0", want: 0},
 		{name: "two", env: "2", want: 2},
 		{name: "negative", env: "-1", err: "COUNTERLENS_OPENCV_THREADS"},
+		{name: "too many", env: "100000", err: "COUNTERLENS_OPENCV_THREADS"},
 		{name: "not a number", env: "one", err: "COUNTERLENS_OPENCV_THREADS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

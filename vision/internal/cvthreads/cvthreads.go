@@ -15,9 +15,10 @@ package cvthreads
 import "C"
 
 // Set makes OpenCV's parallel loops use n threads, the calling one
-// included: 1 runs every loop in the thread that called OpenCV, and a
-// negative n brings back OpenCV's default (OPENCV_FOR_THREADS_NUM, else
-// one thread a core). It holds for the whole process.
+// included: 1 (or 0, which OpenCV takes the same way) runs every loop in
+// the thread that called OpenCV, and a negative n brings back OpenCV's
+// default (OPENCV_FOR_THREADS_NUM, else one thread a core). It holds for
+// the whole process.
 func Set(n int) { C.CVThreads_Set(C.int(n)) }
 
 // Get is how many threads OpenCV's parallel loops use now.

@@ -129,3 +129,51 @@ func absDiff(a, b uint8) int {
 	}
 	return int(b - a)
 }
+
+// TestLineRow: a line grown much taller than its letters, which holds no
+// letters of its own height, is judged by its seed; a line whose own
+// letter-high blobs fail the check is not, even beside a seed that
+// passes.
+func TestLineRow(t *testing.T) {
+	plain := image.NewUniform(color.RGBA{245, 240, 225, 255})
+	ground := image.NewRGBA(image.Rect(0, 0, 400, 200))
+	draw.Draw(ground, ground.Bounds(), plain, image.Point{}, draw.Src)
+	regular := loadFont(t, "testdata/LiberationSans-Regular.ttf")
+	img, seed := textBox(t, ground, regular, banner{Text: "REPLICA 1:1", Size: 26, At: image.Pt(10, 60)})
+	rgba := img.(*image.RGBA)
+	// a row of solid blobs below the text: letter-high, too full
+	var blobs image.Rectangle
+	for x := 20; x+18 < 380; x += 27 {
+		b := image.Rect(x, 150, x+18, 172)
+		draw.Draw(rgba, b, image.NewUniform(color.RGBA{20, 20, 24, 255}), image.Point{}, draw.Src)
+		blobs = blobs.Union(b)
+	}
+	g, err := grayMat(rgba)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	tall := image.Rect(seed.Min.X, seed.Min.Y-3*seed.Dy(), seed.Max.X, seed.Max.Y+3*seed.Dy())
+	tests := []struct {
+		name       string
+		line, seed image.Rectangle
+		want       bool
+	}{
+		{"text line", seed, seed, true},
+		{"grown taller than its letters, text seed", tall, seed, true},
+		{"blobs, blob seed", blobs, blobs, false},
+		{"blobs of its height, text seed", blobs, seed, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if textRow(g, tc.line, false) {
+				if tc.line != tc.seed || !tc.want {
+					t.Fatalf("the line %v passes the row check itself; the case tests nothing", tc.line)
+				}
+			}
+			if got := lineRow(g, tc.line, tc.seed, false); got != tc.want {
+				t.Errorf("lineRow(%v, seed %v) = %v, want %v", tc.line, tc.seed, got, tc.want)
+			}
+		})
+	}
+}

@@ -72,7 +72,7 @@ func BenchmarkRows(b *testing.B) {
 				if slices.ContainsFunc(read, func(o image.Rectangle) bool { return sameBox(o, ln.r) }) {
 					continue
 				}
-				pass := textRow(g, ln.r, light) || textRow(g, seed, light)
+				pass := lineRow(g, ln.r, seed, light)
 				st, lets, ok := measureRow(g, ln.r, light)
 				sst, slets, sok := measureRow(g, seed, light)
 				onband := !in.band.Empty() && ln.r.Intersect(in.band).Dy()*2 >= ln.r.Dy()

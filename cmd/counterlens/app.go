@@ -56,6 +56,9 @@ func setup(name string, args []string, stderr io.Writer) (*parts, error) {
 		p.close()
 		return nil, err
 	}
+	if cfg.OpenCVThreads > 0 {
+		vision.SetOpenCVThreads(cfg.OpenCVThreads)
+	}
 	if p.engine, err = vision.New(cfg.Vision, p.store, log.With("component", "vision")); err != nil {
 		p.close()
 		return nil, err

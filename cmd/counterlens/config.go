@@ -56,7 +56,15 @@ type config struct {
 	// Retro configures the matching of new logos against pictures seen
 	// before.
 	Retro pipeline.RetroConfig
+	// OpenCVThreads is how many threads OpenCV's own parallel loops use
+	// (vision.SetOpenCVThreads): 1, the calling thread only, since each
+	// core already runs a vision worker; 0 leaves OpenCV's default.
+	OpenCVThreads int
 }
+
+// maxOpenCVThreads bounds COUNTERLENS_OPENCV_THREADS: OpenCV starts that
+// many threads, and no machine we run on has more cores.
+const maxOpenCVThreads = 256
 
 func defaultConfig() config {
 	c := config{
@@ -73,6 +81,8 @@ func defaultConfig() config {
 		Alert:    alert.DefaultConfig(),
 		Network:  network.DefaultConfig(),
 		Retro:    pipeline.DefaultRetroConfig(),
+
+		OpenCVThreads: 1,
 	}
 	return c
 }
@@ -161,6 +171,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	integer("WORKERS", &c.Worker.Concurrency)
 	integer("VISION_WORKERS", &c.Vision.Workers)
 	integer("RETRO_DAYS", &c.Retro.Days)
+	integer("OPENCV_THREADS", &c.OpenCVThreads)
 	duration("VISIBILITY_TIMEOUT", &c.Redis.Visibility)
 	errs = append(errs, rateLimitEnv(&c.API.RateLimit))
 	if err := errors.Join(errs...); err != nil {
@@ -203,6 +214,9 @@ func (c config) validate() error {
 	errs = append(errs, c.Network.Validate(), c.Retro.Validate())
 	if c.Addr == "" {
 		errs = append(errs, errors.New("listen address is empty"))
+	}
+	if c.OpenCVThreads < 0 || c.OpenCVThreads > maxOpenCVThreads {
+		errs = append(errs, fmt.Errorf("COUNTERLENS_OPENCV_THREADS: %d, want 0 (OpenCV's default) to %d", c.OpenCVThreads, maxOpenCVThreads))
 	}
 	return errors.Join(errs...)
 }

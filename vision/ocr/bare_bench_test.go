@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -81,10 +82,18 @@ func BenchmarkBare(b *testing.B) {
 }
 
 // benchRecognize runs Recognize over photos and reports wall and process
-// CPU milliseconds and words a photo.
+// CPU milliseconds and words a photo. With COUNTERLENS_BENCH_LOCK=1 the
+// benchmark holds its OS thread and also reports that thread's CPU time
+// (thread_cpu_ms/photo): the rest of the process's CPU time is then work
+// on other threads (OpenCV's workers, Go's collector and sysmon).
 func benchRecognize(b *testing.B, p *Pool, photos []image.Image) {
+	locked := os.Getenv("COUNTERLENS_BENCH_LOCK") == "1"
+	if locked {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
 	words := 0
-	cpu0 := cpuclock.Used()
+	cpu0, thread0 := cpuclock.Used(), cpuclock.Thread()
 	for b.Loop() {
 		for _, ph := range photos {
 			ws, err := p.Recognize(context.Background(), ph)
@@ -96,5 +105,8 @@ func benchRecognize(b *testing.B, p *Pool, photos []image.Image) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N*len(photos)), "ms/photo")
 	b.ReportMetric(float64((cpuclock.Used()-cpu0).Microseconds())/1000/float64(b.N*len(photos)), "cpu_ms/photo")
+	if locked {
+		b.ReportMetric(float64((cpuclock.Thread()-thread0).Microseconds())/1000/float64(b.N*len(photos)), "thread_cpu_ms/photo")
+	}
 	b.ReportMetric(float64(words)/float64(b.N*len(photos)), "words/photo")
 }

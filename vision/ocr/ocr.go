@@ -169,7 +169,7 @@ func (p *Pool) Recognize(ctx context.Context, img image.Image) (words []models.W
 		}
 		// a texture is not worth a tesseract call; a line grown much
 		// taller than its letters is judged by its seed
-		if !textRow(search, ln.r, light) && !textRow(search, seed, light) {
+		if !lineRow(search, ln.r, seed, light) {
 			continue
 		}
 		read = append(read, ln.r)

@@ -19,9 +19,10 @@ import (
 // BenchmarkOCR's dev set (letter fill up to 0.72, stroke up to 0.30 of the
 // height); they stop 26 of the 49 lines found on its 21 photos without
 // text (of the 23 let through, 10 are real print on board.jpg and
-// messi5.jpg). Recognize also lets a line through when its seed, the box
-// the search found before growing, passes: a line grown much taller than
-// its letters (two of them on dev) has no letters of its height.
+// messi5.jpg). A line that holds no row of letters of its own height is
+// judged by its seed, the box the search found before growing
+// ([lineRow]): a line grown much taller than its letters (two of them on
+// dev) has none.
 const (
 	// minRowLetters is the fewest letters a line holds, a component
 	// wider than its height counting for the letters it may join
@@ -36,6 +37,15 @@ const (
 	// maxStrokeSpread is the highest coefficient of variation of the
 	// letters' stroke widths.
 	maxStrokeSpread = 0.35
+	// minLetterShare is the lowest share of a line's ink components (of
+	// 4 pixels or more, inside its box) that are of a letter's size. A
+	// row of texture holds a few letter-sized blobs among many specks
+	// (butterfly.jpg's wing: 0.02-0.03, and so do most texture rows
+	// around the banners of the dev set and seeds 2-5); the 794 banner
+	// lines there hold at least 0.09, most over 0.3. Such a row costs
+	// tesseract most where it hurts: it finds small blobs in it, and
+	// scales the row up by their height to its network's input.
+	minLetterShare = 0.06
 )
 
 // rowStats are the measures of a line's letters the row check reads.
@@ -44,14 +54,42 @@ type rowStats struct {
 	fill    float64 // the letters' ink over their boxes
 	stroke  float64 // median stroke width over the line's height
 	spread  float64 // coefficient of variation of the stroke widths
+	// inkShare is the letters' ink over the ink of every component
+	// inside the box (studied, not read), compShare their count over
+	// those of 4 pixels or more
+	inkShare, compShare float64
 }
 
 // textRow reports whether line r of g, whose letters are lighter than
 // their ground when light is set, looks like a row of letters.
 func textRow(g gocv.Mat, r image.Rectangle, light bool) bool {
 	st, _, ok := measureRow(g, r, light)
-	return ok && st.letters >= minRowLetters && st.fill <= maxLetterFill &&
-		st.stroke <= maxStroke && st.spread <= maxStrokeSpread
+	return ok && st.passes()
+}
+
+// passes reports whether a line's measures are a row of letters'.
+func (st rowStats) passes() bool {
+	return st.letters >= minRowLetters && st.fill <= maxLetterFill &&
+		st.stroke <= maxStroke && st.spread <= maxStrokeSpread && st.compShare >= minLetterShare
+}
+
+// lineRow reports whether the grown line r of g is worth reading: it is
+// a row of letters ([textRow]), or it holds fewer than two letters of its
+// own height (it grew much taller than its letters) and its seed is one.
+// A line that holds letters of its height that fail the check is not
+// judged by its seed: on dev and seeds 2-5 no banner line passed that
+// way, and five texture rows of the photos without text did (fruit skin,
+// fur, wing spots, brush strokes), about 26 ms of tesseract's time on
+// the 19 photos.
+func lineRow(g gocv.Mat, r, seed image.Rectangle, light bool) bool {
+	st, _, ok := measureRow(g, r, light)
+	if ok && st.passes() {
+		return true
+	}
+	if ok && st.letters >= minRowLetters {
+		return false
+	}
+	return textRow(g, seed, light)
 }
 
 // measureRow binarises line r of g with Otsu, takes the components of its
@@ -94,7 +132,14 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 	area, box := 0, 0
 	var strokes []float64
 	letters := cs[:0] // kept in place: cs[i] is read before it is written
+	allInk, allComps := 0, 0
 	for i, c := range cs {
+		if !c.touches(W, Hb) {
+			allInk += c.area
+			if c.area >= 4 {
+				allComps++
+			}
+		}
 		if c.touches(W, Hb) || c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
 			continue
 		}
@@ -108,6 +153,8 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 		return rowStats{}, nil, false
 	}
 	st.fill = float64(area) / float64(box)
+	st.inkShare = float64(area) / float64(allInk)
+	st.compShare = float64(len(strokes)) / float64(max(1, allComps))
 	slices.Sort(strokes)
 	mean, sd := meanSD(strokes)
 	st.stroke, st.spread = strokes[len(strokes)/2], sd/mean

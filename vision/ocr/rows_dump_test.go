@@ -46,11 +46,11 @@ func BenchmarkRows(b *testing.B) {
 			hcv = sd / mean
 			_, bsd = meanSD(bottoms)
 		}
-		return fmt.Sprintf("%v\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f", ok, st.letters, len(letters), st.fill, st.stroke, st.spread, hcv, bsd)
+		return fmt.Sprintf("%v\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f", ok, st.letters, len(letters), st.fill, st.stroke, st.spread, hcv, bsd, st.inkShare, st.compShare)
 	}
 	for b.Loop() {
 		var sb strings.Builder
-		sb.WriteString("set\timage\tline\tord\tonband\tH\tW\tpass\tok\tletters\tcomps\tfill\tstroke\tspread\theights\tbottoms\tsok\tsletters\tscomps\tsfill\tsstroke\tsspread\tsheights\tsbottoms\tscore\tsure\tread\tscore2\tsure2\tread2\n")
+		sb.WriteString("set\timage\tline\tord\tonband\tH\tW\tpass\tok\tletters\tcomps\tfill\tstroke\tspread\theights\tbottoms\tink\tcompshare\tsok\tsletters\tscomps\tsfill\tsstroke\tsspread\tsheights\tsbottoms\tsink\tscompshare\tscore\tsure\tread\tscore2\tsure2\tread2\n")
 		for _, in := range ins {
 			g, err := grayMat(in.img)
 			if err != nil {
@@ -72,7 +72,7 @@ func BenchmarkRows(b *testing.B) {
 				if slices.ContainsFunc(read, func(o image.Rectangle) bool { return sameBox(o, ln.r) }) {
 					continue
 				}
-				pass := textRow(g, ln.r, light) || textRow(g, seed, light)
+				pass := lineRow(g, ln.r, seed, light)
 				st, lets, ok := measureRow(g, ln.r, light)
 				sst, slets, sok := measureRow(g, seed, light)
 				onband := !in.band.Empty() && ln.r.Intersect(in.band).Dy()*2 >= ln.r.Dy()

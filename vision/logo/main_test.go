@@ -6,12 +6,18 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"counterlens/vision/internal/cvthreads"
 )
 
-// TestMain fails the run when any gocv.Mat is left open. The count comes
-// from gocv's MatProfile, which exists only with -tags matprofile (see
-// leak_matprofile_test.go); without the tag the check is skipped.
+// TestMain runs OpenCV's parallel loops on the calling thread, as the
+// product does (COUNTERLENS_OPENCV_THREADS, default 1), so the benchmarks
+// time what a vision worker costs, and fails the run when any gocv.Mat is
+// left open. The count comes from gocv's MatProfile, which exists only
+// with -tags matprofile (see leak_matprofile_test.go); without the tag the
+// check is skipped.
 func TestMain(m *testing.M) {
+	cvthreads.Set(1)
 	code := m.Run()
 	if n, stacks := leakedMats(); n != 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: %d gocv.Mat leaked\n%s", n, stacks)

@@ -233,9 +233,12 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		if cfg.SplitTwoTone {
 			rbox, sharp, ok = twoTone(sharp, c, pix, box)
 		}
-		gbox, g := dilate(grown, pix, box, c.w, c.h)
-		grown = g
-		add1(grown, gbox, seen)
+		// The grown box is known before the mask is grown: a box already
+		// seen would be dropped by add1, so it is not grown at all.
+		if gbox := box.Inset(-1).Intersect(image.Rect(0, 0, c.w, c.h)); !seen[keyOf(toWorkRect(gbox, toWork))] {
+			gbox, grown = dilate(grown, pix, box, c.w, c.h)
+			add1(grown, gbox, seen)
+		}
 		if ok {
 			add1(sharp, rbox, cutSeen)
 		}
@@ -244,13 +247,22 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	// to its right neighbour, and from above to below): a blurred or
 	// chroma-subsampled edge ramps over a pixel or two, in steps small
 	// enough to chain a mark to its background, but not across two pixels.
+	// right and down are the steps to each pixel's right and lower
+	// neighbour, which every tolerance tests: taken once.
 	grad := make([]int, n)
+	right, down := make([]int16, n), make([]int16, n)
 	for y := range c.h {
 		for x := range c.w {
 			i := y*c.w + x
 			l, r := max(x-1, 0), min(x+1, c.w-1)
 			u, d := max(y-1, 0), min(y+1, c.h-1)
 			grad[i] = max(colourStep(c.pix, y*c.w+l, y*c.w+r), colourStep(c.pix, u*c.w+x, d*c.w+x))
+			if x+1 < c.w {
+				right[i] = int16(colourStep(c.pix, i, i+1))
+			}
+			if y+1 < c.h {
+				down[i] = int16(colourStep(c.pix, i, i+c.w))
+			}
 		}
 	}
 	for _, tol := range cfg.ColourTols {
@@ -265,10 +277,10 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 				if grad[i] > tol {
 					continue
 				}
-				if x+1 < c.w && grad[i+1] <= tol && colourStep(c.pix, i, i+1) <= tol {
+				if x+1 < c.w && grad[i+1] <= tol && int(right[i]) <= tol {
 					sets.Union(int32(i), int32(i+1))
 				}
-				if y+1 < c.h && grad[i+c.w] <= tol && colourStep(c.pix, i, i+c.w) <= tol {
+				if y+1 < c.h && grad[i+c.w] <= tol && int(down[i]) <= tol {
 					sets.Union(int32(i), int32(i+c.w))
 				}
 			}
@@ -406,31 +418,43 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 
 // dilate grows the mask pix (box-sized) by one pixel in the
 // 8-neighbourhood, within a w x h raster, into buf; it returns the grown box.
+// The 3x3 square is grown a row at a time: each row widened by a pixel
+// either side, then laid over the rows above and below it too.
 func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, []uint8) {
 	nb := box.Inset(-1).Intersect(image.Rect(0, 0, w, h))
-	bw, nw := box.Dx(), nb.Dx()
-	n := nw * nb.Dy()
+	bw, nw, nh := box.Dx(), nb.Dx(), nb.Dy()
+	n := nw*nh + nw // the last row is scratch for the widened row
 	if cap(buf) < n {
 		buf = make([]uint8, n)
 	}
 	buf = buf[:n]
 	clear(buf)
+	wide := buf[nw*nh:]
+	ox, oy := box.Min.X-nb.Min.X, box.Min.Y-nb.Min.Y
 	for y := range box.Dy() {
-		for x := range bw {
-			if pix[y*bw+x] == 0 {
-				continue
-			}
-			gx, gy := x+box.Min.X-nb.Min.X, y+box.Min.Y-nb.Min.Y
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					if X, Y := gx+dx, gy+dy; X >= 0 && Y >= 0 && X < nw && Y < nb.Dy() {
-						buf[Y*nw+X] = 1
-					}
+		row, lit := pix[y*bw:(y+1)*bw], false
+		for x, v := range row {
+			if v != 0 {
+				gx := x + ox
+				wide[max(gx-1, 0)], wide[gx] = 1, 1
+				if gx+1 < nw {
+					wide[gx+1] = 1
 				}
+				lit = true
 			}
 		}
+		if !lit {
+			continue
+		}
+		for gy := max(y+oy-1, 0); gy <= min(y+oy+1, nh-1); gy++ {
+			dst := buf[gy*nw : (gy+1)*nw]
+			for x, v := range wide {
+				dst[x] |= v
+			}
+		}
+		clear(wide)
 	}
-	return nb, buf
+	return nb, buf[:nw*nh]
 }
 
 // twoTone re-cuts a zone (mask pix over box) on a plain surround: each

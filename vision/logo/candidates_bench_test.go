@@ -1,8 +1,10 @@
 package logo
 
 import (
+	"bytes"
 	"context"
 	"image"
+	"image/jpeg"
 	"testing"
 
 	"gocv.io/x/gocv"
@@ -70,5 +72,30 @@ func BenchmarkCandidates(b *testing.B) {
 			b.ReportMetric(float64((cpuclock.Used()-cpu0).Milliseconds())/float64(b.N*len(photos)), "cpu_ms/photo")
 			b.ReportMetric(float64(regions)/float64(len(photos)), "regions/photo")
 		})
+	}
+}
+
+// BenchmarkColourRaster measures toRGB's box filter of the test scenes
+// re-encoded as 1000 px JPEGs (YCbCr, as the benchmark's photos decode)
+// down to the colour raster's side.
+func BenchmarkColourRaster(b *testing.B) {
+	var photos []image.Image
+	for _, ph := range photos1000(b) {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, ph, &jpeg.Options{Quality: 90}); err != nil {
+			b.Fatal(err)
+		}
+		img, err := jpeg.Decode(&buf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		photos = append(photos, img)
+	}
+	side := DefaultConfig().ColourSide
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, ph := range photos {
+			toRGB(ph, side)
+		}
 	}
 }

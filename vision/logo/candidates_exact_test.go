@@ -185,7 +185,9 @@ func plainRGBBoxed(src *image.YCbCr, w, h int, xmap []int) rgbImage {
 			cnt[i]++
 		}
 	}
-	return averaged(sum, cnt, w, h)
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	averageInto(out.pix, sum, cnt)
+	return out
 }
 
 // TestRGBBoxedYCbCrMatchesDefinition wants the box filter of YCbCr
@@ -222,6 +224,37 @@ func TestRGBBoxedYCbCrMatchesDefinition(t *testing.T) {
 			got, want := rgbBoxed(p, w, h, xmap), plainRGBBoxed(p, w, h, xmap)
 			if !slices.Equal(got.pix, want.pix) {
 				t.Fatalf("%v %v at %d px: raster differs from the definition", p.SubsampleRatio, b, side)
+			}
+		}
+	}
+}
+
+// TestAverageIntoRoundsEachChannel wants averageInto to be each channel's sum
+// over its count, rounded half up and capped at 255, and white where the
+// count is zero, on random sums and counts.
+func TestAverageIntoRoundsEachChannel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	const w, h = 37, 23
+	sum := make([]uint32, 3*w*h)
+	cnt := make([]uint32, w*h)
+	for i := range cnt {
+		if rng.IntN(10) > 0 {
+			cnt[i] = uint32(1 + rng.IntN(40))
+		}
+		for k := range 3 {
+			sum[3*i+k] = uint32(rng.IntN(int(256*cnt[i]) + 1))
+		}
+	}
+	got := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	averageInto(got.pix, sum, cnt)
+	for i, c := range cnt {
+		for k := range 3 {
+			want := uint8(255)
+			if c != 0 {
+				want = uint8(min(255, (2*sum[3*i+k]+c)/(2*c)))
+			}
+			if got.pix[3*i+k] != want {
+				t.Fatalf("cell %d channel %d: sum %d count %d gives %d, want %d", i, k, sum[3*i+k], c, got.pix[3*i+k], want)
 			}
 		}
 	}

@@ -48,8 +48,19 @@ func toRGB(img image.Image, maxSide int) (rgbImage, float64) {
 func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 	b := img.Bounds()
 	sw, sh := b.Dx(), b.Dy()
-	sum := make([]uint32, 3*w*h)
-	cnt := make([]uint32, w*h)
+	// Source rows reach raster rows in order, so one raster row's sums
+	// are kept at a time and averaged into it when the next row begins.
+	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
+	sum := make([]uint32, 3*w)
+	cnt := make([]uint32, w)
+	done := 0 // raster rows written
+	flushTo := func(r int) {
+		for ; done < r; done++ {
+			averageInto(out.pix[3*done*w:3*(done+1)*w], sum, cnt)
+			clear(sum)
+			clear(cnt)
+		}
+	}
 	add := func(i int, r, g, bl uint32) {
 		sum[3*i] += r
 		sum[3*i+1] += g
@@ -58,7 +69,7 @@ func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 	}
 	var ccol []int
 	for y := range sh {
-		dy := min(h-1, int(float64(y)*float64(h)/float64(sh))) * w
+		flushTo(min(h-1, int(float64(y)*float64(h)/float64(sh))))
 		switch src := img.(type) {
 		case *image.YCbCr:
 			// A chroma offset is a row's part plus a column's (every
@@ -74,12 +85,15 @@ func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 			crow := src.COffset(src.Rect.Min.X, y+b.Min.Y)
 			for x := range sw {
 				ci := crow + ccol[x]
-				r, g, bl := color.YCbCrToRGB(yrow[x], src.Cb[ci], src.Cr[ci])
-				i := dy + xmap[x]
+				// color.YCbCrToRGB's formulae and clamping, written
+				// out: the call cost as much as its arithmetic.
+				yy := int32(yrow[x]) * 0x10101
+				cb, cr := int32(src.Cb[ci])-128, int32(src.Cr[ci])-128
+				i := xmap[x]
 				s := sum[3*i : 3*i+3]
-				s[0] += uint32(r)
-				s[1] += uint32(g)
-				s[2] += uint32(bl)
+				s[0] += clamp16(yy + 91881*cr)
+				s[1] += clamp16(yy - 22554*cb - 46802*cr)
+				s[2] += clamp16(yy + 116130*cb)
 				cnt[i]++
 			}
 		case *image.RGBA:
@@ -87,33 +101,43 @@ func rgbBoxed(img image.Image, w, h int, xmap []int) rgbImage {
 			for x := range sw {
 				p := row[4*x : 4*x+4]
 				wh := 255 - uint32(p[3]) // premultiplied: on white
-				add(dy+xmap[x], uint32(p[0])+wh, uint32(p[1])+wh, uint32(p[2])+wh)
+				add(xmap[x], uint32(p[0])+wh, uint32(p[1])+wh, uint32(p[2])+wh)
 			}
 		default:
 			for x := range sw {
 				r, g, bl, a := img.At(x+b.Min.X, y+b.Min.Y).RGBA()
 				wh := 0xffff - a
-				add(dy+xmap[x], (r+wh)>>8, (g+wh)>>8, (bl+wh)>>8)
+				add(xmap[x], (r+wh)>>8, (g+wh)>>8, (bl+wh)>>8)
 			}
 		}
 	}
-	return averaged(sum, cnt, w, h)
+	flushTo(h)
+	return out
 }
 
-// averaged is the w×h raster of the colour sums over their counts,
-// rounded; a cell no source pixel fell in is white.
-func averaged(sum, cnt []uint32, w, h int) rgbImage {
-	out := rgbImage{w: w, h: h, pix: make([]uint8, 3*w*h)}
-	for i, c := range cnt {
-		for k := range 3 {
-			if c == 0 {
-				out.pix[3*i+k] = 255
-				continue
-			}
-			out.pix[3*i+k] = uint8(min(255, (sum[3*i+k]+c/2)/c))
-		}
+// clamp16 is v/65536 clamped to [0, 255], as [color.YCbCrToRGB] takes
+// it (the same bytes: TestRGBBoxedYCbCrMatchesDefinition).
+func clamp16(v int32) uint32 {
+	if uint32(v)&0xff000000 == 0 {
+		return uint32(v) >> 16
 	}
-	return out
+	return uint32(uint8(^(v >> 31)))
+}
+
+// averageInto writes into dst (3 bytes a cell) the colour sums over
+// their counts, rounded; a cell no source pixel fell in is white.
+func averageInto(dst []uint8, sum, cnt []uint32) {
+	for i, c := range cnt {
+		p := dst[3*i : 3*i+3]
+		if c == 0 {
+			p[0], p[1], p[2] = 255, 255, 255
+			continue
+		}
+		s := sum[3*i : 3*i+3]
+		p[0] = uint8(min(255, (s[0]+c/2)/c))
+		p[1] = uint8(min(255, (s[1]+c/2)/c))
+		p[2] = uint8(min(255, (s[2]+c/2)/c))
+	}
 }
 
 // rgbUnscaled is toRGB's raster of a YCbCr or RGBA picture it does not
@@ -209,9 +233,12 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		if cfg.SplitTwoTone {
 			rbox, sharp, ok = twoTone(sharp, c, pix, box)
 		}
-		gbox, g := dilate(grown, pix, box, c.w, c.h)
-		grown = g
-		add1(grown, gbox, seen)
+		// The grown box is known before the mask is grown: a box already
+		// seen would be dropped by add1, so it is not grown at all.
+		if gbox := box.Inset(-1).Intersect(image.Rect(0, 0, c.w, c.h)); !seen[keyOf(toWorkRect(gbox, toWork))] {
+			gbox, grown = dilate(grown, pix, box, c.w, c.h)
+			add1(grown, gbox, seen)
+		}
 		if ok {
 			add1(sharp, rbox, cutSeen)
 		}
@@ -220,13 +247,22 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	// to its right neighbour, and from above to below): a blurred or
 	// chroma-subsampled edge ramps over a pixel or two, in steps small
 	// enough to chain a mark to its background, but not across two pixels.
+	// right and down are the steps to each pixel's right and lower
+	// neighbour, which every tolerance tests: taken once.
 	grad := make([]int, n)
+	right, down := make([]int16, n), make([]int16, n)
 	for y := range c.h {
 		for x := range c.w {
 			i := y*c.w + x
 			l, r := max(x-1, 0), min(x+1, c.w-1)
 			u, d := max(y-1, 0), min(y+1, c.h-1)
 			grad[i] = max(colourStep(c.pix, y*c.w+l, y*c.w+r), colourStep(c.pix, u*c.w+x, d*c.w+x))
+			if x+1 < c.w {
+				right[i] = int16(colourStep(c.pix, i, i+1))
+			}
+			if y+1 < c.h {
+				down[i] = int16(colourStep(c.pix, i, i+c.w))
+			}
 		}
 	}
 	for _, tol := range cfg.ColourTols {
@@ -241,10 +277,10 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 				if grad[i] > tol {
 					continue
 				}
-				if x+1 < c.w && grad[i+1] <= tol && colourStep(c.pix, i, i+1) <= tol {
+				if x+1 < c.w && grad[i+1] <= tol && int(right[i]) <= tol {
 					sets.Union(int32(i), int32(i+1))
 				}
-				if y+1 < c.h && grad[i+c.w] <= tol && colourStep(c.pix, i, i+c.w) <= tol {
+				if y+1 < c.h && grad[i+c.w] <= tol && int(down[i]) <= tol {
 					sets.Union(int32(i), int32(i+c.w))
 				}
 			}
@@ -382,31 +418,43 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 
 // dilate grows the mask pix (box-sized) by one pixel in the
 // 8-neighbourhood, within a w x h raster, into buf; it returns the grown box.
+// The 3x3 square is grown a row at a time: each row widened by a pixel
+// either side, then laid over the rows above and below it too.
 func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, []uint8) {
 	nb := box.Inset(-1).Intersect(image.Rect(0, 0, w, h))
-	bw, nw := box.Dx(), nb.Dx()
-	n := nw * nb.Dy()
+	bw, nw, nh := box.Dx(), nb.Dx(), nb.Dy()
+	n := nw*nh + nw // the last row is scratch for the widened row
 	if cap(buf) < n {
 		buf = make([]uint8, n)
 	}
 	buf = buf[:n]
 	clear(buf)
+	wide := buf[nw*nh:]
+	ox, oy := box.Min.X-nb.Min.X, box.Min.Y-nb.Min.Y
 	for y := range box.Dy() {
-		for x := range bw {
-			if pix[y*bw+x] == 0 {
-				continue
-			}
-			gx, gy := x+box.Min.X-nb.Min.X, y+box.Min.Y-nb.Min.Y
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					if X, Y := gx+dx, gy+dy; X >= 0 && Y >= 0 && X < nw && Y < nb.Dy() {
-						buf[Y*nw+X] = 1
-					}
+		row, lit := pix[y*bw:(y+1)*bw], false
+		for x, v := range row {
+			if v != 0 {
+				gx := x + ox
+				wide[max(gx-1, 0)], wide[gx] = 1, 1
+				if gx+1 < nw {
+					wide[gx+1] = 1
 				}
+				lit = true
 			}
 		}
+		if !lit {
+			continue
+		}
+		for gy := max(y+oy-1, 0); gy <= min(y+oy+1, nh-1); gy++ {
+			dst := buf[gy*nw : (gy+1)*nw]
+			for x, v := range wide {
+				dst[x] |= v
+			}
+		}
+		clear(wide)
 	}
-	return nb, buf
+	return nb, buf[:nw*nh]
 }
 
 // twoTone re-cuts a zone (mask pix over box) on a plain surround: each

@@ -239,25 +239,16 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 	sets := make(runs.Forest, n)
 	sets.Reset()
 	find := func(i int) int { return int(sets.Find(int32(i))) }
-	// Spatial hash on a coarse grid.
-	const cell = 32
-	grid := make(map[[2]int][]int)
-	for _, k := range parts {
-		b := comps[k].box
-		for gy := b.Min.Y / cell; gy <= (b.Max.Y-1)/cell; gy++ {
-			for gx := b.Min.X / cell; gx <= (b.Max.X-1)/cell; gx++ {
-				grid[[2]int{gx, gy}] = append(grid[[2]int{gx, gy}], k)
-			}
-		}
-	}
+	grid := newCellGrid(comps, parts)
 	size := func(b image.Rectangle) int { return max(b.Dx(), b.Dy()) }
 	for _, k := range parts {
 		b := comps[k].box
 		gap := int(cfg.GroupGap*float64(size(b))) + 1
 		e := b.Inset(-gap)
-		for gy := max(0, e.Min.Y) / cell; gy <= max(0, e.Max.Y-1)/cell; gy++ {
-			for gx := max(0, e.Min.X) / cell; gx <= max(0, e.Max.X-1)/cell; gx++ {
-				for _, j := range grid[[2]int{gx, gy}] {
+		for gy := max(0, e.Min.Y) / gridCell; gy <= min(grid.h-1, max(0, e.Max.Y-1)/gridCell); gy++ {
+			for gx := max(0, e.Min.X) / gridCell; gx <= min(grid.w-1, max(0, e.Max.X-1)/gridCell); gx++ {
+				for _, j := range grid.at(gx, gy) {
+					j := int(j)
 					if j == k || find(j) == find(k) {
 						continue
 					}
@@ -298,4 +289,55 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 		groupOf[k] = gi
 	}
 	return groupOf, groups
+}
+
+// gridCell is the side, in pixels, of [cellGrid]'s cells.
+const gridCell = 32
+
+// cellGrid is a spatial hash of components' boxes on a grid of gridCell-pixel
+// cells: the components overlapping each cell, in the order they were
+// given. The lists are one slice cut per cell (cell c's are
+// list[start[c]:start[c+1]]), which costs a fraction of a map of slices.
+type cellGrid struct {
+	w, h        int // in cells
+	start, list []int32
+}
+
+// newCellGrid hashes the boxes of comps[k] for k in parts (boxes in
+// non-negative pixels).
+func newCellGrid(comps []component, parts []int) cellGrid {
+	var g cellGrid
+	for _, k := range parts {
+		b := comps[k].box
+		g.w, g.h = max(g.w, (b.Max.X-1)/gridCell+1), max(g.h, (b.Max.Y-1)/gridCell+1)
+	}
+	g.start = make([]int32, g.w*g.h+1)
+	each := func(b image.Rectangle, f func(c int)) {
+		for gy := b.Min.Y / gridCell; gy <= (b.Max.Y-1)/gridCell; gy++ {
+			for gx := b.Min.X / gridCell; gx <= (b.Max.X-1)/gridCell; gx++ {
+				f(gy*g.w + gx)
+			}
+		}
+	}
+	for _, k := range parts {
+		each(comps[k].box, func(c int) { g.start[c+1]++ })
+	}
+	for c := 1; c < len(g.start); c++ {
+		g.start[c] += g.start[c-1]
+	}
+	g.list = make([]int32, g.start[len(g.start)-1])
+	next := append([]int32(nil), g.start[:len(g.start)-1]...)
+	for _, k := range parts {
+		each(comps[k].box, func(c int) {
+			g.list[next[c]] = int32(k)
+			next[c]++
+		})
+	}
+	return g
+}
+
+// at lists the components overlapping cell (gx, gy), which must be in the grid.
+func (g cellGrid) at(gx, gy int) []int32 {
+	c := gy*g.w + gx
+	return g.list[g.start[c]:g.start[c+1]]
 }

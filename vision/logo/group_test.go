@@ -49,28 +49,7 @@ func plainGroups(comps []component, cfg Config, alike func(a, b int) bool) ([]in
 			}
 		}
 	}
-	members := make(map[int]int)
-	for _, k := range parts {
-		members[find(k)]++
-	}
-	var groups []component
-	rootGroup := make(map[int]int32)
-	for _, k := range parts {
-		r := find(k)
-		if members[r] < 2 {
-			continue
-		}
-		gi, ok := rootGroup[r]
-		if !ok {
-			gi = int32(len(groups))
-			rootGroup[r] = gi
-			groups = append(groups, component{box: comps[k].box})
-		}
-		groups[gi].box = groups[gi].box.Union(comps[k].box)
-		groups[gi].area += comps[k].area
-		groupOf[k] = gi
-	}
-	return groupOf, groups
+	return groupOf, collectGroups(comps, parts, find, groupOf)
 }
 
 // TestGroupComponentsMatchesDefinition wants groupComponents (spatial

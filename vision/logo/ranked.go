@@ -64,17 +64,7 @@ func refineRanked(c *candidate, q []queuedView, refs []*prepared, cut float64) (
 // refined, and the margins rose (docs/benchmarks.md, session 9).
 func refineOver(c *candidate, q []queuedView, r *prepared, need float64) float64 {
 	if q[0].kind == itemRound {
-		shifts := c.shifted()
-		best := 0.0
-		bi := int(q[0].angle)
-		for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
-			center := -1.0
-			if i == bi {
-				center = q[0].s0
-			}
-			best = max(best, bestShiftFrom(shifts, &r.views[i], center))
-		}
-		return best
+		return refineRound(c, &q[0], r)
 	}
 	best, small := 0.0, 0.0
 	for i := range q {

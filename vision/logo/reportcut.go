@@ -208,23 +208,31 @@ func refineQueue(c *candidate, q []queuedView, refs []*prepared, floor float64) 
 	return best
 }
 
+// refineRound is a round pair's refined score from its queued view it:
+// the best translation of the region against the reference's views at
+// the search's angle and its two neighbours, the climb at that angle
+// starting from its unshifted score.
+func refineRound(c *candidate, it *queuedView, r *prepared) float64 {
+	shifts := c.shifted()
+	best := 0.0
+	bi := int(it.angle)
+	for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
+		center := -1.0
+		if i == bi {
+			center = it.s0
+		}
+		best = max(best, bestShiftFrom(shifts, &r.views[i], center))
+	}
+	return best
+}
+
 // refinePair is scoreSearch's score for a pair from its queued views.
 func refinePair(c *candidate, q []queuedView, r *prepared, s search) float64 {
 	if q[0].kind == itemRound {
 		if s.skipRefine(q[0].s0) {
 			return 0
 		}
-		shifts := c.shifted()
-		best := 0.0
-		bi := int(q[0].angle)
-		for i := max(0, bi-1); i <= min(numAngles-1, bi+1); i++ {
-			center := -1.0
-			if i == bi {
-				center = q[0].s0
-			}
-			best = math.Max(best, bestShiftFrom(shifts, &r.views[i], center))
-		}
-		return best
+		return refineRound(c, &q[0], r)
 	}
 	best, small := 0.0, 0.0
 	for i := range q {

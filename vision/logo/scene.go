@@ -267,6 +267,13 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 			}
 		}
 	}
+	return groupOf, collectGroups(comps, parts, find, groupOf)
+}
+
+// collectGroups makes a group of every set of two or more of parts that
+// find gives one root, in the order of parts, with the union of their
+// boxes and the sum of their areas, and sets groupOf of each part in one.
+func collectGroups(comps []component, parts []int, find func(int) int, groupOf []int32) []component {
 	var groups []component
 	rootGroup := make(map[int]int32)
 	members := make(map[int]int)
@@ -288,7 +295,7 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 		groups[gi].area += comps[k].area
 		groupOf[k] = gi
 	}
-	return groupOf, groups
+	return groups
 }
 
 // gridCell is the side, in pixels, of [cellGrid]'s cells.

@@ -620,52 +620,6 @@ func (m *shapeMatch) offer(r *prepared, s float64) {
 	}
 }
 
-// matchShapes scores every candidate against the flat references and keeps,
-// per candidate, the best reference whose refined score is worth reporting.
-// A candidate is compared with the references whose eccentricity is within
-// MaxLogEcc of its own, in the order of refs (sorted by eccentricity).
-//
-// The loop runs over references and, for each, over the candidates in its
-// eccentricity window: a reference's views at every angle (about 50 KB)
-// then stay in cache while the candidates' single views are compared with
-// them, where a loop over candidates would stream every reference's views
-// from memory once per candidate. Each candidate still meets its
-// references in the same order, so the result is the same.
-//
-// It leaves out the regions that cannot be reported at cfg.MinConfidence
-// (see reportcut.go); the others get the matches of matchShapesBy (fast).
-func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	return matchShapesCut(cands, refs, cfg)
-}
-
-// matchShapesBy is matchShapes with the shortcuts of fastSearch when fast
-// is set, with the full search otherwise.
-func matchShapesBy(cands []*candidate, refs []*prepared, cfg Config, fast bool) []shapeMatch {
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
-	best := make([]shapeMatch, len(cands))
-	for i, c := range cands {
-		best[i].cand = c
-	}
-	order := byEccentricity(cands)
-	for _, r := range refs {
-		for _, ci := range order.window(r, cfg) {
-			m := &best[ci]
-			mode := exactSearch
-			if fast {
-				mode = fastSearch(m.need(r))
-			}
-			m.offer(r, scoreSearch(m.cand, r, cfg, floor, mode))
-		}
-	}
-	var out []shapeMatch
-	for _, m := range best {
-		if m.ref != nil && m.score >= floor {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // eccOrder is the candidates' indices sorted by the log of their
 // eccentricity, with those logs.
 type eccOrder struct {

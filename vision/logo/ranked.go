@@ -7,7 +7,7 @@ import (
 
 // This file holds the report cut's second pass as matchShapes runs it:
 // a region's queued pairs refined best first by the cut's estimate
-// (cutEstimate, the tolerant overlap of masks and concavities), which
+// (scoreEstimate, the tolerant overlap of masks and concavities), which
 // lies over the refined score of the views that decide a region (its
 // best and the best of another brand) on the benchmark's seeds 42 and 44
 // (docs/benchmarks.md, "Matching at 1,000 references, session 9"). Taken
@@ -20,9 +20,9 @@ import (
 //     reported, as the first pass's cut already assumes of a region
 //     whose every view lies under the floor by the estimate.
 //
-// In reference order (refineQueue) the first references met set low
-// needs, so most of a region's queue was refined; best first, the best
-// and second are known after a few pairs.
+// In reference order (refineQueue, in the tests) the first references
+// met set low needs, so most of a region's queue was refined; best first,
+// the best and second are known after a few pairs.
 
 // rankedPair is one reference's queued views on a region, with the
 // highest of their estimates less cost.
@@ -81,10 +81,17 @@ func refineOver(c *candidate, q []queuedView, r *prepared, need float64) float64
 	return max(best, small-smallCost)
 }
 
-// rankPairs groups q (in reference order) by reference, each pair with its
-// highest estimate, highest first; pairs of equal estimate keep the
-// reference order.
+// rankPairs is pairsOf(q), highest estimate first; pairs of equal
+// estimate keep the reference order.
 func rankPairs(q []queuedView) []rankedPair {
+	pairs := pairsOf(q)
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].est > pairs[j].est })
+	return pairs
+}
+
+// pairsOf groups q (in reference order) by reference, each pair with its
+// highest estimate.
+func pairsOf(q []queuedView) []rankedPair {
 	var pairs []rankedPair
 	for start := 0; start < len(q); {
 		end := start + 1
@@ -98,13 +105,13 @@ func rankPairs(q []queuedView) []rankedPair {
 		pairs = append(pairs, p)
 		start = end
 	}
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].est > pairs[j].est })
 	return pairs
 }
 
-// scoreEstimate is shapeScore(c, v) and cutEstimate(c, v) from one pass
-// over each pair of grids: the tolerant overlap is one of the score's two
-// terms, so the first pass gets the estimate with its score.
+// scoreEstimate is shapeScore(c, v) and the cut's estimate (cutEstimate,
+// its definition in the tests) from one pass over each pair of grids: the
+// tolerant overlap is one of the score's two terms, so the first pass
+// gets the estimate with its score.
 func scoreEstimate(c, v *shapeView) (s0, est float64) {
 	ma, mt := agreementTol(&c.mask, &c.maskD, &v.mask, &v.maskD, c.maskN, v.maskN, c.maskRows, v.maskRows)
 	ka, kt := agreementTol(&c.conc, &c.concD, &v.conc, &v.concD, c.concN, v.concN, c.concRows, v.concRows)

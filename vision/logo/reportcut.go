@@ -13,18 +13,19 @@ import (
 // a confidence is at most sigmoid((score-ShapeMid)/ShapeWidth) (see
 // reportFloor).
 //
-// So the search runs in two passes. The first, over references as the
-// single pass did (a reference's views stay in cache), applies every gate
-// the fast search applies before refining, and queues what it would
-// refine, with an estimate of the refined score that a translation moves
-// little (cutEstimate). A region none of whose queued views reaches the
-// report floor by that estimate plus cutSlack is left without refining
-// anything: it could not be reported. refineQueue refines the other
-// regions' queues in reference order, with the needs of the single pass,
-// so the regions it keeps get the very scores, seconds and references the
-// single pass gave them (TestReportCutKeepsMatches); matchShapes refines
-// them best first by the estimate instead (refineRanked, ranked.go),
-// which refines less.
+// So the search runs in two passes. The first, over references (a
+// reference's views stay in cache), applies every gate the fast search
+// applies before refining, and queues what it would refine, with an
+// estimate of the refined score that a translation moves little (the
+// tolerant overlap of masks and concavities, scoreEstimate). A region
+// none of whose queued views reaches the report floor by that estimate
+// plus cutSlack is left without refining anything: it could not be
+// reported. The second pass refines the other regions' queued pairs best
+// first by the estimate (refineRanked, ranked.go). The tests hold both
+// passes to the single pass over references with scoreSearch
+// (matchShapesBy, singlepass_test.go): refined in reference order, the
+// regions the cut keeps get its very scores, seconds and references
+// (TestReportCutKeepsMatches).
 
 // reportFloor is the lowest shape score Detect can report at
 // cfg.MinConfidence: a confidence is sigmoid((score-mid)/ShapeWidth) with
@@ -35,7 +36,7 @@ func (c Config) reportFloor() float64 {
 }
 
 // cutSlack is how far under the report floor a queued view's estimate
-// (cutEstimate) may lie and its region still be refined. The estimate
+// (scoreEstimate) may lie and its region still be refined. The estimate
 // overshoots: on seeds 42 and 44 of the benchmark at 1,000 references
 // (4,569 regions with a view refining to the floor), every such region had
 // a view whose estimate lay 0.031 or more over the floor
@@ -51,7 +52,7 @@ const (
 	itemSmall          // one of its small renderings
 )
 
-// queuedView is one refinement the single pass could make for a
+// queuedView is one refinement the fast search could make for a
 // (region, reference) pair, past every gate that does not depend on the
 // region's best so far.
 type queuedView struct {
@@ -59,7 +60,7 @@ type queuedView struct {
 	kind  uint8
 	angle int8 // the best angle of a round pair
 	view  *shapeView
-	// s0 is the unshifted score, est the cut's estimate (cutEstimate)
+	// s0 is the unshifted score, est the cut's estimate (scoreEstimate)
 	// of the refined one, less cost.
 	s0, est float64
 }
@@ -75,10 +76,13 @@ func (it *queuedView) cost() float64 {
 	return 0
 }
 
-// matchShapesCut is matchShapes with the report cut (see above); it
-// returns the match of every region that can be reported, refined best
-// first (refineRanked).
-func matchShapesCut(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
+// matchShapes scores every candidate against the flat references and
+// keeps, per candidate, the best reference whose refined score is worth
+// reporting: the regions that cannot be reported at cfg.MinConfidence are
+// left out (the report cut, see above), the others refined best first
+// (refineRanked). A candidate is compared with the references whose
+// eccentricity is within MaxLogEcc of its own (queueViews).
+func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
 	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
 	queues := queueViews(cands, refs, cfg, floor)
 	cut := cfg.reportFloor() - cutSlack
@@ -91,19 +95,13 @@ func matchShapesCut(cands []*candidate, refs []*prepared, cfg Config) []shapeMat
 	return out
 }
 
-// reachable reports whether the estimate (cutEstimate) of one of the
-// queued views reaches cut; it stops at the first that does.
-func reachable(q []queuedView, cut float64) bool {
-	for i := range q {
-		if q[i].est >= cut {
-			return true
-		}
-	}
-	return false
-}
-
 // queueViews is the first pass: every region's queue, met reference by
-// reference in the order of the single pass (see matchShapesBy).
+// reference, each reference over the regions in its eccentricity window
+// (eccOrder.window), in the order of refs (sorted by eccentricity). A
+// reference's views at every angle (about 50 KB) then stay in cache while
+// the regions' single views are compared with them, where a loop over
+// regions would stream every reference's views from memory once per
+// region.
 func queueViews(cands []*candidate, refs []*prepared, cfg Config, floor float64) [][]queuedView {
 	queues := make([][]queuedView, len(cands))
 	order := byEccentricity(cands)
@@ -178,36 +176,6 @@ func alignedGates(c *candidate, v *shapeView, cfg Config) bool {
 	return similarArea(c.aligned, v) && bits.OnesCount64(v.hash^c.aligned.hash) <= cfg.HashMaxDist && maskTolerantF(c.aligned, v) >= cfg.CoarseMin
 }
 
-// cutEstimate is what the cut takes a refinement of c against v to give
-// at most: the score with both overlaps, of the masks and of the
-// concavities, taken with the one-cell tolerance (tolerantF), which a
-// shift of a cell hardly moves, where the score takes half of each
-// strictly (IoU), which a shift moves most (a 57 px JBL of seed 44 went
-// from under 0.57 unshifted to 0.814 refined).
-func cutEstimate(c, v *shapeView) float64 {
-	first, last := c.concRows.near(v.concRows)
-	k := tolerantF(&c.conc, &c.concD, &v.conc, &v.concD, c.concN, v.concN, first, last)
-	return 0.5 * (maskTolerantF(c, v) + k)
-}
-
-// refineQueue is the second pass for one region: its queued views
-// refined in reference order, each pair against the need the single pass
-// gave it, with the single pass's best and second.
-func refineQueue(c *candidate, q []queuedView, refs []*prepared, floor float64) shapeMatch {
-	best := shapeMatch{cand: c}
-	for start := 0; start < len(q); {
-		end := start + 1
-		for end < len(q) && q[end].ref == q[start].ref {
-			end++
-		}
-		r := refs[q[start].ref]
-		s := refinePair(c, q[start:end], r, fastSearch(best.need(r)))
-		start = end
-		best.offer(r, s)
-	}
-	return best
-}
-
 // refineRound is a round pair's refined score from its queued view it:
 // the best translation of the region against the reference's views at
 // the search's angle and its two neighbours, the climb at that angle
@@ -224,31 +192,4 @@ func refineRound(c *candidate, it *queuedView, r *prepared) float64 {
 		best = max(best, bestShiftFrom(shifts, &r.views[i], center))
 	}
 	return best
-}
-
-// refinePair is scoreSearch's score for a pair from its queued views.
-func refinePair(c *candidate, q []queuedView, r *prepared, s search) float64 {
-	if q[0].kind == itemRound {
-		if s.skipRefine(q[0].s0) {
-			return 0
-		}
-		return refineRound(c, &q[0], r)
-	}
-	best, small := 0.0, 0.0
-	for i := range q {
-		it := &q[i]
-		switch it.kind {
-		case itemAligned:
-			if !s.skipRefine(it.s0) {
-				best = bestShiftFrom(c.alignedShifted(), it.view, it.s0)
-			}
-		case itemTapered:
-			if !s.after(best, taperCost).skipRefine(it.s0) {
-				best = math.Max(best, bestShiftFrom(c.alignedShifted(), it.view, it.s0)-taperCost)
-			}
-		case itemSmall:
-			small = math.Max(small, bestShiftFrom(c.alignedShifted(), it.view, it.s0))
-		}
-	}
-	return math.Max(best, math.Max(0, small-smallCost))
 }

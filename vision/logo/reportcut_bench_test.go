@@ -52,7 +52,7 @@ func cutStats(b *testing.B, d *Detector, set []devImage) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		matchShapesCut(cands, refs, cfg)
+		matchShapes(cands, refs, cfg)
 		climbsCut += refinements(cands)
 		queues := queueViews(cands, refs, cfg, floor)
 		single := map[*candidate]shapeMatch{}

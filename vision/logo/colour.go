@@ -235,7 +235,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 		}
 		// The grown box is known before the mask is grown: a box already
 		// seen would be dropped by add1, so it is not grown at all.
-		if gbox := box.Inset(-1).Intersect(image.Rect(0, 0, c.w, c.h)); !seen[keyOf(toWorkRect(gbox, toWork))] {
+		if gbox := grownBox(box, c.w, c.h); !seen[keyOf(toWorkRect(gbox, toWork))] {
 			gbox, grown = dilate(grown, pix, box, c.w, c.h)
 			add1(grown, gbox, seen)
 		}
@@ -416,12 +416,18 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	return cands, c, nil
 }
 
+// grownBox is box grown by a pixel each way within a w x h raster: the box
+// of the mask dilate grows.
+func grownBox(box image.Rectangle, w, h int) image.Rectangle {
+	return box.Inset(-1).Intersect(image.Rect(0, 0, w, h))
+}
+
 // dilate grows the mask pix (box-sized) by one pixel in the
 // 8-neighbourhood, within a w x h raster, into buf; it returns the grown box.
 // The 3x3 square is grown a row at a time: each row widened by a pixel
 // either side, then laid over the rows above and below it too.
 func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, []uint8) {
-	nb := box.Inset(-1).Intersect(image.Rect(0, 0, w, h))
+	nb := grownBox(box, w, h)
 	bw, nw, nh := box.Dx(), nb.Dx(), nb.Dy()
 	n := nw*nh + nw // the last row is scratch for the widened row
 	if cap(buf) < n {

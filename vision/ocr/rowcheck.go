@@ -134,13 +134,14 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 	letters := cs[:0] // kept in place: cs[i] is read before it is written
 	allInk, allComps := 0, 0
 	for i, c := range cs {
-		if !c.touches(W, Hb) {
-			allInk += c.area
-			if c.area >= 4 {
-				allComps++
-			}
+		if c.touches(W, Hb) {
+			continue
 		}
-		if c.touches(W, Hb) || c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
+		allInk += c.area
+		if c.area >= 4 {
+			allComps++
+		}
+		if c.h*100 < H*25 || c.h*10 > H*11 || c.w > 4*c.h {
 			continue
 		}
 		st.letters += max(1, c.w*10/(c.h*7))

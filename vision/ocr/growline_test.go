@@ -21,14 +21,10 @@ import (
 // again at the height of those found, and "www", which blur runs into one
 // component five times as wide as high, joins the line.
 func TestRecognizeLineTallSeed(t *testing.T) {
-	p := newTestPool(t, 1)
-	ws, err := p.Recognize(context.Background(), loadImage(t, "testdata/www_replica_baboon_34px.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, sigs := imageSignals(t, "testdata/www_replica_baboon_34px.png")
 	type sig struct{ kind, value string }
 	var got []sig
-	for _, s := range text.NewMatcher(nil, nil).FindWords(ws, text.Options{Source: models.SourceImageText}) {
+	for _, s := range sigs {
 		if s.Type == models.SignalContact || s.Type == models.SignalRiskTerm {
 			got = append(got, sig{s.Kind, s.Value})
 		}
@@ -38,4 +34,16 @@ func TestRecognizeLineTallSeed(t *testing.T) {
 			t.Errorf("read %q: signals %v, want %v", wordsText(ws), got, want)
 		}
 	}
+}
+
+// imageSignals reads the image in file with a pool of one client and
+// returns the words and what vision/text finds in them (no brands).
+func imageSignals(t *testing.T, file string) ([]models.Word, []models.Signal) {
+	t.Helper()
+	p := newTestPool(t, 1)
+	ws, err := p.Recognize(context.Background(), loadImage(t, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws, text.NewMatcher(nil, nil).FindWords(ws, text.Options{Source: models.SourceImageText})
 }

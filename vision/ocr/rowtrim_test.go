@@ -3,12 +3,10 @@
 package ocr
 
 import (
-	"context"
 	"slices"
 	"testing"
 
 	"counterlens/models"
-	"counterlens/vision/text"
 )
 
 // TestRecognizeLongRowWithOutlier: pas_original_stuff_34px.png is a grey
@@ -19,13 +17,9 @@ import (
 // is 0.39 with it and 0.06 without. The row check leaves that one stroke
 // out of a line this long, and tesseract reads the term.
 func TestRecognizeLongRowWithOutlier(t *testing.T) {
-	p := newTestPool(t, 1)
-	ws, err := p.Recognize(context.Background(), loadImage(t, "testdata/pas_original_stuff_34px.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, sigs := imageSignals(t, "testdata/pas_original_stuff_34px.png")
 	found := false
-	for _, s := range text.NewMatcher(nil, nil).FindWords(ws, text.Options{Source: models.SourceImageText}) {
+	for _, s := range sigs {
 		found = found || s.Type == models.SignalRiskTerm && s.Value == "not original"
 	}
 	if !found {

@@ -124,22 +124,36 @@ func BenchmarkOCR(b *testing.B) {
 	sets := slices.Clone(benchSets)
 	// COUNTERLENS_BENCH_SEEDS adds fresh sets drawn like dev ("2,3,4"),
 	// to check a change against samples it was not studied on without
-	// looking at heldout
-	if v := os.Getenv("COUNTERLENS_BENCH_SEEDS"); v != "" {
-		for _, f := range strings.Split(v, ",") {
-			seed, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
-			if err != nil {
-				b.Fatalf("COUNTERLENS_BENCH_SEEDS: %v", err)
-			}
-			sets = append(sets, benchSet{name: fmt.Sprintf("seed%d", seed), seed: seed, study: true})
-		}
-	}
+	// looking at heldout; COUNTERLENS_BENCH_CHECK_SEEDS adds check sets
+	// drawn like dev ("6,7,8,9", sets check6…), figures only like
+	// heldout, never listed or dumped, so that a rule studied on the
+	// first is measured on samples nobody looked at
+	sets = append(sets, seedSets(b, "COUNTERLENS_BENCH_SEEDS", "seed", true)...)
+	sets = append(sets, seedSets(b, "COUNTERLENS_BENCH_CHECK_SEEDS", "check", false)...)
 	for _, set := range sets {
 		b.Run(set.name, func(b *testing.B) {
 			samples := makeSamples(b, set.seed, photos, names, fonts, m, opt)
 			runOCRBench(b, set.study, samples, photos, names, m, opt)
 		})
 	}
+}
+
+// seedSets returns the sets of the comma-separated seeds the environment
+// variable env lists, named prefix and the seed.
+func seedSets(b *testing.B, env, prefix string, study bool) []benchSet {
+	var sets []benchSet
+	v := os.Getenv(env)
+	if v == "" {
+		return nil
+	}
+	for _, f := range strings.Split(v, ",") {
+		seed, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64)
+		if err != nil {
+			b.Fatalf("%s: %v", env, err)
+		}
+		sets = append(sets, benchSet{name: fmt.Sprintf("%s%d", prefix, seed), seed: seed, study: study})
+	}
+	return sets
 }
 
 // benchInputs loads what BenchmarkOCR draws its sets from: the photos of

@@ -99,27 +99,44 @@ func growLine(g gocv.Mat, r image.Rectangle) (_ image.Rectangle, light bool) {
 	appendLevelRuns(&sc.set, matBytes(ink), ink.Cols(), ink.Rows(), 255)
 	cs, _ := sc.label(&sc.set, true)
 
-	seedRows := image.Rect(0, r.Min.Y-band.Min.Y, band.Dx(), r.Max.Y-band.Min.Y)
-	var letters []component
-	for _, c := range cs {
-		if c.y == 0 || c.y+c.h == band.Dy() || c.h*100 < h*35 || c.h*10 > h*14 || c.area*100 < c.w*c.h*12 {
-			continue // reaches out of the band, or not a letter's size
+	// lettersOf returns, left to right, the components of a letter's size
+	// for a line h high that lie mostly within rows
+	lettersOf := func(h int, rows image.Rectangle) []component {
+		var letters []component
+		for _, c := range cs {
+			if c.y == 0 || c.y+c.h == band.Dy() || c.h*100 < h*35 || c.h*10 > h*14 || c.area*100 < c.w*c.h*12 {
+				continue // reaches out of the band, or not a letter's size
+			}
+			if ov := c.rect().Intersect(rows).Dy(); ov*10 < c.h*6 {
+				continue
+			}
+			letters = append(letters, c)
 		}
-		if ov := c.rect().Intersect(seedRows).Dy(); ov*10 < c.h*6 {
-			continue
-		}
-		letters = append(letters, c)
+		slices.SortFunc(letters, func(a, b component) int { return a.x - b.x })
+		return letters
 	}
-	slices.SortFunc(letters, func(a, b component) int { return a.x - b.x })
 	x0, x1 := r.Min.X, r.Max.X
-	var box image.Rectangle
-	for _, c := range letters {
-		if cx := c.x + c.w/2; cx >= x0 && cx < x1 {
-			box = box.Union(c.rect())
+	inSeed := func(letters []component) (box image.Rectangle) {
+		for _, c := range letters {
+			if cx := c.x + c.w/2; cx >= x0 && cx < x1 {
+				box = box.Union(c.rect())
+			}
 		}
+		return box
 	}
+	letters := lettersOf(h, image.Rect(0, r.Min.Y-band.Min.Y, band.Dx(), r.Max.Y-band.Min.Y))
+	box := inSeed(letters)
 	if box.Empty() {
 		return r, light
+	}
+	if box.Dy()*10 < h*8 {
+		// a seed taller than its letters (it took in a banner's edge)
+		// would leave out their short ones ("www.r" of
+		// "www.replica-shop.top"): the letters are taken again at the
+		// height of those found
+		h = box.Dy()
+		letters = lettersOf(h, image.Rect(0, box.Min.Y, band.Dx(), box.Max.Y))
+		box = box.Union(inSeed(letters))
 	}
 	// to the right, then to the left, over gaps of the letters' own ground
 	// (not where a banner ends); components wider than a few letters
@@ -134,14 +151,18 @@ func growLine(g gocv.Mat, r image.Rectangle) (_ image.Rectangle, light bool) {
 		return m > ground-groundTolerance && m < ground+groundTolerance
 	}
 	maxGap := h
+	// a letter-wide component is up to three letters run together; a
+	// short one (no ascender, under 0.7 of the line) up to five: blur
+	// runs "www" into one
+	narrow := func(c component) bool { return c.w <= 3*c.h || c.w <= 5*c.h && c.h*10 <= h*7 }
 	for _, c := range letters {
-		if c.x >= box.Max.X && c.x-box.Max.X <= maxGap && c.w <= 3*c.h && plain(box.Max.X, c.x) {
+		if c.x >= box.Max.X && c.x-box.Max.X <= maxGap && narrow(c) && plain(box.Max.X, c.x) {
 			box = box.Union(c.rect())
 		}
 	}
 	for i := len(letters) - 1; i >= 0; i-- {
 		c := letters[i]
-		if e := c.x + c.w; e <= box.Min.X && box.Min.X-e <= maxGap && c.w <= 3*c.h && plain(e, box.Min.X) {
+		if e := c.x + c.w; e <= box.Min.X && box.Min.X-e <= maxGap && narrow(c) && plain(e, box.Min.X) {
 			box = box.Union(c.rect())
 		}
 	}

@@ -46,6 +46,12 @@ const (
 	// tesseract most where it hurts: it finds small blobs in it, and
 	// scales the row up by their height to its network's input.
 	minLetterShare = 0.06
+	// minTrimLetters is the fewest letters of a line whose stroke spread
+	// may leave out its one stroke farthest from the median: a long row
+	// of letters with one thing of another stroke in it (a blob of the
+	// photo the line grew into, a "+" or a bracket) is still text, while
+	// the texture rows that pass every other check hold 4 to 9 letters.
+	minTrimLetters = 10
 )
 
 // rowStats are the measures of a line's letters the row check reads.
@@ -54,6 +60,8 @@ type rowStats struct {
 	fill    float64 // the letters' ink over their boxes
 	stroke  float64 // median stroke width over the line's height
 	spread  float64 // coefficient of variation of the stroke widths
+	// trimSpread is spread without the stroke farthest from the median
+	trimSpread float64
 	// inkShare is the letters' ink over the ink of every component
 	// inside the box (studied, not read), compShare their count over
 	// those of 4 pixels or more
@@ -69,8 +77,9 @@ func textRow(g gocv.Mat, r image.Rectangle, light bool) bool {
 
 // passes reports whether a line's measures are a row of letters'.
 func (st rowStats) passes() bool {
+	even := st.spread <= maxStrokeSpread || st.letters >= minTrimLetters && st.trimSpread <= maxStrokeSpread
 	return st.letters >= minRowLetters && st.fill <= maxLetterFill &&
-		st.stroke <= maxStroke && st.spread <= maxStrokeSpread && st.compShare >= minLetterShare
+		st.stroke <= maxStroke && even && st.compShare >= minLetterShare
 }
 
 // lineRow reports whether the grown line r of g is worth reading: it is
@@ -159,6 +168,7 @@ func measureRow(g gocv.Mat, r image.Rectangle, light bool) (rowStats, []componen
 	slices.Sort(strokes)
 	mean, sd := meanSD(strokes)
 	st.stroke, st.spread = strokes[len(strokes)/2], sd/mean
+	st.trimSpread = trimmedSpread(strokes, st.stroke)
 	return st, letters, true
 }
 
@@ -172,4 +182,21 @@ func meanSD(vs []float64) (mean, sd float64) {
 		sd += (v - mean) * (v - mean)
 	}
 	return mean, math.Sqrt(sd / float64(len(vs)))
+}
+
+// trimmedSpread is the coefficient of variation of the sorted values vs
+// without the one farthest from their median med (vs itself when it has
+// fewer than three).
+func trimmedSpread(vs []float64, med float64) float64 {
+	if len(vs) < 3 {
+		mean, sd := meanSD(vs)
+		return sd / mean
+	}
+	// sorted: the farthest from the median is the first or the last
+	rest := vs[1:]
+	if vs[len(vs)-1]-med > med-vs[0] {
+		rest = vs[:len(vs)-1]
+	}
+	mean, sd := meanSD(rest)
+	return sd / mean
 }

@@ -90,7 +90,7 @@ func (m *Matcher) findContacts(nt *normText, region string) []contactHit {
 		if used(s, e) || (mm[0] > 0 && (isWordRune(rune(f[mm[0]-1])) || f[mm[0]-1] == '@')) {
 			continue
 		}
-		host := strings.TrimPrefix(f[mm[4]:mm[5]], "www.")
+		host := trimWWW(f[mm[4]:mm[5]])
 		tld := f[mm[6]:mm[7]]
 		scheme := mm[2] >= 0
 		if h := contactFromLink(host, f[mm[4]:mm[1]], region); h != nil {
@@ -130,12 +130,21 @@ func (m *Matcher) findContacts(nt *normText, region string) []contactHit {
 		}
 		cues = append(cues, c)
 	}
+	cues = labelCues(f, idx, cues)
 	// handles right after a messenger word: "WeChat: shoeking88", "TG @plug"
 	for _, c := range cues {
 		if c.kind != models.ContactWeChat && c.kind != models.ContactTelegram {
 			continue
 		}
-		rest := f[idxByte(f, c.e):]
+		rest := handleDigits(f[idxByte(f, c.e):])
+		if h, n, ok := splitHandle(rest, c.kind); ok {
+			base := idxByte(f, c.e)
+			s, e := idx[base+n-len(h)], idx[base+n]
+			if !used(s, e) {
+				hits = append(hits, contactHit{kind: c.kind, value: h, s: s, e: e, cue: c.word})
+			}
+			continue
+		}
 		mm := handleRe.FindStringSubmatchIndex(rest)
 		if mm == nil {
 			continue
@@ -206,7 +215,7 @@ func (m *Matcher) findContacts(nt *normText, region string) []contactHit {
 }
 
 var stopHandles = wordSet(strings.Fields(`only available please contact message me us for and or the with number account
-	group channel official support id online now here inbox dm pm`))
+	group channel official support id online now here inbox dm pm add ask join send text chat write click today`))
 
 // contactFromLink reads messenger links: t.me/NAME, wa.me/NUMBER.
 func contactFromLink(host, link, region string) *contactHit {

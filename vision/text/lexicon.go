@@ -114,9 +114,41 @@ func ParseLexicon(data []byte) (*Lexicon, error) {
 			}
 			lex.byFirst[lp.words[0].skel] = append(lex.byFirst[lp.words[0].skel], lp)
 			lex.maxWords = max(lex.maxWords, len(lp.words))
+			if j, ok := joinedPattern(lp); ok {
+				lex.byFirst[j.words[0].skel] = append(lex.byFirst[j.words[0].skel], j)
+			}
 		}
 	}
 	return lex, nil
+}
+
+// minJoined is the fewest skeleton letters of a pattern of several words
+// that is also matched written as one word: shorter joins ("topcopy",
+// "hicopy") come too close to ordinary words.
+const minJoined = 8
+
+// joinedPattern returns the one-word form of a pattern of several words
+// without digits: tesseract drops the space between words set tight
+// ("UA VERSION" read "UAVERSION", "SUPER COPY" read "SUPERCOPY"), and
+// sellers run them together too. ok is false for one-word patterns, for
+// patterns with digits and for joins under minJoined letters.
+func joinedPattern(lp lexPattern) (_ lexPattern, ok bool) {
+	if len(lp.words) < 2 {
+		return lexPattern{}, false
+	}
+	var text, skel strings.Builder
+	for _, w := range lp.words {
+		if w.digit {
+			return lexPattern{}, false
+		}
+		text.WriteString(w.text)
+		skel.WriteString(w.skel)
+	}
+	n := len([]rune(skel.String()))
+	if n < minJoined {
+		return lexPattern{}, false
+	}
+	return lexPattern{term: lp.term, words: []lexWord{{text: text.String(), skel: skel.String()}}, runes: len([]rune(text.String()))}, true
 }
 
 func wordSet(words []string) map[string]bool {

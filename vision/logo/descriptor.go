@@ -45,6 +45,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprint(h, "|glyphs2") // the glyph corpus holds the faces of nullglyphs/
 
 	fmt.Fprintf(h, "|twins%v", twinScore) // colour regions with a grey box enter the null calibration (twins.go)
+	fmt.Fprint(h, "|roundsmall1")         // round references' small renderings and their null score (roundsmall.go)
 	return h.Sum64()
 }
 
@@ -120,6 +121,16 @@ func encodePrepared(p *prepared, version uint64) []byte {
 			for b := range p.small[i].views {
 				w.view(&p.small[i].views[b][0])
 				w.view(&p.small[i].views[b][1])
+			}
+		}
+	} else {
+		w.f64(p.nullRound)
+		w.u64(uint64(len(p.round)))
+		for i := range p.round {
+			w.f64(p.round[i].radius)
+			w.u64(uint64(len(p.round[i].views)))
+			for b := range p.round[i].views {
+				w.view(&p.round[i].views[b])
 			}
 		}
 	}
@@ -217,6 +228,22 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 			for b := range p.small[i].views {
 				r.view(&p.small[i].views[b][0])
 				r.view(&p.small[i].views[b][1])
+			}
+		}
+	} else {
+		p.nullRound = r.f64()
+		if n := r.u64(); n != uint64(len(smallSides)) {
+			return nil, fmt.Errorf("%w: %d round renderings, want %d", ErrStaleDescriptor, n, len(smallSides))
+		}
+		p.round = make([]roundRender, len(smallSides))
+		for i := range p.round {
+			p.round[i].radius = r.f64()
+			if n := r.u64(); n != uint64(2*len(smallCuts)) {
+				return nil, fmt.Errorf("%w: %d round variants, want %d", ErrStaleDescriptor, n, 2*len(smallCuts))
+			}
+			p.round[i].views = make([]shapeView, 2*len(smallCuts))
+			for b := range p.round[i].views {
+				r.view(&p.round[i].views[b])
 			}
 		}
 	}

@@ -404,6 +404,7 @@ func (d *Detector) load(r Reference) (*prepared, error) {
 	p.rev = r.Rev
 	if p.feat == nil {
 		p.nullMax = nullScore(p, d.null, d.cfg)
+		p.nullRound = nullRoundScore(p, d.null, d.cfg)
 	}
 	return p, nil
 }
@@ -474,7 +475,8 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		matches := matchShapes(cands, set.flat, d.cfg)
 		d.refined.Add(int64(refinements(cands)))
 		for _, m := range matches {
-			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			m, null := d.cfg.liftRoundSmall(m) // small round marks (roundsmall.go)
+			conf := d.cfg.shapeConfidence(m.score, m.second, null, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			if conf < d.cfg.MinConfidence {
 				continue
 			}
@@ -501,7 +503,7 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: m.ref.nullMax,
+				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: null,
 				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, crowd: crowd,
 			})
 		}
@@ -754,11 +756,7 @@ func scoreSearch(c *candidate, r *prepared, cfg Config, floor float64, s search)
 	if tol, score := r.rings.bound(&c.view, &c.rings); tol <= cfg.CoarseMin || score < floor-s.ringSlack() {
 		return 0
 	}
-	lo, hi, ok := roundAngles(c, r)
-	if !ok {
-		return 0
-	}
-	bi := s.bestAngle(c, r, lo, hi, cfg)
+	bi := s.roundAngle(c, r, cfg)
 	if bi < 0 {
 		return 0
 	}

@@ -63,11 +63,17 @@ func nullCorpusWith(cfg Config, glyphs func(Config) ([]*candidate, error)) ([]*c
 // nullScore is the best score p reaches on the null corpus (0 when nothing
 // comes near the reporting range).
 func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
+	return nullBest(p, null, cfg, scoreRef)
+}
+
+// nullBest is the best score of p on the regions of null in its
+// eccentricity window by score, with the null corpus's floor.
+func nullBest(p *prepared, null []*candidate, cfg Config, score func(*candidate, *prepared, Config, float64) float64) float64 {
 	floor := cfg.ShapeMid - 0.1
 	best := 0.0
 	for _, c := range null {
 		if cfg.inEccWindow(c, p) {
-			best = math.Max(best, scoreRef(c, p, cfg, floor))
+			best = math.Max(best, score(c, p, cfg, floor))
 		}
 	}
 	return best

@@ -52,6 +52,11 @@ type prepared struct {
 
 	// small are aniso references rendered at small sizes (see small.go).
 	small []smallRender
+	// round are the other references rendered at small sizes, and
+	// nullRound their best score on the null corpus through them (see
+	// roundsmall.go).
+	round     []roundRender
+	nullRound float64
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -126,6 +131,8 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.aligned[1] = newShapeView(rasterizeAligned(src, mo, true))
 		p.tapered = taperedViews(src, mo)
 		p.small = smallRenders(src, mo)
+	} else {
+		p.round = roundRenders(src, mo)
 	}
 	mid := numAngles / 2
 	p.rad = radialOf(&p.views[mid])

@@ -67,30 +67,46 @@ func smallRenders(m maskSource, mo moments) []smallRender {
 	out := make([]smallRender, len(smallSides))
 	for i, side := range smallSides {
 		r := &out[i]
-		r.views = make([][2]shapeView, 0, 2*len(smallCuts))
-		for _, blur := range []bool{false, true} {
-			cov := coverSmall(m, side, blur)
-			var half maskSource
-			var halfMo moments
-			for j, cut := range smallCuts {
-				s := cutSmall(cov, cut)
-				smo, ok := measure(s)
-				if !ok {
-					s, smo = m, mo
-				}
-				if j == 0 {
-					half, halfMo = s, smo
-				} else if cut == mergeCut && parts(s) >= parts(half) {
-					s, smo = half, halfMo // nothing merges: repeat the half cut
-				}
-				if len(r.views) == 0 {
-					r.rms = math.Sqrt(smo.l1) // the crisp rendering's, first cut
-				}
-				r.views = append(r.views, [2]shapeView{
-					newShapeView(rasterizeAligned(s, smo, false)),
-					newShapeView(rasterizeAligned(s, smo, true)),
-				})
+		vs := smallVariants(m, mo, side)
+		r.rms = math.Sqrt(vs[0].mo.l1) // the crisp rendering's, first cut
+		r.views = make([][2]shapeView, len(vs))
+		for k, v := range vs {
+			r.views[k] = [2]shapeView{
+				newShapeView(rasterizeAligned(v.m, v.mo, false)),
+				newShapeView(rasterizeAligned(v.m, v.mo, true)),
 			}
+		}
+	}
+	return out
+}
+
+// smallMask is one variant of a small rendering: its mask and moments.
+type smallMask struct {
+	m  maskSource
+	mo moments
+}
+
+// smallVariants renders mask m at a long side of side pixels, crisp and
+// blurred, each cut at every one of smallCuts, in that order. A variant
+// with too few pixels to measure is m itself; a merged cut that merges
+// nothing repeats the half cut before it (see mergeCut).
+func smallVariants(m maskSource, mo moments, side int) []smallMask {
+	out := make([]smallMask, 0, 2*len(smallCuts))
+	for _, blur := range []bool{false, true} {
+		cov := coverSmall(m, side, blur)
+		var half smallMask
+		for j, cut := range smallCuts {
+			v := smallMask{m: cutSmall(cov, cut)}
+			var ok bool
+			if v.mo, ok = measure(v.m); !ok {
+				v = smallMask{m: m, mo: mo}
+			}
+			if j == 0 {
+				half = v
+			} else if cut == mergeCut && parts(v.m) >= parts(half.m) {
+				v = half // nothing merges: repeat the half cut
+			}
+			out = append(out, v)
 		}
 	}
 	return out

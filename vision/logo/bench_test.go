@@ -452,6 +452,10 @@ func BenchmarkLogos(b *testing.B) {
 				}
 				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
 			}
+			// COUNTERLENS_BENCH_GAPMIN turns the gap check on (gaps.go).
+			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v > 0 {
+				cfg.GapMin = v
+			}
 			d, err := New(cfg)
 			if err != nil {
 				b.Fatal(err)

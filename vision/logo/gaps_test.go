@@ -62,9 +62,10 @@ func closedAlpha(a *image.Alpha, r int) *image.Alpha {
 // TestGapsSeparatePrintsFromBlobs: registered marks of several parts
 // (PlayStation's P and S, Reebok's four bars, the North Face's arcs),
 // printed and blurred, are found; the same outlines as blobs of one ink
-// (the gaps between the parts filled, as a fold of cloth or a cut of a
-// gear fills them) are not reported, though their silhouettes fit. The
-// check is off by default; it runs here at GapMin 0.05.
+// (the gaps between the parts filled, as a fold of cloth whose outline is
+// the mark's hull fills them) are not reported, though the PlayStation
+// blobs' silhouettes fit well enough to be reported without the check.
+// The check is off by default; it runs here at GapMin 0.05.
 func TestGapsSeparatePrintsFromBlobs(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	scenes := loadDir(t, "testdata/scenes")

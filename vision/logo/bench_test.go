@@ -452,8 +452,9 @@ func BenchmarkLogos(b *testing.B) {
 				}
 				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
 			}
-			// COUNTERLENS_BENCH_GAPMIN turns the gap check on (gaps.go).
-			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v > 0 {
+			// COUNTERLENS_BENCH_GAPMIN sets the gap check's floor (gaps.go);
+			// 0 turns it off.
+			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v >= 0 {
 				cfg.GapMin = v
 			}
 			d, err := New(cfg)

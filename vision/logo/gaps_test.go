@@ -65,7 +65,7 @@ func closedAlpha(a *image.Alpha, r int) *image.Alpha {
 // (the gaps between the parts filled, as a fold of cloth whose outline is
 // the mark's hull fills them) are not reported, though the PlayStation
 // blobs' silhouettes fit well enough to be reported without the check.
-// The check is off by default; it runs here at GapMin 0.05.
+// The detector without the check (GapMin 0) is only logged beside it.
 func TestGapsSeparatePrintsFromBlobs(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	scenes := loadDir(t, "testdata/scenes")

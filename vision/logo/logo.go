@@ -193,8 +193,8 @@ type Config struct {
 	// around it (1), the photo's level on the gaps between a reference's
 	// parts must lie at least, at the pose the matcher found, for a match
 	// with a reference of several parts to be reported (see gaps.go): a
-	// print keeps its gaps, a blob of one ink does not. 0 (the default)
-	// turns the check off; 0.05 is the setting measured in
+	// print keeps its gaps, a blob of one ink does not. 0 turns the check
+	// off; the default, 0.05, is the setting measured in
 	// docs/benchmarks.md ("Precision at 1,000 references, session 10").
 	GapMin float64
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
@@ -240,6 +240,7 @@ func DefaultConfig() Config {
 		EdgeWidth:     0.25,
 		ChromaStep:    24,
 		FrameCutMax:   0.25,
+		GapMin:        0.05,
 	}
 }
 

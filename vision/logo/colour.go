@@ -191,15 +191,16 @@ func (c rgbImage) smoothed() (rgbImage, error) {
 	return rgbImage{w: c.w, h: c.h, pix: dst.ToBytes()}, nil
 }
 
-// colourStep is the L1 RGB difference of two neighbouring pixels.
+// colourStep is the L1 RGB difference of two neighbouring pixels. The
+// absolute values take no branch (v>>63 is 0 or -1, and v^s - s is v or
+// -v): on a photo's colours the sign of a difference is a coin toss.
 func colourStep(p []uint8, i, j int) int {
+	a, b := p[3*i:3*i+3], p[3*j:3*j+3]
 	d := 0
 	for k := range 3 {
-		v := int(p[3*i+k]) - int(p[3*j+k])
-		if v < 0 {
-			v = -v
-		}
-		d += v
+		v := int(a[k]) - int(b[k])
+		s := v >> 63
+		d += v ^ s - s
 	}
 	return d
 }

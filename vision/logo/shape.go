@@ -378,6 +378,11 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			// Only the columns whose cells lie on the grid (see gridSpan).
 			lo, hi := gridSpan(cols, 0, ru, 0, nc, a0 >= 0)
 			lo, hi = gridSpan(cols, 1, rv, lo, hi, a2 >= 0)
+			// Consecutive samples mostly fall into one cell: their counts
+			// are kept in registers and added to the cell's when the cell
+			// changes (the same sums, modulo 2^16 as the increments were),
+			// not added in memory one after another.
+			cell, nt, no := -1, uint16(0), uint16(0)
 			for c := lo; c < hi; c++ {
 				x := c * step
 				u := cols[2*c] + ru + half
@@ -385,11 +390,21 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 				if u < 0 || v < 0 || u >= gridN || v >= gridN {
 					continue
 				}
-				i := int(v)*gridN + int(u)
-				tot[i]++
-				if row[x] != 0 {
-					on[i]++
+				if i := int(v)*gridN + int(u); i != cell {
+					if cell >= 0 {
+						tot[cell] += nt
+						on[cell] += no
+					}
+					cell, nt, no = i, 0, 0
 				}
+				nt++
+				if row[x] != 0 {
+					no++
+				}
+			}
+			if cell >= 0 {
+				tot[cell] += nt
+				on[cell] += no
 			}
 		}
 	}
@@ -449,9 +464,9 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 		rv1, rv3 := i1*v, i3*v
 		ons, tots := on[cy*gridN:(cy+1)*gridN], tot[cy*gridN:(cy+1)*gridN]
 		// The cells whose centre falls in the mask are one run (see
-		// maskSpan): the others are never mapped back.
-		lo, hi := maskSpan(&cu0, rv1, mo.cx, fw, i0 >= 0, 0, gridN)
-		lo, hi = maskSpan(&cu2, rv3, mo.cy, fh, i2 >= 0, lo, hi)
+		// maskSpan), found at the row's first cell no pixel fell into:
+		// the others are never mapped back.
+		lo, hi := 0, -1
 		var row uint64
 		for cx := range gridN {
 			if t := tots[cx]; t > 0 {
@@ -459,6 +474,10 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 					row |= 1 << uint(cx)
 				}
 				continue
+			}
+			if hi < 0 {
+				lo, hi = maskSpan(&cu0, rv1, mo.cx, fw, i0 >= 0, 0, gridN)
+				lo, hi = maskSpan(&cu2, rv3, mo.cy, fh, i2 >= 0, lo, hi)
 			}
 			if cx < lo || cx >= hi {
 				continue

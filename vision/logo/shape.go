@@ -378,11 +378,6 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 			// Only the columns whose cells lie on the grid (see gridSpan).
 			lo, hi := gridSpan(cols, 0, ru, 0, nc, a0 >= 0)
 			lo, hi = gridSpan(cols, 1, rv, lo, hi, a2 >= 0)
-			// Consecutive samples mostly fall into one cell: their counts
-			// are kept in registers and added to the cell's when the cell
-			// changes (the same sums, modulo 2^16 as the increments were),
-			// not added in memory one after another.
-			cell, nt, no := -1, uint16(0), uint16(0)
 			for c := lo; c < hi; c++ {
 				x := c * step
 				u := cols[2*c] + ru + half
@@ -390,21 +385,11 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 				if u < 0 || v < 0 || u >= gridN || v >= gridN {
 					continue
 				}
-				if i := int(v)*gridN + int(u); i != cell {
-					if cell >= 0 {
-						tot[cell] += nt
-						on[cell] += no
-					}
-					cell, nt, no = i, 0, 0
-				}
-				nt++
+				i := int(v)*gridN + int(u)
+				tot[i]++
 				if row[x] != 0 {
-					no++
+					on[i]++
 				}
-			}
-			if cell >= 0 {
-				tot[cell] += nt
-				on[cell] += no
 			}
 		}
 	}

@@ -1,6 +1,9 @@
 package logo
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+)
 
 // This file holds rasterizeLinear for a map that only scales each axis
 // (A[1] and A[2] zero): a region's own view, at angle 0, which every
@@ -33,29 +36,59 @@ func rasterizeAxes(m maskSource, mo moments, A [4]float64) bitgrid {
 		} else {
 			cellCol = make([]int8, nc)
 		}
+		// colN[k] is how many sampled columns fall into grid column k, and
+		// the columns on the grid are the run cLo..cHi-1 (u is monotone
+		// in c, as in gridSpan).
+		var colN [gridN]uint16
+		cLo, cHi := nc, 0
 		for c := range nc {
 			u := a0*(float64(c*step)+0.5-mo.cx) + half
 			cellCol[c] = -1
 			if u >= 0 && u < gridN {
 				cellCol[c] = int8(u)
+				colN[int8(u)]++
+				cLo, cHi = min(cLo, c), max(cHi, c+1)
 			}
 		}
+		// A cell's samples are its sampled rows times its sampled columns,
+		// so tot is a product, not a count a pixel; only the pixels on
+		// are counted one by one, and a word of eight unsampled-off
+		// pixels (step 1) is passed with one test.
+		var rowN [gridN]uint16
 		for y := 0; y < m.h; y += step {
 			v := a3*(float64(y)+0.5-mo.cy) + half
 			if v < 0 || v >= gridN {
 				continue
 			}
-			base := int(v) * gridN
-			ons, tots := on[base:base+gridN], tot[base:base+gridN]
+			rowN[int(v)]++
+			ons := on[int(v)*gridN : int(v)*gridN+gridN]
 			row := m.pix[y*m.w : (y+1)*m.w]
-			for c, k := range cellCol {
-				if k < 0 {
-					continue
+			c := cLo
+			if step == 1 {
+				for ; c+8 <= cHi; c += 8 {
+					if binary.LittleEndian.Uint64(row[c:]) == 0 {
+						continue
+					}
+					for j, k := range cellCol[c : c+8] {
+						if row[c+j] != 0 {
+							ons[k]++
+						}
+					}
 				}
-				tots[k]++
+			}
+			for ; c < cHi; c++ {
 				if row[c*step] != 0 {
-					ons[k]++
+					ons[cellCol[c]]++
 				}
+			}
+		}
+		for r, rn := range rowN {
+			if rn == 0 {
+				continue
+			}
+			tots := tot[r*gridN : r*gridN+gridN]
+			for k, cn := range colN {
+				tots[k] = rn * cn
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package logo
 import (
 	"image"
 	"image/color"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -58,6 +59,36 @@ func plainConcavity(g *bitgrid) bitgrid {
 	return out
 }
 
+// hullSpan is the definition of a row's span in concavity: the cells l..h (not clamped to the grid) that row y
+// covers inside hull, or false when the row misses it.
+func hullSpan(hull [][2]float64, y int) (l, h int, ok bool) {
+	fy := float64(y)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := len(hull)
+	for i := range n {
+		a, b := hull[i], hull[(i+1)%n]
+		if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
+			var x0, x1 float64
+			if a[1] == b[1] {
+				x0, x1 = a[0], b[0]
+			} else {
+				t := (fy - a[1]) / (b[1] - a[1])
+				x0 = a[0] + t*(b[0]-a[0])
+				x1 = x0
+			}
+			lo = math.Min(lo, math.Min(x0, x1))
+			hi = math.Max(hi, math.Max(x0, x1))
+		}
+	}
+	if len(hull) == 1 && hull[0][1] == fy {
+		lo, hi = hull[0][0], hull[0][0]
+	}
+	if lo > hi {
+		return 0, 0, false
+	}
+	return int(math.Ceil(lo - 1e-9)), int(math.Floor(hi + 1e-9)), true
+}
+
 func trailing(w uint64) int {
 	n := 0
 	for w&1 == 0 {
@@ -75,9 +106,10 @@ func leading(w uint64) int {
 	return n
 }
 
-// TestRegionKernelsMatchDefinition wants measure's moments and the
-// concavities of real regions' views (and of random grids, single cells
-// and rows included) to be the very same as the definitions'.
+// TestRegionKernelsMatchDefinition wants measure's moments of real regions
+// and of random masks, and the concavities of real regions' views (and of
+// random grids, single cells and rows included), to be the very same as the
+// definitions'.
 func TestRegionKernelsMatchDefinition(t *testing.T) {
 	f := realPairs(t)
 	n := 0
@@ -99,6 +131,28 @@ func TestRegionKernelsMatchDefinition(t *testing.T) {
 		t.Fatal("no regions")
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
+	// Masks of any non-zero bytes, in runs and speckle, of widths around
+	// the eight pixels measure reads at a time.
+	for k := range 500 {
+		w, h := 1+rng.IntN(40), 1+rng.IntN(12)
+		pix := make([]uint8, w*h)
+		for i := 0; i < len(pix); {
+			v := uint8(0)
+			if rng.IntN(2) == 0 {
+				v = uint8(1 + rng.IntN(255))
+			}
+			for l := 1 + rng.IntN(1+k%20); l > 0 && i < len(pix); l-- {
+				pix[i] = v
+				i++
+			}
+		}
+		src := maskSource{w: w, h: h, pix: pix}
+		got, gok := measure(src)
+		want, wok := plainMeasure(src)
+		if got != want || gok != wok {
+			t.Fatalf("mask %d (%dx%d): moments %+v %v, definition %+v %v", k, w, h, got, gok, want, wok)
+		}
+	}
 	for k := range 3000 {
 		var g bitgrid
 		switch k % 3 {
@@ -255,6 +309,108 @@ func TestAverageIntoRoundsEachChannel(t *testing.T) {
 			}
 			if got.pix[3*i+k] != want {
 				t.Fatalf("cell %d channel %d: sum %d count %d gives %d, want %d", i, k, sum[3*i+k], c, got.pix[3*i+k], want)
+			}
+		}
+	}
+}
+
+// TestOtsuCountsMatchDefinition wants otsu's four-table count of all values
+// to give the threshold of the one-by-one count (the keep path, which
+// keeps every value here) on random rasters, flat and of every length
+// around the four-pixel step.
+func TestOtsuCountsMatchDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	all := func(int) bool { return true }
+	for k := range 400 {
+		pix := make([]uint8, rng.IntN(1+k*k))
+		lo, span := rng.IntN(256), 1+rng.IntN(256)
+		for i := range pix {
+			pix[i] = uint8(min(255, lo+rng.IntN(span)))
+			if k%4 == 0 {
+				pix[i] = uint8(lo) // flat
+			}
+		}
+		if got, want := otsu(pix, nil), otsu(pix, all); got != want {
+			t.Fatalf("raster %d (%d values): threshold %d, definition %d", k, len(pix), got, want)
+		}
+	}
+}
+
+// TestRadialFromRingsMatchesDefinition wants every real region's radial
+// profile, which addCandidate takes from its ring counts, to be radialOf's
+// of its view, and the same for the views of random grids.
+func TestRadialFromRingsMatchesDefinition(t *testing.T) {
+	f := realPairs(t)
+	for i, c := range f.cands {
+		if c.rad != radialOf(&c.view) {
+			t.Fatalf("region %d (%v): radial profile %v, definition %v", i, c.src, c.rad, radialOf(&c.view))
+		}
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for k := range 500 {
+		var g bitgrid
+		for y := rng.IntN(gridN); y < gridN; y += 1 + rng.IntN(3) {
+			g[y] = rng.Uint64() & rng.Uint64()
+		}
+		v := newShapeView(g)
+		r := ringCountsOf(&v)
+		if got, want := r.radial(v.maskN), radialOf(&v); got != want {
+			t.Fatalf("grid %d: radial profile %v, definition %v", k, got, want)
+		}
+	}
+	if len(f.cands) == 0 {
+		t.Fatal("no regions")
+	}
+}
+
+// TestRadialDistMatchesDefinition wants radialDist's branch-free absolute
+// values to give the sum of the differences made positive by negation,
+// on profiles of real regions and references.
+func TestRadialDistMatchesDefinition(t *testing.T) {
+	f := realPairs(t)
+	plain := func(a, b *radial) float64 {
+		var s float32
+		for i := range a {
+			d := a[i] - b[i]
+			if d < 0 {
+				d = -d
+			}
+			s += d
+		}
+		return float64(s)
+	}
+	n := 0
+	for _, c := range f.cands {
+		for _, r := range f.refs {
+			if got, want := radialDist(&c.rad, &r.rad), plain(&c.rad, &r.rad); got != want {
+				t.Fatalf("radial distance %v, definition %v", got, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no pairs")
+	}
+}
+
+// TestColourStepMatchesDefinition wants colourStep's branch-free absolute
+// values to give the L1 distance of every pair of channel values.
+func TestColourStepMatchesDefinition(t *testing.T) {
+	p := make([]uint8, 6)
+	for a := range 256 {
+		for b := range 256 {
+			p[0], p[1], p[2] = uint8(a), uint8(b), uint8(a^b)
+			p[3], p[4], p[5] = uint8(b), uint8(255-a), uint8(a)
+			want := 0
+			for k := range 3 {
+				v := int(p[k]) - int(p[3+k])
+				if v < 0 {
+					v = -v
+				}
+				want += v
+			}
+			if got := colourStep(p, 0, 1); got != want {
+				t.Fatalf("pixels %v: step %d, definition %d", p, got, want)
 			}
 		}
 	}

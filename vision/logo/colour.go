@@ -191,15 +191,16 @@ func (c rgbImage) smoothed() (rgbImage, error) {
 	return rgbImage{w: c.w, h: c.h, pix: dst.ToBytes()}, nil
 }
 
-// colourStep is the L1 RGB difference of two neighbouring pixels.
+// colourStep is the L1 RGB difference of two neighbouring pixels. The
+// absolute values take no branch (v>>63 is 0 or -1, and v^s - s is v or
+// -v): on a photo's colours the sign of a difference is a coin toss.
 func colourStep(p []uint8, i, j int) int {
+	a, b := p[3*i:3*i+3], p[3*j:3*j+3]
 	d := 0
 	for k := range 3 {
-		v := int(p[3*i+k]) - int(p[3*j+k])
-		if v < 0 {
-			v = -v
-		}
-		d += v
+		v := int(a[k]) - int(b[k])
+		s := v >> 63
+		d += v ^ s - s
 	}
 	return d
 }
@@ -516,14 +517,24 @@ func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.R
 		return t > 0.5
 	}
 	// A plain surround: hardly any margin pixel takes the mark's side.
+	// Each pixel's side is kept in buf, laid over outer, for the mask.
+	ow := outer.Dx()
+	if n := ow * outer.Dy(); cap(buf) < n {
+		buf = make([]uint8, n)
+	}
+	buf = buf[:ow*outer.Dy()]
 	stray := 0
 	x0, y0, x1, y1 := outer.Max.X, outer.Max.Y, outer.Min.X-1, outer.Min.Y-1
+	inner := box.Inset(-1)
 	for y := outer.Min.Y; y < outer.Max.Y; y++ {
+		row := buf[(y-outer.Min.Y)*ow : (y-outer.Min.Y+1)*ow]
 		for x := outer.Min.X; x < outer.Max.X; x++ {
+			row[x-outer.Min.X] = 0
 			if !on(x, y) {
 				continue
 			}
-			if !(image.Point{x, y}).In(box.Inset(-1)) {
+			row[x-outer.Min.X] = 1
+			if !(image.Point{x, y}).In(inner) {
 				stray++
 			}
 			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
@@ -532,22 +543,14 @@ func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.R
 	if float64(stray) > 0.02*nb || x1 < x0 {
 		return box, buf, false
 	}
+	// The mask over r, moved row by row to the start of buf: r lies in
+	// outer, so each row lands at or before where it was read.
 	r := image.Rect(x0, y0, x1+1, y1+1)
-	n := r.Dx() * r.Dy()
-	if cap(buf) < n {
-		buf = make([]uint8, n)
-	}
-	buf = buf[:n]
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			v := uint8(0)
-			if on(x, y) {
-				v = 1
-			}
-			buf[(y-r.Min.Y)*r.Dx()+x-r.Min.X] = v
-		}
+		src := (y-outer.Min.Y)*ow + r.Min.X - outer.Min.X
+		copy(buf[(y-r.Min.Y)*r.Dx():], buf[src:src+r.Dx()])
 	}
-	return r, buf, true
+	return r, buf[:r.Dx()*r.Dy()], true
 }
 
 // minTwoToneContrast is the least L1 RGB distance of a zone's colour from

@@ -102,6 +102,35 @@ func TestRasterKernelsMatchDefinition(t *testing.T) {
 		t.Fatal("no regions")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
+	// Axis maps (rasterizeAxes) of random masks of any non-zero bytes, up
+	// to 600 pixels (cells of several pixels, sampled every few), both
+	// ways along each axis and stretched.
+	for k := range 300 {
+		w, h := 4+rng.IntN(1+k*2), 4+rng.IntN(1+k*2)
+		pix := make([]uint8, w*h)
+		for i := 0; i < len(pix); {
+			v := uint8(0)
+			if rng.IntN(2) == 0 {
+				v = uint8(1 + rng.IntN(255))
+			}
+			for l := 1 + rng.IntN(1+k%30); l > 0 && i < len(pix); l-- {
+				pix[i] = v
+				i++
+			}
+		}
+		src := maskSource{w: w, h: h, pix: pix}
+		mo, ok := measure(src)
+		if !ok {
+			continue
+		}
+		s := 1 / mo.radius
+		for _, A := range [][4]float64{{s, 0, 0, s}, {-s, 0, 0, s}, {s, 0, 0, -1.7 * s}, {0.6 * s, 0, 0, 2 * s}} {
+			if got, want := rasterizeLinear(src, mo, A), plainRasterizeLinear(src, mo, A); got != want {
+				t.Fatalf("mask %d (%dx%d), map %v: raster differs from the definition", k, w, h, A)
+			}
+			n++
+		}
+	}
 	for range 2000 {
 		var pts [][2]float64
 		for y := range gridN {

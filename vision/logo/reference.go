@@ -198,7 +198,17 @@ func isTwoTone(pix []uint8) bool {
 // background, the background being the side most border pixels are on: the
 // mark of a picture that shows a mark and little else.
 func inkMask(pix []uint8, w, h int, mask []bool) {
-	t := otsu(pix, nil)
+	t, bgDark := inkSide(pix, w, h)
+	for i, v := range pix {
+		mask[i] = (int(v) <= t) != bgDark
+	}
+}
+
+// inkSide returns inkMask's Otsu threshold t of pix (w*h) and whether the
+// background is its dark side (v <= t): a value v is ink when
+// (v <= t) != bgDark.
+func inkSide(pix []uint8, w, h int) (t int, bgDark bool) {
+	t = otsu(pix, nil)
 	var dark, light int
 	border := func(i int) {
 		if int(pix[i]) <= t {
@@ -215,8 +225,5 @@ func inkMask(pix []uint8, w, h int, mask []bool) {
 		border(y * w)
 		border(y*w + w - 1)
 	}
-	bgDark := dark > light
-	for i, v := range pix {
-		mask[i] = (int(v) <= t) != bgDark
-	}
+	return t, dark > light
 }

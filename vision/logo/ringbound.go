@@ -57,6 +57,20 @@ func ringCountsOf(v *shapeView) ringCounts {
 	return r
 }
 
+// radial returns the radial profile of the view r counts, whose mask has
+// maskN cells: radialOf's, from the same cell counts per ring (ringOf
+// puts each cell in the ring of ringRows that holds it), without another
+// pass over the rasters.
+func (r *ringCounts) radial(maskN int) radial {
+	var out radial
+	n := float32(max(1, maskN))
+	for k := range radBins {
+		out[k] = float32(r.mask[k]) / n
+		out[radBins+k] = float32(r.conc[k]) / n
+	}
+	return out
+}
+
 // ringEnvelope covers a reference at all its search angles: per ring the
 // most cells any view holds there, and the fewest mask and concavity cells
 // of any view.

@@ -2,6 +2,7 @@ package logo
 
 import (
 	"image"
+	"math/bits"
 
 	"counterlens/vision/internal/runs"
 )
@@ -31,8 +32,9 @@ type runLabeler struct {
 	// byLabel lists the runs label by label: label l's are
 	// byLabel[start[l]:start[l+1]].
 	byLabel, start []int32
-	// key and slot order the labels (see labels).
+	// key, slot and filled order the labels (see components).
 	key, slot []int32
+	filled    []uint64
 }
 
 // cut splits pix (w x h) into the runs of v > t and of v <= t.
@@ -75,19 +77,29 @@ func (r *runLabeler) components(p int, comps []component) []component {
 	}
 	// Number the components by key: keys are distinct (a block's pixels
 	// are 8-connected) and below the block count, so a table sorts them.
+	// A bit a block marks the table's filled slots, so that the walk in
+	// key order reads a word of 64 blocks at a time, not every slot.
 	m := len(r.key)
 	blocks := int(bw) * ((r.h + 1) / 2)
 	if cap(r.slot) < blocks {
 		r.slot = make([]int32, blocks)
+		r.filled = make([]uint64, (blocks+63)/64)
 	}
-	slot := r.slot[:blocks]
+	slot, filled := r.slot[:blocks], r.filled[:(blocks+63)/64]
 	for c, k := range r.key {
 		slot[k] = int32(c) + 1
+		filled[k>>6] |= 1 << uint(k&63)
 	}
 	order := r.key // reused: provisional index -> final label
 	next := int32(1)
-	for b := range slot {
-		if c := slot[b]; c != 0 {
+	for wi, w := range filled {
+		if w == 0 {
+			continue
+		}
+		filled[wi] = 0
+		for ; w != 0; w &= w - 1 {
+			b := wi<<6 | bits.TrailingZeros64(w)
+			c := slot[b]
 			slot[b] = 0
 			order[c-1] = next
 			next++

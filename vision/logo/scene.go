@@ -197,8 +197,8 @@ func addCandidate(out []*candidate, pix []uint8, box image.Rectangle, cfg Config
 		return out
 	}
 	c := &candidate{box: box, mo: mo, view: newShapeView(rasterize(src, mo, 0)), mask: append([]uint8(nil), pix...), src: box}
-	c.rad = radialOf(&c.view)
 	c.rings = ringCountsOf(&c.view)
+	c.rad = c.rings.radial(c.view.maskN)
 	return append(out, c)
 }
 

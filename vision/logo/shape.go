@@ -1,6 +1,7 @@
 package logo
 
 import (
+	"encoding/binary"
 	"math"
 	"math/bits"
 )
@@ -100,11 +101,13 @@ func (g *bitgrid) concavity() bitgrid {
 	// order of y; convexHull reorders them).
 	y0, y1 := int(pts[0][1]), int(pts[len(pts)-1][1])
 	hull := convexHull(pts, hullBuf[:0])
+	var lo, hi [gridN]float64
+	hullSpans(hull, y0, y1, &lo, &hi)
 	for y := y0; y <= y1; y++ {
-		l, h, ok := hullSpan(hull, y)
-		if !ok {
+		if lo[y] > hi[y] {
 			continue
 		}
+		l, h := int(math.Ceil(lo[y]-1e-9)), int(math.Floor(hi[y]+1e-9))
 		l, h = max(l, 0), min(h, gridN-1)
 		var row uint64
 		if l <= h {
@@ -116,34 +119,33 @@ func (g *bitgrid) concavity() bitgrid {
 	return out
 }
 
-// hullSpan returns the cells l..h (not clamped to the grid) that row y
-// covers inside hull, or false when the row misses it.
-func hullSpan(hull [][2]float64, y int) (l, h int, ok bool) {
-	fy := float64(y)
-	lo, hi := math.Inf(1), math.Inf(-1)
+// hullSpans sets lo[y] and hi[y], for the rows y0..y1 that hull's
+// vertices span, to the least and greatest column where row y meets
+// hull's edges (lo[y] > hi[y] for a row it misses). It walks each edge
+// over the rows it spans, where testing every row against every edge cost
+// rows times edges; a row's ends are the same values (the same
+// interpolation of the same edges, and min and max do not depend on
+// order: the columns are never NaN or a negative zero), so the spans are
+// the very same (TestRegionKernelsMatchDefinition).
+func hullSpans(hull [][2]float64, y0, y1 int, lo, hi *[gridN]float64) {
+	for y := y0; y <= y1; y++ {
+		lo[y], hi[y] = math.Inf(1), math.Inf(-1)
+	}
 	n := len(hull)
 	for i := range n {
 		a, b := hull[i], hull[(i+1)%n]
-		if (a[1] <= fy && fy <= b[1]) || (b[1] <= fy && fy <= a[1]) {
-			var x0, x1 float64
-			if a[1] == b[1] {
-				x0, x1 = a[0], b[0]
-			} else {
-				t := (fy - a[1]) / (b[1] - a[1])
-				x0 = a[0] + t*(b[0]-a[0])
-				x1 = x0
-			}
-			lo = math.Min(lo, math.Min(x0, x1))
-			hi = math.Max(hi, math.Max(x0, x1))
+		ya, yb := int(a[1]), int(b[1])
+		if ya == yb {
+			lo[ya] = min(lo[ya], a[0], b[0])
+			hi[ya] = max(hi[ya], a[0], b[0])
+			continue
+		}
+		for y := min(ya, yb); y <= max(ya, yb); y++ {
+			t := (float64(y) - a[1]) / (b[1] - a[1])
+			x := a[0] + t*(b[0]-a[0])
+			lo[y], hi[y] = min(lo[y], x), max(hi[y], x)
 		}
 	}
-	if len(hull) == 1 && hull[0][1] == fy {
-		lo, hi = hull[0][0], hull[0][0]
-	}
-	if lo > hi {
-		return 0, 0, false
-	}
-	return int(math.Ceil(lo - 1e-9)), int(math.Floor(hi + 1e-9)), true
 }
 
 // convexHull returns the hull of pts (reordered), appended to h[:0].
@@ -263,26 +265,57 @@ func (s *momentSums) moments() (moments, bool) {
 	}, true
 }
 
+// measure returns the moments of m. It reads m's rows eight pixels at a
+// time (see rowSums).
 func measure(m maskSource) (moments, bool) {
 	var s momentSums
 	for y := range m.h {
-		row := m.pix[y*m.w : (y+1)*m.w]
-		// A row's sums in integers: every partial sum is an integer far
-		// below 2^53, so the float sums they replace were exact and these
-		// give the very same values.
-		var in, ix, ixx int
-		for x, v := range row {
-			if v != 0 {
-				in++
-				ix += x
-				ixx += x * x
-			}
-		}
-		if in != 0 {
+		if in, ix, ixx := rowSums(m.pix[y*m.w : (y+1)*m.w]); in != 0 {
 			s.addRow(y, float64(in), float64(ix), float64(ixx))
 		}
 	}
 	return s.moments()
+}
+
+// rowSums returns a mask row's count of pixels on, their Σx and their Σx²,
+// in integers: every partial sum is an integer far below 2^53, so the
+// float sums they replace were exact and these give the very same values.
+// The row is read eight pixels at a time: a word with no pixel on is
+// passed with one test, a word of eight pixels on adds its sums in closed
+// form, and the others add the pixels on one by one (found with the carry-free
+// byte arithmetic of runs.Cut: a byte's low seven bits plus 127 reach its
+// top bit exactly when they are not all zero, and never carry into the
+// next byte).
+func rowSums(row []uint8) (in, ix, ixx int) {
+	const low7, high1 = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	x := 0
+	for ; x+8 <= len(row); x += 8 {
+		w := binary.LittleEndian.Uint64(row[x:])
+		nz := ((w & low7) + low7 | w) & high1
+		switch nz {
+		case 0:
+		case high1:
+			// Σ (x+j) and Σ (x+j)² over j = 0..7.
+			in += 8
+			ix += 8*x + 28
+			ixx += 8*x*x + 56*x + 140
+		default:
+			for ; nz != 0; nz &= nz - 1 {
+				xj := x + bits.TrailingZeros64(nz)>>3
+				in++
+				ix += xj
+				ixx += xj * xj
+			}
+		}
+	}
+	for ; x < len(row); x++ {
+		if row[x] != 0 {
+			in++
+			ix += x
+			ixx += x * x
+		}
+	}
+	return in, ix, ixx
 }
 
 // rasterize renders mask m, rotated by angle degrees about its centroid and
@@ -415,12 +448,23 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 		v := float64(cy) + 0.5 - half
 		rv1, rv3 := i1*v, i3*v
 		ons, tots := on[cy*gridN:(cy+1)*gridN], tot[cy*gridN:(cy+1)*gridN]
+		// The cells whose centre falls in the mask are one run (see
+		// maskSpan), found at the row's first cell no pixel fell into:
+		// the others are never mapped back.
+		lo, hi := 0, -1
 		var row uint64
 		for cx := range gridN {
 			if t := tots[cx]; t > 0 {
 				if n := ons[cx]; 2*n >= t && n > 0 {
 					row |= 1 << uint(cx)
 				}
+				continue
+			}
+			if hi < 0 {
+				lo, hi = maskSpan(&cu0, rv1, mo.cx, fw, i0 >= 0, 0, gridN)
+				lo, hi = maskSpan(&cu2, rv3, mo.cy, fh, i2 >= 0, lo, hi)
+			}
+			if cx < lo || cx >= hi {
 				continue
 			}
 			sx := cu0[cx] + rv1 + mo.cx
@@ -437,6 +481,34 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 		g[cy] = row
 	}
 	return g
+}
+
+// maskSpan narrows [lo, hi) to the cells cx whose source coordinate
+// col[cx] + r + off, as castCells forms it, lies in [0, lim). That
+// coordinate is monotone in cx (a cell's offset grows with its column,
+// times a constant of one sign, plus constants, each rounded, and rounding
+// keeps order): non-decreasing when inc is set, non-increasing otherwise.
+// So the cells inside are one run, found by bisection as in gridSpan.
+func maskSpan(col *[gridN]float64, r, off, lim float64, inc bool, lo, hi int) (int, int) {
+	// first returns the first cx in [lo, hi) where the coordinate is at
+	// least t (inc) or under t (!inc), or hi.
+	first := func(t float64) int {
+		a, b := lo, hi
+		for a < b {
+			m := int(uint(a+b) >> 1)
+			f := col[m] + r + off
+			if (inc && f >= t) || (!inc && f < t) {
+				b = m
+			} else {
+				a = m + 1
+			}
+		}
+		return a
+	}
+	if inc {
+		return first(0), first(lim)
+	}
+	return first(lim), first(0)
 }
 
 // shapeView is a mask seen at one angle: its raster, concavities, their
@@ -621,15 +693,14 @@ func radialOf(v *shapeView) radial {
 	return out
 }
 
-// radialDist is the L1 distance of two radial profiles.
+// radialDist is the L1 distance of two radial profiles. A difference's
+// absolute value is its bits without the sign, with no branch to
+// mispredict: the same value as negating the negative ones (a difference
+// is never NaN, and x-x is +0).
 func radialDist(a, b *radial) float64 {
 	var s float32
 	for i := range a {
-		d := a[i] - b[i]
-		if d < 0 {
-			d = -d
-		}
-		s += d
+		s += math.Float32frombits(math.Float32bits(a[i]-b[i]) &^ (1 << 31))
 	}
 	return float64(s)
 }

@@ -14,20 +14,21 @@ import (
 // when the ink is not frame-like or fails the size and fill limits of every
 // region ([Config.regionSized]).
 func wholeCandidate(g grayImage, cfg Config) *candidate {
-	ink := make([]bool, g.w*g.h)
-	inkMask(g.pix, g.w, g.h, ink)
-	// The box from each row's first and last ink, then the area only for a
-	// frame-like box: what a count of every pixel gives, reading less.
+	t, bgDark := inkSide(g.pix, g.w, g.h)
+	ink := func(v uint8) bool { return (int(v) <= t) != bgDark }
+	// The box from each row's first and last ink, each found from its own
+	// end of the row, then the area only for a frame-like box: what a
+	// count of every pixel gives, reading less.
 	x0, y0, x1, y1 := g.w, g.h, -1, -1
 	for y := range g.h {
-		row := ink[y*g.w : (y+1)*g.w]
-		lo := slices.Index(row, true)
+		row := g.pix[y*g.w : (y+1)*g.w]
+		lo := slices.IndexFunc(row, ink)
 		if lo < 0 {
 			continue
 		}
 		hi := lo
 		for x := len(row) - 1; x > lo; x-- {
-			if row[x] {
+			if ink(row[x]) {
 				hi = x
 				break
 			}
@@ -45,8 +46,8 @@ func wholeCandidate(g grayImage, cfg Config) *candidate {
 	pix := make([]uint8, box.Dx()*box.Dy())
 	area, i := 0, 0
 	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for _, on := range ink[y*g.w+box.Min.X : y*g.w+box.Max.X] {
-			if on {
+		for _, v := range g.pix[y*g.w+box.Min.X : y*g.w+box.Max.X] {
+			if ink(v) {
 				pix[i] = 1
 				area++
 			}

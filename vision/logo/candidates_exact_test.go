@@ -134,23 +134,11 @@ func TestRegionKernelsMatchDefinition(t *testing.T) {
 	// Masks of any non-zero bytes, in runs and speckle, of widths around
 	// the eight pixels measure reads at a time.
 	for k := range 500 {
-		w, h := 1+rng.IntN(40), 1+rng.IntN(12)
-		pix := make([]uint8, w*h)
-		for i := 0; i < len(pix); {
-			v := uint8(0)
-			if rng.IntN(2) == 0 {
-				v = uint8(1 + rng.IntN(255))
-			}
-			for l := 1 + rng.IntN(1+k%20); l > 0 && i < len(pix); l-- {
-				pix[i] = v
-				i++
-			}
-		}
-		src := maskSource{w: w, h: h, pix: pix}
+		src := randomRunMask(rng, 1+rng.IntN(40), 1+rng.IntN(12), 1+k%20)
 		got, gok := measure(src)
 		want, wok := plainMeasure(src)
 		if got != want || gok != wok {
-			t.Fatalf("mask %d (%dx%d): moments %+v %v, definition %+v %v", k, w, h, got, gok, want, wok)
+			t.Fatalf("mask %d (%dx%d): moments %+v %v, definition %+v %v", k, src.w, src.h, got, gok, want, wok)
 		}
 	}
 	for k := range 3000 {
@@ -414,4 +402,21 @@ func TestColourStepMatchesDefinition(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomRunMask is a w×h mask of any non-zero bytes laid in runs of up to
+// maxRun pixels, each on or off at random.
+func randomRunMask(rng *rand.Rand, w, h, maxRun int) maskSource {
+	pix := make([]uint8, w*h)
+	for i := 0; i < len(pix); {
+		v := uint8(0)
+		if rng.IntN(2) == 0 {
+			v = uint8(1 + rng.IntN(255))
+		}
+		for l := 1 + rng.IntN(maxRun); l > 0 && i < len(pix); l-- {
+			pix[i] = v
+			i++
+		}
+	}
+	return maskSource{w: w, h: h, pix: pix}
 }

@@ -472,50 +472,12 @@ func dilate(buf, pix []uint8, box image.Rectangle, w, h int) (image.Rectangle, [
 // way. It gives up (ok false) when the surround is not plain: too little
 // contrast, or mark-coloured pixels in the margin.
 func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.Rectangle, []uint8, bool) {
-	var m, b [3]float64
-	var nm, nb float64
-	bw := box.Dx()
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for x := box.Min.X; x < box.Max.X; x++ {
-			if pix[(y-box.Min.Y)*bw+x-box.Min.X] != 0 {
-				i := 3 * (y*c.w + x)
-				m[0], m[1], m[2] = m[0]+float64(c.pix[i]), m[1]+float64(c.pix[i+1]), m[2]+float64(c.pix[i+2])
-				nm++
-			}
-		}
-	}
-	margin := max(2, max(box.Dx(), box.Dy())/8)
-	outer := box.Inset(-margin).Intersect(image.Rect(0, 0, c.w, c.h))
-	for y := outer.Min.Y; y < outer.Max.Y; y++ {
-		for x := outer.Min.X; x < outer.Max.X; x++ {
-			if (image.Point{x, y}).In(box) {
-				continue
-			}
-			i := 3 * (y*c.w + x)
-			b[0], b[1], b[2] = b[0]+float64(c.pix[i]), b[1]+float64(c.pix[i+1]), b[2]+float64(c.pix[i+2])
-			nb++
-		}
-	}
-	if nm == 0 || nb < float64(margin*(box.Dx()+box.Dy())) {
-		return box, buf, false // the box is against the picture's edge
-	}
-	var d [3]float64
-	var dd, l1 float64
-	for k := range 3 {
-		m[k] /= nm
-		b[k] /= nb
-		d[k] = m[k] - b[k]
-		dd += d[k] * d[k]
-		l1 += math.Abs(d[k])
-	}
-	if l1 < minTwoToneContrast {
+	f, ok := fitTones(c, pix, box)
+	if !ok {
 		return box, buf, false
 	}
-	on := func(x, y int) bool {
-		i := 3 * (y*c.w + x)
-		t := ((float64(c.pix[i])-b[0])*d[0] + (float64(c.pix[i+1])-b[1])*d[1] + (float64(c.pix[i+2])-b[2])*d[2]) / dd
-		return t > 0.5
-	}
+	outer, nb := f.outer, f.nb
+	on := func(x, y int) bool { return f.on(c, x, y) }
 	// A plain surround: hardly any margin pixel takes the mark's side.
 	// Each pixel's side is kept in buf, laid over outer, for the mask.
 	ow := outer.Dx()
@@ -551,6 +513,71 @@ func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.R
 		copy(buf[(y-r.Min.Y)*r.Dx():], buf[src:src+r.Dx()])
 	}
 	return r, buf[:r.Dx()*r.Dy()], true
+}
+
+// toneFit is the two colours [twoTone] classes a zone's pixels between:
+// the surround's mean b, the direction d (and its squared length dd) from
+// it to the zone's mean, the box widened by the margin (outer) and the
+// count of margin pixels (nb).
+type toneFit struct {
+	b, d  [3]float64
+	dd    float64
+	outer image.Rectangle
+	nb    float64
+}
+
+// on says whether the pixel (x, y) of c lies nearer the zone's colour than
+// the surround's: past the midpoint along the line joining the two.
+func (f *toneFit) on(c rgbImage, x, y int) bool {
+	i := 3 * (y*c.w + x)
+	t := ((float64(c.pix[i])-f.b[0])*f.d[0] + (float64(c.pix[i+1])-f.b[1])*f.d[1] + (float64(c.pix[i+2])-f.b[2])*f.d[2]) / f.dd
+	return t > 0.5
+}
+
+// fitTones measures the zone (mask pix over box) and its margin in c; ok
+// is false when the box lies against the picture's edge or the two colours
+// are too close to be told apart.
+func fitTones(c rgbImage, pix []uint8, box image.Rectangle) (f toneFit, ok bool) {
+	var m [3]float64
+	b, d := &f.b, &f.d
+	var nm float64
+	bw := box.Dx()
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			if pix[(y-box.Min.Y)*bw+x-box.Min.X] != 0 {
+				i := 3 * (y*c.w + x)
+				m[0], m[1], m[2] = m[0]+float64(c.pix[i]), m[1]+float64(c.pix[i+1]), m[2]+float64(c.pix[i+2])
+				nm++
+			}
+		}
+	}
+	margin := max(2, max(box.Dx(), box.Dy())/8)
+	f.outer = box.Inset(-margin).Intersect(image.Rect(0, 0, c.w, c.h))
+	for y := f.outer.Min.Y; y < f.outer.Max.Y; y++ {
+		for x := f.outer.Min.X; x < f.outer.Max.X; x++ {
+			if (image.Point{x, y}).In(box) {
+				continue
+			}
+			i := 3 * (y*c.w + x)
+			b[0], b[1], b[2] = b[0]+float64(c.pix[i]), b[1]+float64(c.pix[i+1]), b[2]+float64(c.pix[i+2])
+			f.nb++
+		}
+	}
+	if nm == 0 || f.nb < float64(margin*(box.Dx()+box.Dy())) {
+		return f, false // the box is against the picture's edge
+	}
+	var l1 float64
+	for k := range 3 {
+		m[k] /= nm
+		b[k] /= f.nb
+		d[k] = m[k] - b[k]
+		f.dd += d[k] * d[k]
+		l1 += math.Abs(d[k])
+	}
+	if l1 < minTwoToneContrast {
+		return f, false
+	}
+	return f, true
 }
 
 // minTwoToneContrast is the least L1 RGB distance of a zone's colour from

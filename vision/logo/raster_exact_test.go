@@ -106,19 +106,7 @@ func TestRasterKernelsMatchDefinition(t *testing.T) {
 	// to 600 pixels (cells of several pixels, sampled every few), both
 	// ways along each axis and stretched.
 	for k := range 300 {
-		w, h := 4+rng.IntN(1+k*2), 4+rng.IntN(1+k*2)
-		pix := make([]uint8, w*h)
-		for i := 0; i < len(pix); {
-			v := uint8(0)
-			if rng.IntN(2) == 0 {
-				v = uint8(1 + rng.IntN(255))
-			}
-			for l := 1 + rng.IntN(1+k%30); l > 0 && i < len(pix); l-- {
-				pix[i] = v
-				i++
-			}
-		}
-		src := maskSource{w: w, h: h, pix: pix}
+		src := randomRunMask(rng, 4+rng.IntN(1+k*2), 4+rng.IntN(1+k*2), 1+k%30)
 		mo, ok := measure(src)
 		if !ok {
 			continue
@@ -126,7 +114,7 @@ func TestRasterKernelsMatchDefinition(t *testing.T) {
 		s := 1 / mo.radius
 		for _, A := range [][4]float64{{s, 0, 0, s}, {-s, 0, 0, s}, {s, 0, 0, -1.7 * s}, {0.6 * s, 0, 0, 2 * s}} {
 			if got, want := rasterizeLinear(src, mo, A), plainRasterizeLinear(src, mo, A); got != want {
-				t.Fatalf("mask %d (%dx%d), map %v: raster differs from the definition", k, w, h, A)
+				t.Fatalf("mask %d (%dx%d), map %v: raster differs from the definition", k, src.w, src.h, A)
 			}
 			n++
 		}

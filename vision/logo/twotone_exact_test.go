@@ -8,53 +8,15 @@ import (
 	"testing"
 )
 
-// plainTwoTone is twoTone as first written: each pixel's side found twice,
-// for the stray count and again for the mask.
+// plainTwoTone is twoTone as first written, after the same fitTones: each
+// pixel's side found twice, for the stray count and again for the mask.
 func plainTwoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.Rectangle, []uint8, bool) {
-	var m, b [3]float64
-	var nm, nb float64
-	bw := box.Dx()
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for x := box.Min.X; x < box.Max.X; x++ {
-			if pix[(y-box.Min.Y)*bw+x-box.Min.X] != 0 {
-				i := 3 * (y*c.w + x)
-				m[0], m[1], m[2] = m[0]+float64(c.pix[i]), m[1]+float64(c.pix[i+1]), m[2]+float64(c.pix[i+2])
-				nm++
-			}
-		}
-	}
-	margin := max(2, max(box.Dx(), box.Dy())/8)
-	outer := box.Inset(-margin).Intersect(image.Rect(0, 0, c.w, c.h))
-	for y := outer.Min.Y; y < outer.Max.Y; y++ {
-		for x := outer.Min.X; x < outer.Max.X; x++ {
-			if (image.Point{x, y}).In(box) {
-				continue
-			}
-			i := 3 * (y*c.w + x)
-			b[0], b[1], b[2] = b[0]+float64(c.pix[i]), b[1]+float64(c.pix[i+1]), b[2]+float64(c.pix[i+2])
-			nb++
-		}
-	}
-	if nm == 0 || nb < float64(margin*(box.Dx()+box.Dy())) {
-		return box, buf, false // the box is against the picture's edge
-	}
-	var d [3]float64
-	var dd, l1 float64
-	for k := range 3 {
-		m[k] /= nm
-		b[k] /= nb
-		d[k] = m[k] - b[k]
-		dd += d[k] * d[k]
-		l1 += math.Abs(d[k])
-	}
-	if l1 < minTwoToneContrast {
+	f, ok := fitTones(c, pix, box)
+	if !ok {
 		return box, buf, false
 	}
-	on := func(x, y int) bool {
-		i := 3 * (y*c.w + x)
-		t := ((float64(c.pix[i])-b[0])*d[0] + (float64(c.pix[i+1])-b[1])*d[1] + (float64(c.pix[i+2])-b[2])*d[2]) / dd
-		return t > 0.5
-	}
+	outer, nb := f.outer, f.nb
+	on := func(x, y int) bool { return f.on(c, x, y) }
 	// A plain surround: hardly any margin pixel takes the mark's side.
 	stray := 0
 	x0, y0, x1, y1 := outer.Max.X, outer.Max.Y, outer.Min.X-1, outer.Min.Y-1

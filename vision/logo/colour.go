@@ -477,7 +477,6 @@ func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.R
 		return box, buf, false
 	}
 	outer, nb := f.outer, f.nb
-	on := func(x, y int) bool { return f.on(c, x, y) }
 	// A plain surround: hardly any margin pixel takes the mark's side.
 	// Each pixel's side is kept in buf, laid over outer, for the mask.
 	ow := outer.Dx()
@@ -492,7 +491,7 @@ func twoTone(buf []uint8, c rgbImage, pix []uint8, box image.Rectangle) (image.R
 		row := buf[(y-outer.Min.Y)*ow : (y-outer.Min.Y+1)*ow]
 		for x := outer.Min.X; x < outer.Max.X; x++ {
 			row[x-outer.Min.X] = 0
-			if !on(x, y) {
+			if !f.on(c, x, y) {
 				continue
 			}
 			row[x-outer.Min.X] = 1

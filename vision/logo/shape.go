@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+
+	"counterlens/vision/internal/runs"
 )
 
 // This file holds the pure-Go half of the shape route: a binary mark (one or
@@ -283,18 +285,15 @@ func measure(m maskSource) (moments, bool) {
 // The row is read eight pixels at a time: a word with no pixel on is
 // passed with one test, a word of eight pixels on adds its sums in closed
 // form, and the others add the pixels on one by one (found with the carry-free
-// byte arithmetic of runs.Cut: a byte's low seven bits plus 127 reach its
-// top bit exactly when they are not all zero, and never carry into the
-// next byte).
+// byte arithmetic of runs.Cut, runs.NonZero8).
 func rowSums(row []uint8) (in, ix, ixx int) {
-	const low7, high1 = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	const allOn = 0x8080808080808080 // NonZero8 of a word of eight pixels on
 	x := 0
 	for ; x+8 <= len(row); x += 8 {
-		w := binary.LittleEndian.Uint64(row[x:])
-		nz := ((w & low7) + low7 | w) & high1
+		nz := runs.NonZero8(binary.LittleEndian.Uint64(row[x:]))
 		switch nz {
 		case 0:
-		case high1:
+		case allOn:
 			// Σ (x+j) and Σ (x+j)² over j = 0..7.
 			in += 8
 			ix += 8*x + 28
@@ -405,26 +404,33 @@ func rasterizeLinear(m maskSource, mo moments, A [4]float64) bitgrid {
 // run, found by bisection, and the others are never read; the cells and
 // counts are the same.
 func gridSpan(cols []float64, k int, r float64, lo, hi int, inc bool) (int, int) {
-	half := float64(gridN) / 2
-	// first returns the first c in [lo, hi) where the coordinate is at
+	return monotoneRun(cols, 2, k, r, float64(gridN)/2, gridN, inc, lo, hi)
+}
+
+// monotoneRun narrows [lo, hi) to the indices i whose coordinate
+// vals[stride*i+k] + a + b (summed in that order, as the callers form
+// it) lies in [0, lim), the coordinate being non-decreasing in i when inc
+// is set and non-increasing otherwise: one run, found by bisection.
+func monotoneRun(vals []float64, stride, k int, a, b, lim float64, inc bool, lo, hi int) (int, int) {
+	// first returns the first i in [lo, hi) where the coordinate is at
 	// least t (inc) or under t (!inc), or hi: a predicate false then true.
 	first := func(t float64) int {
-		a, b := lo, hi
-		for a < b {
-			m := int(uint(a+b) >> 1)
-			f := cols[2*m+k] + r + half
+		i, j := lo, hi
+		for i < j {
+			m := int(uint(i+j) >> 1)
+			f := vals[stride*m+k] + a + b
 			if (inc && f >= t) || (!inc && f < t) {
-				b = m
+				j = m
 			} else {
-				a = m + 1
+				i = m + 1
 			}
 		}
-		return a
+		return i
 	}
 	if inc {
-		return first(0), first(gridN)
+		return first(0), first(lim)
 	}
-	return first(gridN), first(0)
+	return first(lim), first(0)
 }
 
 // castCells makes the grid from the pixels sampled into each cell (on of
@@ -488,27 +494,9 @@ func castCells(m maskSource, mo moments, A [4]float64, on, tot *[gridN * gridN]u
 // coordinate is monotone in cx (a cell's offset grows with its column,
 // times a constant of one sign, plus constants, each rounded, and rounding
 // keeps order): non-decreasing when inc is set, non-increasing otherwise.
-// So the cells inside are one run, found by bisection as in gridSpan.
+// So the cells inside are one run (monotoneRun).
 func maskSpan(col *[gridN]float64, r, off, lim float64, inc bool, lo, hi int) (int, int) {
-	// first returns the first cx in [lo, hi) where the coordinate is at
-	// least t (inc) or under t (!inc), or hi.
-	first := func(t float64) int {
-		a, b := lo, hi
-		for a < b {
-			m := int(uint(a+b) >> 1)
-			f := col[m] + r + off
-			if (inc && f >= t) || (!inc && f < t) {
-				b = m
-			} else {
-				a = m + 1
-			}
-		}
-		return a
-	}
-	if inc {
-		return first(0), first(lim)
-	}
-	return first(lim), first(0)
+	return monotoneRun(col[:], 1, 0, r, off, lim, inc, lo, hi)
 }
 
 // shapeView is a mask seen at one angle: its raster, concavities, their

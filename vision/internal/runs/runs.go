@@ -105,6 +105,10 @@ func cutRow(row []byte, t byte, y int32, above, below *Set) {
 	above.Runs, below.Runs = ra, rb
 }
 
+// NonZero8 returns the top bit of each byte of w that is not zero: above8
+// at t = 0, for readers of masks eight pixels at a time.
+func NonZero8(w uint64) uint64 { return above8(w, low7, false) }
+
 // above8 returns the top bit of each byte of w that is above t, where
 // k is (127 - t&127) in every byte and hi is t >= 128. A byte b's low
 // seven bits plus 127 - t&127 reach 128 (its top bit) exactly when

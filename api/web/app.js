@@ -94,6 +94,10 @@ let queueLoads = 0;
 
 async function loadQueue(more) {
   const load = ++queueLoads;
+  // The list is busy until this load's answer is shown: assistive
+  // technology (and the browser tests) wait for it, not for the items of
+  // an earlier load.
+  $("items").setAttribute("aria-busy", "true");
   $("queue-error").textContent = "";
   const q = new URLSearchParams({ limit: "50" });
   const min = $("f-min").value, brand = $("f-brand").value, platform = $("f-platform").value.trim(), status = $("f-status").value;
@@ -106,10 +110,13 @@ async function loadQueue(more) {
   try {
     page = await json("/v1/suspicions?" + q);
   } catch (e) {
-    if (load === queueLoads && e.status !== 401) $("queue-error").textContent = e.message;
+    if (load !== queueLoads) return;
+    $("items").setAttribute("aria-busy", "false");
+    if (e.status !== 401) $("queue-error").textContent = e.message;
     return;
   }
   if (load !== queueLoads) return; // a newer load has started: its answer wins
+  $("items").setAttribute("aria-busy", "false");
   if (!more) { state.items = []; state.selected = -1; $("items").replaceChildren(); $("detail").hidden = true; }
   const start = state.items.length;
   state.items.push(...page.items);

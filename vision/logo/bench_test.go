@@ -297,7 +297,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				}
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f", det.edge, det.crowd, det.gap))
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v", det.figure.parts, det.figure.outside, det.figure.ok))
 			}
 			if dumpF != nil && os.Getenv("COUNTERLENS_BENCH_WHY") != "" && (det.Confidence < 0.5 && det.edge < d.cfg.EdgeMid+0.5 && det.score > 0.7 || det.Confidence >= 0.5 && (bi < 0 || best < 0.5)) {
 				edgeWhy(d, im.img, det.Box)
@@ -307,6 +307,11 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 			}
 			if dir := os.Getenv("COUNTERLENS_BENCH_CROPS"); dir != "" && det.Confidence >= 0.5 && (bi < 0 || best < 0.5) {
 				saveCrop(b, filepath.Join(dir, fmt.Sprintf("fp%03d_%s_%s.png", ii, det.LogoID, strings.ReplaceAll(im.where(det.Box), "=", "-"))), im.img, det.Box)
+			}
+			// COUNTERLENS_BENCH_CTXCROPS=dir saves the crops of the detections
+			// at 0.5 with parts of a figure next to them (context.go).
+			if dir := os.Getenv("COUNTERLENS_BENCH_CTXCROPS"); dir != "" && det.Confidence >= 0.5 && det.figure.parts > 0 {
+				saveCrop(b, filepath.Join(dir, fmt.Sprintf("ctx%03d_%s_%d_%v_p%d_%d.png", ii, det.LogoID, max(det.Box.Dx(), det.Box.Dy()), bi >= 0 && best >= 0.5, det.figure.parts, det.figure.outside)), im.img, det.Box)
 			}
 			if bi >= 0 && best >= 0.5 {
 				used[det.LogoID][bi] = true
@@ -452,10 +457,18 @@ func BenchmarkLogos(b *testing.B) {
 				}
 				dumpF, _ = os.Create(os.Getenv("COUNTERLENS_BENCH_DUMP"))
 			}
+			// COUNTERLENS_BENCH_ECC=1 aligns the grey template at every
+			// match reported (ecc.go; the dump's ecc=, ein=, ew=).
+			cfg.GreyAlign = os.Getenv("COUNTERLENS_BENCH_ECC") != ""
 			// COUNTERLENS_BENCH_GAPMIN sets the gap check's floor (gaps.go);
 			// 0 turns it off.
 			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v >= 0 {
 				cfg.GapMin = v
+			}
+			// COUNTERLENS_BENCH_FIGUREPARTS sets the context check's count
+			// (context.go); 0 turns it off.
+			if v, err := strconv.Atoi(os.Getenv("COUNTERLENS_BENCH_FIGUREPARTS")); err == nil && v >= 0 {
+				cfg.FigureParts = v
 			}
 			d, err := New(cfg)
 			if err != nil {
@@ -469,6 +482,10 @@ func BenchmarkLogos(b *testing.B) {
 			prep := time.Since(t0)
 			if os.Getenv("COUNTERLENS_BENCH_REGIONS") != "" {
 				regionStats(b, d, set)
+				return
+			}
+			if os.Getenv("COUNTERLENS_BENCH_RANKS") != "" {
+				rankStats(b, d, set)
 				return
 			}
 			if os.Getenv("COUNTERLENS_BENCH_GATES") != "" {
@@ -518,6 +535,11 @@ func BenchmarkLogos(b *testing.B) {
 					float64(n)/float64(s.images), float64(d.verifyTime.Load())/1e3/float64(n), float64(d.verifyTime.Load())/1e6/float64(s.images))
 			}
 			fmt.Printf("logos %s: crowd check: %.3f ms a photo\n", tc.name, float64(d.crowdTime.Load())/1e6/float64(s.images))
+			if n := d.eccRuns.Load(); n > 0 {
+				fmt.Printf("logos %s: grey alignments: %.2f a photo, %.3f ms each, %.3f ms a photo\n", tc.name,
+					float64(n)/float64(s.images), float64(d.eccTime.Load())/1e6/float64(n), float64(d.eccTime.Load())/1e6/float64(s.images))
+			}
+			fmt.Printf("logos %s: context check: %.3f ms a photo\n", tc.name, float64(d.contextTime.Load())/1e6/float64(s.images))
 			fmt.Printf("logos %s: refinements (bestShift) in matchShapes: %.1f a photo\n", tc.name, float64(d.refined.Load())/float64(s.images))
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))

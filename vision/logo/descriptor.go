@@ -46,6 +46,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 
 	fmt.Fprintf(h, "|twins%v", twinScore) // colour regions with a grey box enter the null calibration (twins.go)
 	fmt.Fprint(h, "|roundsmall1")         // round references' small renderings and their null score (roundsmall.go)
+	fmt.Fprintf(h, "|ecc%d", eccSide)     // the grey template (ecc.go)
 	return h.Sum64()
 }
 
@@ -134,6 +135,11 @@ func encodePrepared(p *prepared, version uint64) []byte {
 			}
 		}
 	}
+	w.u64(uint64(p.tmpl.w))
+	w.u64(uint64(p.tmpl.h))
+	w.f64(p.tmpl.sx)
+	w.f64(p.tmpl.sy)
+	_, _ = w.w.Write(p.tmpl.pix)
 	w.flag(p.feat != nil)
 	if f := p.feat; f != nil {
 		w.u64(uint64(f.w))
@@ -246,6 +252,16 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 				r.view(&p.round[i].views[b])
 			}
 		}
+	}
+	tw, th := r.u64(), r.u64()
+	if tw > eccSide || th > eccSide {
+		return nil, fmt.Errorf("%w: grey template %dx%d", ErrStaleDescriptor, tw, th)
+	}
+	p.tmpl = eccTemplate{w: int(tw), h: int(th), pix: make([]uint8, tw*th)}
+	p.tmpl.sx = r.f64()
+	p.tmpl.sy = r.f64()
+	if r.err == nil {
+		_, r.err = io.ReadFull(r.r, p.tmpl.pix)
 	}
 	if r.flag() {
 		f := &refFeatures{w: int(r.u64()), h: int(r.u64())}

@@ -186,17 +186,7 @@ func gapLevel(c *candidate, r *prepared, g grayImage, col rgbImage) (level float
 	// The region's frame, cell → pixel of its raster (see rasterize and
 	// rasterizeAligned): offset from the centroid = M·(cell centre − grid
 	// centre)·cellSize.
-	var M [4]float64
-	perCell := cellSize * c.mo.radius // pixels of its raster a cell spans
-	if p.aligned {
-		a := -c.mo.theta * math.Pi / 180
-		cos, sin := math.Cos(a), math.Sin(a)
-		s1, s2 := math.Sqrt(c.mo.l1)*alignedSpread, math.Sqrt(c.mo.l2)*alignedSpread
-		M = [4]float64{cos * s1, sin * s2, -sin * s1, cos * s2}
-		perCell = cellSize * math.Sqrt(s1*s2)
-	} else {
-		M = [4]float64{c.mo.radius, 0, 0, c.mo.radius}
-	}
+	M, perCell := regionFrame(c, p.aligned) // perCell: pixels of its raster a cell spans
 	// A cell finer than a grey pixel reads the pixel its neighbours
 	// read: the gaps of such a view are under a pixel wide in the photo.
 	perCell *= math.Sqrt(sx * sy)

@@ -72,15 +72,7 @@ func TestGapsSeparatePrintsFromBlobs(t *testing.T) {
 	detector := func(gapMin float64) *Detector {
 		cfg := DefaultConfig()
 		cfg.GapMin = gapMin
-		d, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = d.Close() })
-		if err := d.SetReferences(refsFrom(marks)); err != nil {
-			t.Fatal(err)
-		}
-		return d
+		return newConfiguredDetector(t, cfg, refsFrom(marks))
 	}
 	d, off := detector(0.05), detector(0)
 	for _, brand := range []string{"playstation", "reebok", "thenorthface", "adidas", "jbl", "sony"} {

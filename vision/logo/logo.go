@@ -90,6 +90,12 @@ type Detection struct {
 	// the region's ink (0) and its ground (1), -1 when not measured (see
 	// gapLevel).
 	gap float64
+	// grey is the reference's grey template aligned on the photo (see
+	// eccScore), and greySecond the second reference's (see
+	// shapeMatch.secondRef), where they were run (rho -1 otherwise).
+	grey, greySecond eccAlignment
+	// figure is what lies next to the region (see contextOf).
+	figure figureParts
 }
 
 // Method names.
@@ -197,6 +203,27 @@ type Config struct {
 	// off; the default, 0.05, is the setting measured in
 	// docs/benchmarks.md ("Precision at 1,000 references, session 10").
 	GapMin float64
+	// GreyAlign aligns the reference's grey template on the photo at
+	// every shape match reported (see ecc.go), for study.
+	GreyAlign bool
+	// GreyLift is the least inner correlation of the reference's grey
+	// template aligned on the photo (see eccScore) at which a match held
+	// under MinConfidence by the margin and crowd factors alone (other
+	// brands fit its silhouette nearly as well) is reported at the
+	// confidence of its own fit, provided the reference of another brand
+	// that scored second correlates GreyLiftMargin less or cannot be
+	// aligned (see greyLift); 0 turns it off.
+	GreyLift, GreyLiftMargin float64
+	// FigureParts is how many parts of a larger figure next to a region,
+	// outside its box, make a match a part of that figure, which is not
+	// reported: whole shapes of the region's own ink and tone, of the
+	// size of its own parts, reaching within a few pixels of it (the next
+	// letters of a line, the next squares of a board; see context.go).
+	// 0 turns the check off. The default, 1, trades a few true marks
+	// printed beside shapes of their own grey but another colour for a
+	// third of the false alarms at 1,000 references ("Context of a match,
+	// session 11" in docs/benchmarks.md).
+	FigureParts int
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
@@ -206,41 +233,44 @@ type Config struct {
 // DefaultConfig returns the settings the dev-set figures were measured with.
 func DefaultConfig() Config {
 	return Config{
-		MaxSide:       1000,
-		LevelStep:     24,
-		MinSide:       30,
-		MinArea:       40,
-		GroupGap:      0.35,
-		MinPartArea:   8,
-		MaxParts:      3000,
-		MaxPartRatio:  4,
-		MaxLogEcc:     0.7,
-		HashMaxDist:   14,
-		MaxRadial:     1.0,
-		CoarseMin:     0.6,
-		ShapeMid:      0.72,
-		ShapeWidth:    0.015,
-		SmallMidBoost: 0.045,
-		SmallSide:     70,
-		MarginMid:     0.12,
-		MarginWidth:   0.02,
-		CrowdRank:     3,
-		CrowdMid:      0.16,
-		RepeatMax:     2,
-		NullMargin:    0.06,
-		MinDistinct:   0.06,
-		RatioTest:     0.75,
-		MinInliers:    12,
-		MinConfidence: 0.5,
-		MaxDetections: 20,
-		ColourSide:    500,
-		ColourTols:    []int{32},
-		SplitTwoTone:  true,
-		EdgeMid:       4,
-		EdgeWidth:     0.25,
-		ChromaStep:    24,
-		FrameCutMax:   0.25,
-		GapMin:        0.05,
+		MaxSide:        1000,
+		LevelStep:      24,
+		MinSide:        30,
+		MinArea:        40,
+		GroupGap:       0.35,
+		MinPartArea:    8,
+		MaxParts:       3000,
+		MaxPartRatio:   4,
+		MaxLogEcc:      0.7,
+		HashMaxDist:    14,
+		MaxRadial:      1.0,
+		CoarseMin:      0.6,
+		ShapeMid:       0.72,
+		ShapeWidth:     0.015,
+		SmallMidBoost:  0.045,
+		SmallSide:      70,
+		MarginMid:      0.12,
+		MarginWidth:    0.02,
+		CrowdRank:      3,
+		CrowdMid:       0.16,
+		RepeatMax:      2,
+		NullMargin:     0.06,
+		MinDistinct:    0.06,
+		RatioTest:      0.75,
+		MinInliers:     12,
+		MinConfidence:  0.5,
+		MaxDetections:  20,
+		ColourSide:     500,
+		ColourTols:     []int{32},
+		SplitTwoTone:   true,
+		EdgeMid:        4,
+		EdgeWidth:      0.25,
+		ChromaStep:     24,
+		FrameCutMax:    0.25,
+		GapMin:         0.05,
+		GreyLift:       0.9,
+		GreyLiftMargin: 0.35,
+		FigureParts:    1,
 	}
 }
 
@@ -298,8 +328,12 @@ func (c Config) Validate() error {
 		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
 	case c.FrameCutMax < 0 || c.FrameCutMax > 4:
 		return bad("FrameCutMax", c.FrameCutMax)
+	case c.GreyLift < 0 || c.GreyLift > 1 || c.GreyLiftMargin < 0 || c.GreyLiftMargin > 2:
+		return bad("GreyLift/GreyLiftMargin", [2]float64{c.GreyLift, c.GreyLiftMargin})
 	case c.GapMin < 0 || c.GapMin > 1:
 		return bad("GapMin", c.GapMin)
+	case c.FigureParts < 0:
+		return bad("FigureParts", c.FigureParts)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
 		return bad("ChromaStep", c.ChromaStep)
 	}
@@ -334,8 +368,14 @@ type Detector struct {
 	verified, verifyTime atomic.Int64
 	// crowdTime is the nanoseconds the crowd check took (see crowd.go).
 	crowdTime atomic.Int64
+	// contextTime is the nanoseconds the context check took (see
+	// context.go).
+	contextTime atomic.Int64
 	// refined counts the refinements (bestShift) matchShapes made.
 	refined atomic.Int64
+	// eccRuns counts the grey alignments (see ecc.go) and eccTime the
+	// nanoseconds they took.
+	eccRuns, eccTime atomic.Int64
 }
 
 // New returns a Detector with no references.
@@ -491,8 +531,13 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		d.refined.Add(int64(refinements(cands)))
 		for _, m := range matches {
 			m, null := d.cfg.liftRoundSmall(m) // small round marks (roundsmall.go)
-			conf := d.cfg.shapeConfidence(m.score, m.second, null, max(m.cand.box.Dx(), m.cand.box.Dy()))
-			if conf < d.cfg.MinConfidence {
+			L := max(m.cand.box.Dx(), m.cand.box.Dy())
+			conf := d.cfg.shapeConfidence(m.score, m.second, null, L)
+			// fit is the confidence without the margin and crowd factors,
+			// which a grey alignment may lift a match to (see greyLift).
+			fit := d.cfg.fitConfidence(m.score, null, L)
+			liftable := d.cfg.GreyLift > 0 && conf < d.cfg.MinConfidence && fit >= d.cfg.MinConfidence
+			if conf < d.cfg.MinConfidence && !liftable {
 				continue
 			}
 			// A region the frame cuts off is dropped before the costlier
@@ -506,8 +551,10 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			d.verified.Add(1)
 			d.verifyTime.Add(int64(time.Since(t0)))
 			conf *= d.cfg.edgeFactor(edge)
+			fit *= d.cfg.edgeFactor(edge)
+			liftable = liftable && fit >= d.cfg.MinConfidence
 			gap := -1.0
-			if conf >= d.cfg.MinConfidence && d.cfg.GapMin > 0 {
+			if (conf >= d.cfg.MinConfidence || liftable) && d.cfg.GapMin > 0 {
 				if l, ok := gapLevel(m.cand, m.ref, g, col); ok {
 					if l < d.cfg.GapMin {
 						continue
@@ -522,14 +569,37 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 				d.crowdTime.Add(int64(time.Since(t1)))
 				conf *= d.cfg.crowdFactor(m.score, crowd)
 			}
+			unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
+			grey, other := unread, unread
+			if liftable && conf < d.cfg.MinConfidence || d.cfg.GreyAlign {
+				// Only the inner correlation can lift a match: outside
+				// study, a template without one is not aligned.
+				grey = d.alignGrey(m.cand, m.ref, g, col)
+				if m.secondRef != nil && (d.cfg.GreyAlign || d.cfg.greyLift(grey, other)) {
+					other = d.alignGrey(m.cand, m.secondRef, g, col)
+				}
+				if conf < d.cfg.MinConfidence && d.cfg.greyLift(grey, other) {
+					conf = fit
+				}
+			}
 			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
 				continue
+			}
+			var figure figureParts
+			if d.cfg.FigureParts > 0 {
+				t2 := time.Now()
+				figure = contextOf(m.cand, g, col)
+				d.contextTime.Add(int64(time.Since(t2)))
+				if figure.ok && figure.outside >= d.cfg.FigureParts {
+					continue
+				}
 			}
 			found = append(found, Detection{
 				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: null,
 				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, crowd: crowd,
-				gap: gap,
+				gap: gap, grey: grey, greySecond: other,
+				figure: figure,
 			})
 		}
 	}
@@ -577,12 +647,18 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 // beat every other brand by a margin (with a thousand references some
 // reference fits almost any blob; a real mark fits one far better).
 func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
+	return c.fitConfidence(score, nullMax, L) * sigmoid((score-second-c.MarginMid)/c.MarginWidth)
+}
+
+// fitConfidence is shapeConfidence's first factor: how clearly the score
+// clears the reference's midpoint, whatever other brands score.
+func (c Config) fitConfidence(score, nullMax float64, L int) float64 {
 	mid := math.Max(c.ShapeMid, nullMax+c.NullMargin)
 	if L < c.SmallSide {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score-mid)/c.ShapeWidth) * sigmoid((score-second-c.MarginMid)/c.MarginWidth)
+	return sigmoid((score - mid) / c.ShapeWidth)
 }
 
 // repeated reports whether c is one tile of a texture: at least
@@ -630,6 +706,8 @@ type shapeMatch struct {
 	cand          *candidate
 	ref           *prepared
 	score, second float64
+	// secondRef is the reference that scored second, of another brand.
+	secondRef *prepared
 }
 
 // offer takes reference r's score s on the region into m: r becomes the
@@ -639,11 +717,11 @@ func (m *shapeMatch) offer(r *prepared, s float64) {
 	switch {
 	case s > m.score:
 		if m.ref != nil && m.ref.brandID != r.brandID {
-			m.second = m.score
+			m.second, m.secondRef = m.score, m.ref
 		}
 		m.ref, m.score = r, s
 	case s > m.second && m.ref != nil && m.ref.brandID != r.brandID:
-		m.second = s
+		m.second, m.secondRef = s, r
 	}
 }
 

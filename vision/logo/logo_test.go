@@ -14,7 +14,13 @@ import (
 
 func newTestDetector(t *testing.T, refs []Reference) *Detector {
 	t.Helper()
-	d, err := New(DefaultConfig())
+	return newConfiguredDetector(t, DefaultConfig(), refs)
+}
+
+// newConfiguredDetector is newTestDetector with cfg.
+func newConfiguredDetector(t *testing.T, cfg Config, refs []Reference) *Detector {
+	t.Helper()
+	d, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

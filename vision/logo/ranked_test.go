@@ -86,3 +86,68 @@ func TestScoreEstimateIsBoth(t *testing.T) {
 		t.Fatal("no pair compared")
 	}
 }
+
+// refineRankedAll is refineRanked without rankedTries: every pair whose
+// estimate reaches the cut refined until the best does, and how many
+// refined pairs left the best under the cut before it reached it (-1
+// when it never did), with how many pairs it refined in all.
+func refineRankedAll(c *candidate, q []queuedView, refs []*prepared, cut float64) (m shapeMatch, ok bool, misses, refined int) {
+	best := shapeMatch{cand: c}
+	pairs := rankPairs(q)
+	if len(pairs) == 0 || pairs[0].est < cut {
+		return best, false, -1, 0
+	}
+	for _, p := range pairs {
+		if best.score < cut && p.est < cut {
+			return best, false, -1, refined
+		}
+		r := refs[p.q[0].ref]
+		need := best.need(r)
+		if p.est <= need {
+			continue
+		}
+		before := best.score
+		best.offer(r, refineOver(c, p.q, r, need))
+		refined++
+		if before < cut && best.score < cut {
+			misses++
+		}
+	}
+	if best.score < cut {
+		return best, false, -1, refined
+	}
+	return best, true, misses, refined
+}
+
+// TestRankedTries wants refineRanked to give a region up only after
+// rankedTries refined pairs left its best under the cut: on the real
+// pairs, a region it keeps has the very match of the search without the
+// limit, and a region it drops either has no match over the cut or
+// reached it only after rankedTries misses or more.
+func TestRankedTries(t *testing.T) {
+	f := realPairs(t)
+	cfg := DefaultConfig()
+	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	queues := queueViews(f.cands, f.refs, cfg, floor)
+	for _, cut := range []float64{cfg.reportFloor() - cutSlack, floor} {
+		kept, late := 0, 0
+		for i, c := range f.cands {
+			want, wantOK, misses, _ := refineRankedAll(c, queues[i], f.refs, cut)
+			got, ok := refineRanked(c, queues[i], f.refs, cut)
+			switch {
+			case ok && (!wantOK || got != want):
+				t.Errorf("cut %.3f, region %v: capped %+v, without the limit %+v (reported %v)", cut, c.box, got, want, wantOK)
+			case !ok && wantOK && misses < rankedTries:
+				t.Errorf("cut %.3f, region %v dropped, but its best reached the cut after %d misses", cut, c.box, misses)
+			case ok:
+				kept++
+			case wantOK:
+				late++
+			}
+		}
+		t.Logf("cut %.3f: %d regions kept, %d dropped after %d misses", cut, kept, late, rankedTries)
+		if kept == 0 {
+			t.Fatalf("cut %.3f: no region kept: the fixture does not test the limit", cut)
+		}
+	}
+}

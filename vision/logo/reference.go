@@ -57,6 +57,10 @@ type prepared struct {
 	// roundsmall.go).
 	round     []roundRender
 	nullRound float64
+
+	// tmpl is the silhouette as a grey template for the grey alignment
+	// of a match (see ecc.go).
+	tmpl eccTemplate
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -125,6 +129,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 		p.views[i] = newShapeView(rasterize(src, mo, angleAt(i)))
 	}
 	p.logEcc = math.Log(math.Max(mo.ecc, 1e-3))
+	p.tmpl = newECCTemplate(src)
 	p.aniso = mo.ecc < anisoRefEcc
 	if p.aniso {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))

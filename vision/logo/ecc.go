@@ -1,0 +1,719 @@
+package logo
+
+import (
+	"image"
+	"image/color"
+	"math"
+	"time"
+
+	"gocv.io/x/gocv"
+
+	"counterlens/vision/internal/ecc"
+)
+
+// This file holds the grey alignment of a shape match. The matcher
+// compares silhouettes on a 64×64 raster; a thin wordmark under blur and
+// perspective, or a detailed disc, fits its own reference there hardly
+// better than a fill reference fits the blurred blob. The photo's grey
+// levels at the mark's pose can tell them apart: the reference's
+// silhouette, rendered as a grey template in the region's polarity with a
+// margin of ground, is aligned on the working grey raster by OpenCV's
+// enhanced correlation coefficient (ECC, Evangelidis & Psarakis 2008) with
+// a homography, started from the pose the matcher found (see bestPose).
+// The coefficient is invariant to the mark's contrast and brightness.
+// Read inside the mark's filled outline (see filledOutline), a print of
+// the mark correlates highly, a look-alike blob (the outline filled, a
+// fold of cloth) does not, having no inner gaps and strokes; over the
+// whole template the ground around the outline dominates and both read
+// high. Detect uses it to decide between the top two brands of a match
+// the silhouettes could not tell apart (see greyLift).
+
+// eccSide is the longer side, in pixels, of a reference's grey template
+// (the silhouette area-averaged: 0 ground, 255 ink), kept in the prepared
+// reference and its descriptor.
+const eccSide = 96
+
+// eccMinSide is the least longer side the template is aligned at: a mark
+// smaller in the photo is still compared at this size (the photo is
+// sampled finer), since a template of a few hundred pixels correlates
+// with anything.
+const eccMinSide = 40
+
+// eccMargin is the ground kept around the template's mark, as a share of
+// its longer side: the correlation must see ink and ground.
+const eccMargin = 0.12
+
+// eccMinContrast is the least step of grey between the photo under the
+// template's ink and under its ground, at the starting pose, for the
+// alignment to be read.
+const eccMinContrast = 8.0
+
+// eccTemplateSigma is the Gaussian blur, in pixels of the working
+// raster, put on the template: photos are rarely sharper.
+const eccTemplateSigma = 1.0
+
+// eccCoarseMin is the least shorter side, in pixels, of the template
+// (with its margin) at a coarse level of the alignment's pyramid.
+const eccCoarseMin = 16
+
+// eccIters and eccEps stop the ECC iteration; eccBlur is the side of the
+// Gaussian OpenCV blurs template and photo with first.
+const (
+	eccIters = 40
+	eccEps   = 1e-4
+	eccBlur  = 5
+)
+
+// eccMaxDrift is how far the aligned template's centre may move from its
+// start, over the mark's longer side, and eccMaxZoom how much its area may
+// change (either way), for the alignment to count as the same pose.
+const (
+	eccMaxDrift = 0.35
+	eccMaxZoom  = 1.8
+)
+
+// eccTemplate is a reference's silhouette area-averaged to at most
+// eccSide pixels on its longer side; sx and sy are its pixels per pixel of
+// the trimmed mask the reference's moments are measured on.
+type eccTemplate struct {
+	w, h   int
+	pix    []uint8
+	sx, sy float64
+}
+
+// newECCTemplate renders the trimmed mask src (non-zero on) as an
+// eccTemplate.
+func newECCTemplate(src maskSource) eccTemplate {
+	k := math.Min(1, float64(eccSide)/float64(max(src.w, src.h)))
+	t := eccTemplate{w: max(1, int(math.Round(float64(src.w)*k))), h: max(1, int(math.Round(float64(src.h)*k)))}
+	t.sx, t.sy = float64(t.w)/float64(src.w), float64(t.h)/float64(src.h)
+	// An area average of the mask: every template pixel is the share of
+	// the mask pixels it covers that are on.
+	acc := make([]float64, t.w*t.h)
+	for y := range src.h {
+		ty0, ty1 := float64(y)*t.sy, float64(y+1)*t.sy
+		for x := range src.w {
+			if src.pix[y*src.w+x] == 0 {
+				continue
+			}
+			tx0, tx1 := float64(x)*t.sx, float64(x+1)*t.sx
+			for ty := int(ty0); ty < t.h && float64(ty) < ty1; ty++ {
+				hy := math.Min(ty1, float64(ty+1)) - math.Max(ty0, float64(ty))
+				for tx := int(tx0); tx < t.w && float64(tx) < tx1; tx++ {
+					hx := math.Min(tx1, float64(tx+1)) - math.Max(tx0, float64(tx))
+					acc[ty*t.w+tx] += hx * hy
+				}
+			}
+		}
+	}
+	t.pix = make([]uint8, len(acc))
+	for i, a := range acc {
+		t.pix[i] = uint8(math.Round(255 * math.Min(1, a)))
+	}
+	return t
+}
+
+// affine2 maps a point: (a[0]x + a[1]y + a[2], a[3]x + a[4]y + a[5]).
+type affine2 [6]float64
+
+func (a affine2) at(x, y float64) (float64, float64) {
+	return a[0]*x + a[1]*y + a[2], a[3]*x + a[4]*y + a[5]
+}
+
+// regionFrame returns the map from a cell offset of region c's view (in
+// grid units times cellSize, from the grid centre) to an offset from its
+// centroid in pixels of the raster it was cut from: its round frame, or
+// its whitened principal frame when aligned (see rasterize and
+// rasterizeAligned), with how many of those pixels a cell spans.
+func regionFrame(c *candidate, aligned bool) (M [4]float64, perCell float64) {
+	if aligned {
+		a := -c.mo.theta * math.Pi / 180
+		cos, sin := math.Cos(a), math.Sin(a)
+		s1, s2 := math.Sqrt(c.mo.l1)*alignedSpread, math.Sqrt(c.mo.l2)*alignedSpread
+		return [4]float64{cos * s1, sin * s2, -sin * s1, cos * s2}, cellSize * math.Sqrt(s1*s2)
+	}
+	return [4]float64{c.mo.radius, 0, 0, c.mo.radius}, cellSize * c.mo.radius
+}
+
+// refPose returns the map from a pixel of reference r's trimmed mask
+// (corner coordinates, the frame its moments are in) to a pixel of the
+// working grey raster g, at the pose the matcher found for region c (see
+// bestPose); false when there is none.
+func refPose(c *candidate, r *prepared, g grayImage, col rgbImage) (affine2, bool) {
+	p, ok := bestPose(c, r)
+	if !ok {
+		return affine2{}, false
+	}
+	// The reference's view: grid offset = A·(q − centroid).
+	var A [4]float64
+	if p.aligned {
+		a := -r.mo.theta * math.Pi / 180
+		if p.v == &r.aligned[1] {
+			a += math.Pi
+		}
+		cos, sin := math.Cos(a), math.Sin(a)
+		k1, k2 := 1/math.Sqrt(r.mo.l1)/alignedSpread, 1/math.Sqrt(r.mo.l2)/alignedSpread
+		A = [4]float64{k1 * cos, -k1 * sin, k2 * sin, k2 * cos}
+	} else {
+		i := 0
+		for i < numAngles && p.v != &r.views[i] {
+			i++
+		}
+		if i == numAngles {
+			return affine2{}, false
+		}
+		a := angleAt(i) * math.Pi / 180
+		cos, sin := math.Cos(a), math.Sin(a)
+		k := 1 / r.mo.radius
+		A = [4]float64{k * cos, -k * sin, k * sin, k * cos}
+	}
+	M, _ := regionFrame(c, p.aligned)
+	sx, sy := 1.0, 1.0
+	if c.colour {
+		if col.w == 0 || col.h == 0 {
+			return affine2{}, false
+		}
+		sx, sy = float64(g.w)/float64(col.w), float64(g.h)/float64(col.h)
+	}
+	// pixel = S·(src.Min + centroid + M·(A·(q − r's centroid) − d·cellSize)),
+	// the region's cell being the reference's less (dx, dy) (see gapLevel).
+	L := [4]float64{
+		M[0]*A[0] + M[1]*A[2], M[0]*A[1] + M[1]*A[3],
+		M[2]*A[0] + M[3]*A[2], M[2]*A[1] + M[3]*A[3],
+	}
+	ddx, ddy := float64(p.dx)*cellSize, float64(p.dy)*cellSize
+	tx := float64(c.src.Min.X) + c.mo.cx - (M[0]*ddx + M[1]*ddy) - (L[0]*r.mo.cx + L[1]*r.mo.cy)
+	ty := float64(c.src.Min.Y) + c.mo.cy - (M[2]*ddx + M[3]*ddy) - (L[2]*r.mo.cx + L[3]*r.mo.cy)
+	return affine2{sx * L[0], sx * L[1], sx * tx, sy * L[2], sy * L[3], sy * ty}, true
+}
+
+// eccAlignment is what eccScore reads: the correlation coefficient of
+// the aligned template over all of it (rho) and over its filled outline
+// only (inner, when innerOK; see filledOutline).
+type eccAlignment struct {
+	rho, inner float64
+	innerOK    bool
+	// startInner is the inner correlation at the start, read in study
+	// only.
+	startInner float64
+	// colour is set when the photo was read along its step of colour
+	// (see projectedGrey); why says why the alignment was not read.
+	colour bool
+	why    eccWhy
+}
+
+// eccWhy is why an alignment was not read.
+type eccWhy uint8
+
+// Reasons for not reading an alignment.
+const (
+	eccReadOK eccWhy = iota
+	eccNoPose
+	eccNoContrast
+	eccTooSmall
+	eccNoConvergence
+	eccLeftPose
+	eccNoInner
+)
+
+// eccScore aligns reference r's grey template on the working grey raster
+// g around region c, starting from the matcher's pose, and returns the
+// correlation coefficient it reaches; ok is false when the alignment
+// cannot be read: no pose, no grey contrast between the photo under the
+// template's ink and under its ground, no convergence, or a result that
+// left the pose (see eccMaxDrift). Outside study it is not run for a
+// reference whose template has no inner correlation to read (see
+// filledOutlineOf), and the start's inner correlation is not read.
+func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool) (a eccAlignment, ok bool) {
+	t := &r.tmpl
+	if t.w == 0 || len(g.pix) < g.w*g.h || g.w == 0 {
+		a.why = eccNoPose
+		return a, false
+	}
+	P, ok := refPose(c, r, g, col)
+	if !ok {
+		a.why = eccNoPose
+		return a, false
+	}
+	// The mark's size in the photo, and the size it is compared at.
+	tw, th := float64(t.w)/t.sx, float64(t.h)/t.sy // the trimmed mask's size
+	markL := math.Max(math.Hypot(P[0]*tw, P[3]*tw), math.Hypot(P[1]*th, P[4]*th))
+	if markL < 4 {
+		a.why = eccTooSmall
+		return a, false
+	}
+	Lt := math.Min(float64(max(t.w, t.h)), math.Max(eccMinSide, markL))
+	k := Lt / float64(max(t.w, t.h)) // working template pixels per stored one
+	wm, hm := max(2, int(math.Round(float64(t.w)*k))), max(2, int(math.Round(float64(t.h)*k)))
+	stx, sty := t.sx*float64(wm)/float64(t.w), t.sy*float64(hm)/float64(t.h) // per mask pixel
+	m := max(4, int(math.Round(eccMargin*Lt)))
+	f := math.Min(1, Lt/markL) // working photo pixels per grey pixel
+	// T maps a working template pixel (centre coordinates) to the grey
+	// raster (corner coordinates).
+	T := affine2{P[0] / stx, P[1] / sty, 0, P[3] / stx, P[4] / sty, 0}
+	T[2], T[5] = P.at((0.5-float64(m))/stx, (0.5-float64(m))/sty)
+	W, H := wm+2*m, hm+2*m
+	// The start: the matcher's pose, and for an elongated reference also
+	// that pose turned by 180° (a wordmark's outline fits a region about
+	// as well either way) and both sheared along the mark's short axis
+	// (perspective leans a wordmark's letters; the whitened frame keeps
+	// the lean). The one the photo correlates with best, sampled, is
+	// kept: ECC converges only from a start within a stroke or so.
+	starts := []affine2{T}
+	if r.aniso {
+		cx, cy := P.at(r.mo.cx, r.mo.cy)
+		starts = append(starts, affine2{-T[0], -T[1], 2*cx - T[2], -T[3], -T[4], 2*cy - T[5]})
+		ty := float64(H-1) / 2
+		for _, s0 := range starts[:2] {
+			for _, sh := range eccShears {
+				// t → s0(tx + sh·(ty − centre), ty)
+				starts = append(starts, affine2{s0[0], s0[0]*sh + s0[1], s0[2] - s0[0]*sh*ty, s0[3], s0[3]*sh + s0[4], s0[5] - s0[3]*sh*ty})
+			}
+		}
+	}
+	pick := func(g grayImage) (T affine2, ink, ground float64) {
+		best := 0.0
+		for _, s := range starts {
+			if i, gr, corr, ok := startLevels(t, s, k, m, wm, hm, g); ok && math.Abs(corr) > best {
+				T, ink, ground, best = s, i, gr, math.Abs(corr)
+			}
+		}
+		return T, ink, ground
+	}
+	T, ink, ground := pick(g)
+	if math.Abs(ink-ground) < eccMinContrast {
+		// A mark of another hue than its ground at about its lightness:
+		// the photo is read along the step of colour from ground to ink
+		// instead (see projectedGrey), where the colour raster has one.
+		if col.w == 0 || col.h == 0 {
+			a.why = eccNoContrast
+			return a, false
+		}
+		inkC, groundC, ok := startColours(t, starts[0], k, m, wm, hm, col, g.w, g.h)
+		if !ok {
+			a.why = eccNoContrast
+			return a, false
+		}
+		win := image.Rect(int(T[2]-2*markL), int(T[5]-2*markL), int(T[2]+3*markL), int(T[5]+3*markL))
+		if g, ok = projectedGrey(col, g.w, g.h, win, inkC, groundC); !ok {
+			a.why = eccNoContrast
+			return a, false
+		}
+		if T, ink, ground = pick(g); math.Abs(ink-ground) < eccMinContrast {
+			a.why = eccNoContrast
+			return a, false
+		}
+		a.colour = true
+	}
+	// The crop: the template's extent at the start, widened by a third
+	// of the mark.
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, q := range [4][2]float64{{0, 0}, {float64(W), 0}, {0, float64(H)}, {float64(W), float64(H)}} {
+		x, y := T.at(q[0]-0.5, q[1]-0.5)
+		x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
+	}
+	pad := markL / 3
+	crop := image.Rect(int(x0-pad), int(y0-pad), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(image.Rect(0, 0, g.w, g.h))
+	if crop.Dx() < 8 || crop.Dy() < 8 {
+		a.why = eccTooSmall
+		return a, false
+	}
+	// The template: resized, inverted when the photo's ink is the darker,
+	// in a margin of ground.
+	stored, err := gocv.NewMatFromBytes(t.h, t.w, gocv.MatTypeCV8U, t.pix)
+	if err != nil {
+		a.why = eccNoPose
+		return a, false
+	}
+	defer stored.Close()
+	sized := gocv.NewMat()
+	defer sized.Close()
+	gocv.Resize(stored, &sized, image.Pt(wm, hm), 0, 0, gocv.InterpolationArea)
+	if ink < ground {
+		gocv.BitwiseNot(sized, &sized)
+	}
+	// The filled outline the inner correlation is read over; a mark
+	// without enough ground inside it (a solid silhouette) has none, and
+	// when only that matters the alignment is not run.
+	o, err := filledOutlineOf(sized, m, Lt, ink < ground)
+	if err != nil || !study && !o.readable {
+		a.why = eccNoInner
+		return a, false
+	}
+	tmpl := gocv.NewMat()
+	defer tmpl.Close()
+	var groundV uint8
+	if ink < ground {
+		groundV = 255
+	}
+	gocv.CopyMakeBorder(sized, &tmpl, m, m, m, m, gocv.BorderConstant, color.RGBA{R: groundV, G: groundV, B: groundV, A: groundV})
+	// A mild blur like the photo's: about a pixel of the working raster,
+	// less where the crop is area-averaged down.
+	if s := eccTemplateSigma * f; s > 0.3 {
+		gocv.GaussianBlur(tmpl, &tmpl, image.Pt(0, 0), s, s, gocv.BorderReplicate)
+	}
+	// The photo: the crop, area-averaged down to the template's scale.
+	buf := make([]byte, crop.Dx()*crop.Dy())
+	for y := crop.Min.Y; y < crop.Max.Y; y++ {
+		copy(buf[(y-crop.Min.Y)*crop.Dx():], g.pix[y*g.w+crop.Min.X:y*g.w+crop.Max.X])
+	}
+	full, err := gocv.NewMatFromBytes(crop.Dy(), crop.Dx(), gocv.MatTypeCV8U, buf)
+	if err != nil {
+		a.why = eccTooSmall
+		return a, false
+	}
+	defer full.Close()
+	input := full
+	fx, fy := 1.0, 1.0
+	if f < 1 {
+		cw, ch := max(8, int(math.Round(float64(crop.Dx())*f))), max(8, int(math.Round(float64(crop.Dy())*f)))
+		fx, fy = float64(cw)/float64(crop.Dx()), float64(ch)/float64(crop.Dy())
+		small := gocv.NewMat()
+		defer small.Close()
+		gocv.Resize(full, &small, image.Pt(cw, ch), 0, 0, gocv.InterpolationArea)
+		input = small
+	}
+	// The start: template pixel centre → crop pixel centre.
+	toIn := func(x, y float64) (float64, float64) {
+		return (x-float64(crop.Min.X))*fx - 0.5, (y-float64(crop.Min.Y))*fy - 0.5
+	}
+	ox, oy := toIn(T[2], T[5])
+	warp := [9]float32{
+		float32(T[0] * fx), float32(T[1] * fx), float32(ox),
+		float32(T[3] * fy), float32(T[4] * fy), float32(oy),
+		0, 0, 1,
+	}
+	start := warp
+	levels := 1
+	if min(W, H) >= 2*eccCoarseMin {
+		levels = 2
+	}
+	rho, err := ecc.Align(tmpl, input, &warp, levels, eccIters, eccEps, eccBlur)
+	if err != nil || math.IsNaN(rho) {
+		a.why = eccNoConvergence
+		return a, false
+	}
+	// The result must be the same pose refined: centre and area near the
+	// start's.
+	cx, cy := float64(W)/2-0.5, float64(H)/2-0.5
+	ax, ay, aj := homAt(start, cx, cy)
+	bx, by, bj := homAt(warp, cx, cy)
+	if aj <= 0 || bj <= 0 || math.Hypot(ax-bx, ay-by) > eccMaxDrift*markL*math.Sqrt(fx*fy) ||
+		bj > eccMaxZoom*aj || aj > eccMaxZoom*bj {
+		a.why = eccLeftPose
+		return a, false
+	}
+	a.rho = rho
+	a.inner, a.innerOK = o.correlation(tmpl, input, warp)
+	if study {
+		a.startInner, _ = o.correlation(tmpl, input, start)
+	}
+	return a, true
+}
+
+// eccInnerClose is the radius, over the template's longer side, of the
+// closing that makes the template's filled outline (see filledOutlineOf).
+const eccInnerClose = 0.05
+
+// eccInnerMinGround is the least share of ground inside a template's
+// filled outline for its inner correlation to be read.
+const eccInnerMinGround = 0.1
+
+// filledOutline is a working template's filled outline: its ink closed
+// over gaps of eccInnerClose of its longer side and with holes filled
+// (inside, over the template with its margin, W wide), with its ink
+// (ink); readable is false when the outline holds less than
+// eccInnerMinGround of ground: a mark without counters, gaps or inner
+// strokes is its own filled outline.
+type filledOutline struct {
+	inside   []bool
+	ink      []byte
+	W, H     int
+	readable bool
+}
+
+// filledOutlineOf returns the filledOutline of the template sized (before
+// its margin m and blur, inverted when inv is set) whose longer side is Lt.
+func filledOutlineOf(sized gocv.Mat, m int, Lt float64, inv bool) (filledOutline, error) {
+	w, h := sized.Cols(), sized.Rows()
+	pix := sized.ToBytes()
+	o := filledOutline{W: w + 2*m, H: h + 2*m}
+	o.ink = make([]byte, o.W*o.H)
+	for y := range h {
+		for x := range w {
+			if (pix[y*w+x] >= 128) != inv {
+				o.ink[(y+m)*o.W+x+m] = 255
+			}
+		}
+	}
+	src, err := gocv.NewMatFromBytes(o.H, o.W, gocv.MatTypeCV8U, o.ink)
+	if err != nil {
+		return o, err
+	}
+	defer src.Close()
+	r := max(1, int(math.Round(eccInnerClose*Lt)))
+	k := gocv.GetStructuringElement(gocv.MorphEllipse, image.Pt(2*r+1, 2*r+1))
+	defer k.Close()
+	closed := gocv.NewMat()
+	defer closed.Close()
+	gocv.MorphologyEx(src, &closed, gocv.MorphClose, k)
+	o.inside = fillHoles(closed.ToBytes(), o.W, o.H)
+	var n, ground int
+	for i, in := range o.inside {
+		if in {
+			n++
+			if o.ink[i] == 0 {
+				ground++
+			}
+		}
+	}
+	o.readable = n > 0 && float64(ground) >= eccInnerMinGround*float64(n)
+	return o, nil
+}
+
+// correlation returns the correlation coefficient of the template tmpl
+// (the working template with its margin and blur) and the photo input
+// seen through warp, over the filled outline only: a print of the mark
+// has its counters, gaps and inner strokes there; a blob with the mark's
+// outline is one ink there and correlates with nothing. ok is false when
+// the outline is not readable.
+func (o filledOutline) correlation(tmpl, input gocv.Mat, warp [9]float32) (float64, bool) {
+	if !o.readable {
+		return 0, false
+	}
+	wm := gocv.NewMatWithSize(3, 3, gocv.MatTypeCV32F)
+	defer wm.Close()
+	for j, v := range warp {
+		wm.SetFloatAt(j/3, j%3, v)
+	}
+	seen := gocv.NewMat()
+	defer seen.Close()
+	gocv.WarpPerspectiveWithParams(input, &seen, wm, image.Pt(o.W, o.H), gocv.InterpolationLinear|gocv.WarpInverseMap, gocv.BorderReplicate, color.RGBA{})
+	tp, sp := tmpl.ToBytes(), seen.ToBytes()
+	var r pearson
+	for i, in := range o.inside {
+		if in {
+			r.add(float64(tp[i]), float64(sp[i]))
+		}
+	}
+	return r.coeff(), true
+}
+
+// pearson accumulates pairs (a, b) for their correlation coefficient.
+type pearson struct{ n, sa, sb, saa, sbb, sab float64 }
+
+func (p *pearson) add(a, b float64) {
+	p.n, p.sa, p.sb, p.saa, p.sbb, p.sab = p.n+1, p.sa+a, p.sb+b, p.saa+a*a, p.sbb+b*b, p.sab+a*b
+}
+
+// coeff is the correlation coefficient of the pairs added, 0 when either
+// side does not vary.
+func (p *pearson) coeff() float64 {
+	va, vb := p.saa-p.sa*p.sa/p.n, p.sbb-p.sb*p.sb/p.n
+	if va <= 0 || vb <= 0 {
+		return 0
+	}
+	return (p.sab - p.sa*p.sb/p.n) / math.Sqrt(va*vb)
+}
+
+// fillHoles returns the pixels of the w*h mask pix (non-zero on) that are
+// on or that the outside cannot reach through pixels off.
+func fillHoles(pix []byte, w, h int) []bool {
+	out := make([]bool, w*h) // reached from outside
+	var stack []int
+	push := func(i int) {
+		if !out[i] && pix[i] == 0 {
+			out[i] = true
+			stack = append(stack, i)
+		}
+	}
+	for x := range w {
+		push(x)
+		push((h-1)*w + x)
+	}
+	for y := range h {
+		push(y * w)
+		push(y*w + w - 1)
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := i%w, i/w
+		if x > 0 {
+			push(i - 1)
+		}
+		if x < w-1 {
+			push(i + 1)
+		}
+		if y > 0 {
+			push(i - w)
+		}
+		if y < h-1 {
+			push(i + w)
+		}
+	}
+	for i := range out {
+		out[i] = !out[i]
+	}
+	return out
+}
+
+// startColours returns the mean colours (RGB) of the colour raster col
+// under the template's ink and under its margin, the template lying on
+// the w x h grey raster through T as in startLevels; ok is false when
+// either is read on fewer than 8 pixels.
+func startColours(t *eccTemplate, T affine2, k float64, m, wm, hm int, col rgbImage, w, h int) (ink, ground [3]float64, ok bool) {
+	sx, sy := float64(col.w)/float64(w), float64(col.h)/float64(h)
+	var nInk, nGround float64
+	for ty := range hm + 2*m {
+		for tx := range wm + 2*m {
+			v, inMark := t.padded(tx, ty, k, m, wm, hm)
+			if inMark && v < 224 {
+				continue
+			}
+			x, y := T.at(float64(tx), float64(ty))
+			cx, cy := int(x*sx), int(y*sy)
+			if x < 0 || y < 0 || cx >= col.w || cy >= col.h {
+				continue
+			}
+			p := col.pix[3*(cy*col.w+cx):]
+			acc, n := &ground, &nGround
+			if inMark {
+				acc, n = &ink, &nInk
+			}
+			for j := range 3 {
+				acc[j] += float64(p[j])
+			}
+			*n++
+		}
+	}
+	if nInk < 8 || nGround < 8 {
+		return ink, ground, false
+	}
+	for j := range 3 {
+		ink[j] /= nInk
+		ground[j] /= nGround
+	}
+	return ink, ground, true
+}
+
+// eccMinColourStep is the least colour step (Euclidean over RGB) between
+// ink and ground for projectedGrey to read a mark by its colour.
+const eccMinColourStep = 24.0
+
+// projectedGrey returns a w x h grey raster whose pixels in win (grey
+// raster pixels; the rest stay 0) read the colour raster col along the
+// step from ground to ink: 0 at the ground's colour, 255 at the ink's;
+// false when the two colours are too close to tell apart.
+func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]float64) (grayImage, bool) {
+	d := [3]float64{ink[0] - ground[0], ink[1] - ground[1], ink[2] - ground[2]}
+	n2 := d[0]*d[0] + d[1]*d[1] + d[2]*d[2]
+	if n2 < eccMinColourStep*eccMinColourStep {
+		return grayImage{}, false
+	}
+	out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
+	win = win.Intersect(image.Rect(0, 0, w, h))
+	sx, sy := float64(col.w)/float64(w), float64(col.h)/float64(h)
+	for y := win.Min.Y; y < win.Max.Y; y++ {
+		cy := min(col.h-1, int((float64(y)+0.5)*sy))
+		for x := win.Min.X; x < win.Max.X; x++ {
+			cx := min(col.w-1, int((float64(x)+0.5)*sx))
+			p := col.pix[3*(cy*col.w+cx):]
+			v := ((float64(p[0])-ground[0])*d[0] + (float64(p[1])-ground[1])*d[1] + (float64(p[2])-ground[2])*d[2]) / n2
+			out.pix[y*w+x] = uint8(math.Round(255 * math.Max(0, math.Min(1, v))))
+		}
+	}
+	return out, true
+}
+
+// eccShears are the shears along its short axis (x moved by sh·y, in
+// template pixels) an elongated reference's start is also tried at.
+var eccShears = []float64{-0.3, -0.15, 0.15, 0.3}
+
+// startLevels samples g where the template (stored t, scaled by k, in a
+// margin of m pixels around its wm x hm) lies through T, and returns the
+// mean grey levels under the template's ink and under its margin, and the
+// correlation coefficient of template and photo; ok is false when ink or
+// margin is read on fewer than 8 pixels.
+func startLevels(t *eccTemplate, T affine2, k float64, m, wm, hm int, g grayImage) (ink, ground, corr float64, ok bool) {
+	var nInk, nGround float64
+	var r pearson
+	for ty := range hm + 2*m {
+		for tx := range wm + 2*m {
+			v, inMark := t.padded(tx, ty, k, m, wm, hm)
+			x, y := T.at(float64(tx), float64(ty))
+			if x < 0 || y < 0 || x >= float64(g.w) || y >= float64(g.h) {
+				continue
+			}
+			l := float64(g.pix[int(y)*g.w+int(x)])
+			r.add(float64(v), l)
+			switch {
+			case v >= 224:
+				ink, nInk = ink+l, nInk+1
+			case !inMark:
+				ground, nGround = ground+l, nGround+1
+			}
+		}
+	}
+	if nInk < 8 || nGround < 8 {
+		return 0, 0, 0, false
+	}
+	return ink / nInk, ground / nGround, r.coeff(), true
+}
+
+// homAt maps (x, y) through the row-major homography h and returns the
+// point with the determinant of h's Jacobian there (its local area scale).
+func homAt(h [9]float32, x, y float64) (px, py, jac float64) {
+	w := float64(h[6])*x + float64(h[7])*y + float64(h[8])
+	if w <= 1e-9 {
+		return 0, 0, 0
+	}
+	u := float64(h[0])*x + float64(h[1])*y + float64(h[2])
+	v := float64(h[3])*x + float64(h[4])*y + float64(h[5])
+	px, py = u/w, v/w
+	// ∂(u/w)/∂x = (h0 − px·h6)/w, and so on.
+	a, b := (float64(h[0])-px*float64(h[6]))/w, (float64(h[1])-px*float64(h[7]))/w
+	c, d := (float64(h[3])-py*float64(h[6]))/w, (float64(h[4])-py*float64(h[7]))/w
+	return px, py, a*d - b*c
+}
+
+// greyLift reports whether alignment a of the best reference lifts a
+// match held down by the margin and crowd factors to its fit confidence:
+// the photo's grey levels inside the mark's filled outline correlate
+// with the reference's at GreyLift or more, and with the second
+// reference's (other, rho -1 when not run) GreyLiftMargin less, or that
+// one cannot be aligned: the grey levels decide between the top two
+// brands the silhouettes could not tell apart (docs/benchmarks.md, "Grey
+// alignment of the reference, session 11").
+func (c Config) greyLift(a, other eccAlignment) bool {
+	if c.GreyLift <= 0 || a.rho < 0 || a.inner < c.GreyLift {
+		return false
+	}
+	return other.rho < 0 || other.inner < 0 || other.inner <= a.inner-c.GreyLiftMargin
+}
+
+// alignGrey runs eccScore, counting for the benchmark; rho and inner are
+// -1 when not read.
+func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage) eccAlignment {
+	t0 := time.Now()
+	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign)
+	d.eccRuns.Add(1)
+	d.eccTime.Add(int64(time.Since(t0)))
+	if !ok {
+		a.rho = -1
+	}
+	if !ok || !a.innerOK {
+		a.inner = -1
+	}
+	return a
+}
+
+// padded is the template scaled by k into a wm×hm box with a margin of m
+// ground pixels around it, read at (tx, ty): its grey level (0 off the
+// mark) and whether the pixel lies on the mark's box.
+func (t *eccTemplate) padded(tx, ty int, k float64, m, wm, hm int) (uint8, bool) {
+	if tx < m || ty < m || tx >= m+wm || ty >= m+hm {
+		return 0, false
+	}
+	return t.pix[min(t.h-1, int(float64(ty-m)/k))*t.w+min(t.w-1, int(float64(tx-m)/k))], true
+}

@@ -38,7 +38,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|%v|%v|%v|%d|%d", alignedSpread, anisoRefEcc, anisoCandEcc, featMaxSide, nullRegions)
 	fmt.Fprintf(h, "|%d|%v|%v|%d", c.ColourSide, c.ColourTols, c.SplitTwoTone, minTwoToneContrast)
 	fmt.Fprintf(h, "|%v", anisoLogEcc)
-	fmt.Fprintf(h, "|taper%v|%v", taperGrid, taperCost)
+	fmt.Fprintf(h, "|taper%v|%v|%v|%v|%v|%v", taperGridFor(0), taperStep, taperMinReach, taperMaxReach, taperReach, taperCost)
 	fmt.Fprintf(h, "|chroma%d", c.ChromaStep) // chroma regions enter the null calibration
 	fmt.Fprint(h, "|whole1")                  // frame-like regions (whole.go) enter the null calibration
 	fmt.Fprintf(h, "|small%v|%v|%v|%v", smallSides, smallCuts, smallRatio, smallCost)
@@ -213,10 +213,11 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 	if p.aniso = r.flag(); p.aniso {
 		r.view(&p.aligned[0])
 		r.view(&p.aligned[1])
-		if n := r.u64(); n != uint64(len(taperGrid)) {
-			return nil, fmt.Errorf("%w: %d tapered views, want %d", ErrStaleDescriptor, n, len(taperGrid))
+		grid := taperGridFor(p.mo.ecc)
+		if n := r.u64(); n != uint64(len(grid)) {
+			return nil, fmt.Errorf("%w: %d tapered views, want %d", ErrStaleDescriptor, n, len(grid))
 		}
-		p.tapered = make([][2]shapeView, len(taperGrid))
+		p.tapered = make([][2]shapeView, len(grid))
 		for i := range p.tapered {
 			r.view(&p.tapered[i][0])
 			r.view(&p.tapered[i][1])

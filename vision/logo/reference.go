@@ -39,7 +39,7 @@ type prepared struct {
 	aniso   bool
 	aligned [2]shapeView
 	// tapered are the aligned views under the projective warps of
-	// taperGrid, for aniso references (see taper.go).
+	// taperGridFor(mo.ecc), for aniso references (see taper.go).
 	tapered [][2]shapeView
 	aspect  float64 // trimmed mask width/height, for the box
 	logEcc  float64

@@ -15,13 +15,41 @@ import "math"
 // principal frame, exactly as a region seen under that perspective would
 // be. The region's aligned view is then compared with these tapered views
 // too, and the best score is kept (scoreRef), less taperCost.
+//
+// How far a taper reaches depends on the mark's aspect. Perspective moves
+// the corners by a share of the mark's long side, which is a larger share
+// of a thin mark's height: an end's height changes by about 2a times the
+// mark's, so a corner shift of δ of the long side at each end is a taper
+// of a = δ/(2·h), h the height over the length, √ecc for a rectangle. The
+// ±0.3 of a 4:1 mark is δ = 0.15 (the generator's 8% a corner, two corners
+// an end); on 6:1 wordmarks (Samsung, Sony, h ≈ 0.15) the same shift is
+// a ≈ 0.5, and those marks were the commonest misses at 16 references (35
+// of 93 on seeds 42-46), their far end half the near one's height or less.
+// So a thin reference's grid reaches a = taperReach/√ecc, rounded to a
+// step, up to ±0.6 (taperGridFor); the others keep ±0.3, as every extra
+// view is one more chance fit for every region.
 
-// taperGrid are the (a, b) of the projective warps in the reference's
-// normalised principal frame (the ends of a rectangle at ±1), the identity
-// left out (it is the plain aligned view).
-var taperGrid = func() [][2]float64 {
+// taperStep is the spacing of a in the taper grid, taperMinReach and
+// taperMaxReach the least and most |a| it reaches, and taperReach is
+// δ/2 of the corner shift δ it covers (see above).
+const (
+	taperStep     = 0.15
+	taperMinReach = 0.3
+	taperMaxReach = 0.6
+	taperReach    = 0.075
+)
+
+// taperGridFor returns the (a, b) of the projective warps in the
+// normalised principal frame (the ends of a rectangle at ±1) of a
+// reference with eccentricity ecc, the identity left out (it is the plain
+// aligned view): a in steps of taperStep out to taperReach/√ecc, rounded
+// to a step and kept within [taperMinReach, taperMaxReach]; b in {0, ±0.1}.
+func taperGridFor(ecc float64) [][2]float64 {
+	reach := taperReach / math.Sqrt(math.Max(ecc, 1e-6))
+	steps := int(math.Round(math.Min(taperMaxReach, math.Max(taperMinReach, reach)) / taperStep))
 	var out [][2]float64
-	for _, a := range []float64{-0.3, -0.15, 0, 0.15, 0.3} {
+	for k := -steps; k <= steps; k++ {
+		a := float64(k) * taperStep
 		for _, b := range []float64{-0.1, 0, 0.1} {
 			if a != 0 || b != 0 {
 				out = append(out, [2]float64{a, b})
@@ -29,17 +57,18 @@ var taperGrid = func() [][2]float64 {
 		}
 	}
 	return out
-}()
+}
 
-// taperedViews returns, per warp of taperGrid, the aligned views of mask m
-// (moments mo) seen under that warp, and turned by 180°.
+// taperedViews returns, per warp of taperGridFor(mo.ecc), the aligned
+// views of mask m (moments mo) seen under that warp, and turned by 180°.
 func taperedViews(m maskSource, mo moments) [][2]shapeView {
-	out := make([][2]shapeView, 0, len(taperGrid))
-	for _, p := range taperGrid {
+	grid := taperGridFor(mo.ecc)
+	out := make([][2]shapeView, 0, len(grid))
+	for _, p := range grid {
 		w, ok := warpProjective(m, mo, p[0], p[1])
 		if !ok {
 			// Warped out of shape: keep the plain view in its slot, so
-			// the grid's layout does not depend on the mark.
+			// the grid's layout depends on the mark's eccentricity alone.
 			w = m
 		}
 		wmo, ok := measure(w)

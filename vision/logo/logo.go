@@ -96,6 +96,9 @@ type Detection struct {
 	grey, greySecond eccAlignment
 	// figure is what lies next to the region (see contextOf).
 	figure figureParts
+	// features are the learned decision's inputs (see decide.go), nil
+	// when the match was not decided by it.
+	features *[numDecide]float64
 }
 
 // Method names.
@@ -224,6 +227,12 @@ type Config struct {
 	// third of the false alarms at 1,000 references ("Context of a match,
 	// session 11" in docs/benchmarks.md).
 	FigureParts int
+	// LearnedDecision decides a shape match with the logistic model fitted
+	// on the benchmark's training seeds (decide.go, decide_weights.go): its
+	// probability over the evidence is the confidence, in place of the
+	// product of the fit, margin, edge and crowd factors, the gap, texture
+	// and context gates and the grey lift. The frame cut stays a gate.
+	LearnedDecision bool
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
@@ -373,6 +382,10 @@ type Detector struct {
 	contextTime atomic.Int64
 	// refined counts the refinements (bestShift) matchShapes made.
 	refined atomic.Int64
+	// decideStudy makes the learned decision read every feature and
+	// return every match it considers, reported or not, unsuppressed:
+	// the benchmark's training dumps (scripts/fit-logos.sh).
+	decideStudy bool
 	// eccRuns counts the grey alignments (see ecc.go) and eccTime the
 	// nanoseconds they took.
 	eccRuns, eccTime atomic.Int64
@@ -532,6 +545,13 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		for _, m := range matches {
 			m, null := d.cfg.liftRoundSmall(m) // small round marks (roundsmall.go)
 			L := max(m.cand.box.Dx(), m.cand.box.Dy())
+			if d.cfg.LearnedDecision || d.decideStudy {
+				if det, ok := d.decideShape(m, null, L, cands, g, col, set.flat); ok {
+					det.Box = toScene(det.Box)
+					found = append(found, det)
+				}
+				continue
+			}
 			conf := d.cfg.shapeConfidence(m.score, m.second, null, L)
 			// fit is the confidence without the margin and crowd factors,
 			// which a grey alignment may lift a match to (see greyLift).
@@ -636,6 +656,9 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			found = append(found, Detection{LogoID: r.logoID, BrandID: r.brandID, Confidence: conf, Box: box, Method: MethodFeatures})
 		}
 	}
+	if d.decideStudy {
+		return found, nil
+	}
 	return suppress(found, d.cfg.MaxDetections), nil
 }
 
@@ -653,12 +676,18 @@ func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
 // fitConfidence is shapeConfidence's first factor: how clearly the score
 // clears the reference's midpoint, whatever other brands score.
 func (c Config) fitConfidence(score, nullMax float64, L int) float64 {
+	return sigmoid((score - c.fitMid(nullMax, L)) / c.ShapeWidth)
+}
+
+// fitMid is fitConfidence's midpoint for a reference whose null-corpus
+// best is nullMax, on a region whose longer side is L.
+func (c Config) fitMid(nullMax float64, L int) float64 {
 	mid := math.Max(c.ShapeMid, nullMax+c.NullMargin)
 	if L < c.SmallSide {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score - mid) / c.ShapeWidth)
+	return mid
 }
 
 // repeated reports whether c is one tile of a texture: at least

@@ -109,7 +109,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	model := &decideWeights
 	study := d.decideStudy
-	cut := math.Log(cfg.MinConfidence / (1 - cfg.MinConfidence))
+	pmin := cfg.learnedMin()
+	cut := math.Log(pmin / (1 - pmin))
 	// held reports whether the match cannot reach MinConfidence with the
 	// features from read on unknown.
 	var x [numDecide]float64
@@ -133,6 +134,11 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	gap := -1.0
 	if l, ok := gapLevel(m.cand, m.ref, g, col); ok {
+		// A gate as well as a feature: of the 47 training matches whose
+		// gaps read under GapMin (a blob of one ink), none was a mark.
+		if l < cfg.GapMin && !study {
+			return Detection{}, false
+		}
 		gap = l
 		x[fGapRead], x[fGap] = 1, clampTo(l, 0, 1)
 	}
@@ -181,7 +187,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		}
 	}
 	conf := sigmoid(model.logit(&x))
-	if !study && conf < cfg.MinConfidence {
+	if !study && conf < pmin {
 		return Detection{}, false
 	}
 	return Detection{
@@ -191,6 +197,10 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		figure: figure, features: &x,
 	}, true
 }
+
+// learnedMin is the least probability of the learned decision at which a
+// shape match is reported: LearnedMin, or MinConfidence when higher.
+func (c Config) learnedMin() float64 { return math.Max(c.MinConfidence, c.LearnedMin) }
 
 // decideLine formats x for the benchmark's dump: the features in order,
 // comma-separated ("-" when the match was not decided by the model).

@@ -233,6 +233,14 @@ type Config struct {
 	// product of the fit, margin, edge and crowd factors, the gap, texture
 	// and context gates and the grey lift. The frame cut stays a gate.
 	LearnedDecision bool
+	// LearnedMin is the least probability of the learned decision at which
+	// a shape match is reported (MinConfidence when that is higher). The
+	// default, 0.75, is the least whose precision at 1,000 references
+	// reached 0.98 on the training seeds' matches, each seed scored by a
+	// fit without it (docs/benchmarks.md, "Learned decision, session
+	// 12"): the model is calibrated on regions, several of which lie over
+	// one mark, so at 0.5 a reported mark is likelier than a region.
+	LearnedMin float64
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
@@ -280,6 +288,7 @@ func DefaultConfig() Config {
 		GreyLift:       0.9,
 		GreyLiftMargin: 0.35,
 		FigureParts:    1,
+		LearnedMin:     0.75,
 	}
 }
 
@@ -341,6 +350,8 @@ func (c Config) Validate() error {
 		return bad("GreyLift/GreyLiftMargin", [2]float64{c.GreyLift, c.GreyLiftMargin})
 	case c.GapMin < 0 || c.GapMin > 1:
 		return bad("GapMin", c.GapMin)
+	case c.LearnedMin < 0 || c.LearnedMin >= 1:
+		return bad("LearnedMin", c.LearnedMin)
 	case c.FigureParts < 0:
 		return bad("FigureParts", c.FigureParts)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:

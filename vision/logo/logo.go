@@ -26,13 +26,16 @@
 // verify.go): a printed mark ends at a step of colour, a threshold cut
 // through shading or texture does not.
 //
-// Confidence is a logistic of the route's score. For shapes its midpoint is
-// per reference (above what that reference scores by chance on an embedded
-// corpus of mark-free photos and of letters and digits, and higher for small
-// regions) and it is
-// multiplied by a margin factor (the region must fit this brand clearly
-// better than any other), both calibrated on the BenchmarkLogos dev set, so a
-// threshold on it means the same for every reference and route.
+// A shape match's confidence is, by default, the probability of a logistic
+// model fitted on the benchmark's training seeds (decide.go) over the
+// evidence about it: how far its score clears the reference's midpoint
+// (above what that reference scores by chance on an embedded corpus of
+// mark-free photos and of letters and digits, and higher for small
+// regions), its margins over other brands, its outline, gaps and context,
+// and its grey levels. The hand decision it replaces (Config.LearnedDecision
+// false) multiplies a logistic of the score by a margin factor and other
+// factors calibrated on the BenchmarkLogos dev set. For features it is a
+// logistic of the inlier count.
 package logo
 
 import (

@@ -296,8 +296,14 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 					best, bi = v, j
 				}
 			}
+			truth := bi >= 0 && best >= 0.5
+			if d.decideStudy {
+				// Training rows: every match over a mark of its reference
+				// is true, however many regions of that mark matched.
+				truth = slices.ContainsFunc(im.gt[det.LogoID], func(r image.Rectangle) bool { return boxIoU(det.Box, r) >= 0.5 })
+			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, bi >= 0 && best >= 0.5, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v", det.figure.parts, det.figure.outside, det.figure.ok))
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, truth, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v", det.figure.parts, det.figure.outside, det.figure.ok)+" x="+decideLine(det.features))
 			}
 			if dumpF != nil && os.Getenv("COUNTERLENS_BENCH_WHY") != "" && (det.Confidence < 0.5 && det.edge < d.cfg.EdgeMid+0.5 && det.score > 0.7 || det.Confidence >= 0.5 && (bi < 0 || best < 0.5)) {
 				edgeWhy(d, im.img, det.Box)
@@ -470,11 +476,20 @@ func BenchmarkLogos(b *testing.B) {
 			if v, err := strconv.Atoi(os.Getenv("COUNTERLENS_BENCH_FIGUREPARTS")); err == nil && v >= 0 {
 				cfg.FigureParts = v
 			}
+			// COUNTERLENS_BENCH_LEARNED=0|1 turns the learned decision off or
+			// on (decide.go).
+			if v, err := strconv.ParseBool(os.Getenv("COUNTERLENS_BENCH_LEARNED")); err == nil {
+				cfg.LearnedDecision = v
+			}
 			d, err := New(cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer d.Close()
+			// COUNTERLENS_BENCH_TRAIN=1 (with a dump at 0.5) writes the
+			// learned decision's training rows: every match it considers,
+			// every feature read, unsuppressed (scripts/fit-logos.sh).
+			d.decideStudy = os.Getenv("COUNTERLENS_BENCH_TRAIN") != ""
 			t0 := time.Now()
 			if err := d.SetReferences(tc.refs); err != nil {
 				b.Logf("some references unusable: %v", err)

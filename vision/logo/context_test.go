@@ -48,7 +48,10 @@ func drawText(t *testing.T, dst *image.RGBA, text string, capH float64, x, y int
 func TestContextDropsPartsOfLargerFigures(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	scenes := loadDir(t, "testdata/scenes")
+	// The hand decision's gate (the learned decision weighs the figure as
+	// evidence, see TestLearnedDecisionRanksMarkOverPartOfFigure).
 	onCfg, offCfg := DefaultConfig(), DefaultConfig()
+	onCfg.LearnedDecision, offCfg.LearnedDecision = false, false
 	onCfg.FigureParts, offCfg.FigureParts = 1, 0
 	d, off := newConfiguredDetector(t, onCfg, refsFrom(marks)), newConfiguredDetector(t, offCfg, refsFrom(marks))
 	ink := image.NewUniform(black)

@@ -172,10 +172,14 @@ func TestGreyLiftRecoversHeldWordmark(t *testing.T) {
 	for n, img := range loadDir(t, "testdata/distractors") {
 		refs = append(refs, Reference{LogoID: n, BrandID: n, Image: img})
 	}
-	off := DefaultConfig()
+	// The hand decision's lift (the learned decision weighs the grey
+	// evidence itself, see TestLearnedDecisionTellsMarkFromItsOutline).
+	on := DefaultConfig()
+	on.LearnedDecision = false
+	off := on
 	off.GreyLift = 0
 	detectors := map[bool]*Detector{}
-	for lift, cfg := range map[bool]Config{false: off, true: DefaultConfig()} {
+	for lift, cfg := range map[bool]Config{false: off, true: on} {
 		d, err := New(cfg)
 		if err != nil {
 			t.Fatal(err)

@@ -26,13 +26,16 @@
 // verify.go): a printed mark ends at a step of colour, a threshold cut
 // through shading or texture does not.
 //
-// Confidence is a logistic of the route's score. For shapes its midpoint is
-// per reference (above what that reference scores by chance on an embedded
-// corpus of mark-free photos and of letters and digits, and higher for small
-// regions) and it is
-// multiplied by a margin factor (the region must fit this brand clearly
-// better than any other), both calibrated on the BenchmarkLogos dev set, so a
-// threshold on it means the same for every reference and route.
+// A shape match's confidence is, by default, the probability of a logistic
+// model fitted on the benchmark's training seeds (decide.go) over the
+// evidence about it: how far its score clears the reference's midpoint
+// (above what that reference scores by chance on an embedded corpus of
+// mark-free photos and of letters and digits, and higher for small
+// regions), its margins over other brands, its outline, gaps and context,
+// and its grey levels. The hand decision it replaces (Config.LearnedDecision
+// false) multiplies a logistic of the score by a margin factor and other
+// factors calibrated on the BenchmarkLogos dev set. For features it is a
+// logistic of the inlier count.
 package logo
 
 import (
@@ -96,6 +99,9 @@ type Detection struct {
 	grey, greySecond eccAlignment
 	// figure is what lies next to the region (see contextOf).
 	figure figureParts
+	// features are the learned decision's inputs (see decide.go), nil
+	// when the match was not decided by it.
+	features *[numDecide]float64
 }
 
 // Method names.
@@ -224,6 +230,20 @@ type Config struct {
 	// third of the false alarms at 1,000 references ("Context of a match,
 	// session 11" in docs/benchmarks.md).
 	FigureParts int
+	// LearnedDecision decides a shape match with the logistic model fitted
+	// on the benchmark's training seeds (decide.go, decide_weights.go): its
+	// probability over the evidence is the confidence, in place of the
+	// product of the fit, margin, edge and crowd factors, the gap, texture
+	// and context gates and the grey lift. The frame cut stays a gate.
+	LearnedDecision bool
+	// LearnedMin is the least probability of the learned decision at which
+	// a shape match is reported (MinConfidence when that is higher). The
+	// default, 0.75, is the least whose precision at 1,000 references
+	// reached 0.98 on the training seeds' matches, each seed scored by a
+	// fit without it (docs/benchmarks.md, "Learned decision, session
+	// 12"): the model is calibrated on regions, several of which lie over
+	// one mark, so at 0.5 a reported mark is likelier than a region.
+	LearnedMin float64
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
@@ -233,44 +253,46 @@ type Config struct {
 // DefaultConfig returns the settings the dev-set figures were measured with.
 func DefaultConfig() Config {
 	return Config{
-		MaxSide:        1000,
-		LevelStep:      24,
-		MinSide:        30,
-		MinArea:        40,
-		GroupGap:       0.35,
-		MinPartArea:    8,
-		MaxParts:       3000,
-		MaxPartRatio:   4,
-		MaxLogEcc:      0.7,
-		HashMaxDist:    14,
-		MaxRadial:      1.0,
-		CoarseMin:      0.6,
-		ShapeMid:       0.72,
-		ShapeWidth:     0.015,
-		SmallMidBoost:  0.045,
-		SmallSide:      70,
-		MarginMid:      0.12,
-		MarginWidth:    0.02,
-		CrowdRank:      3,
-		CrowdMid:       0.16,
-		RepeatMax:      2,
-		NullMargin:     0.06,
-		MinDistinct:    0.06,
-		RatioTest:      0.75,
-		MinInliers:     12,
-		MinConfidence:  0.5,
-		MaxDetections:  20,
-		ColourSide:     500,
-		ColourTols:     []int{32},
-		SplitTwoTone:   true,
-		EdgeMid:        4,
-		EdgeWidth:      0.25,
-		ChromaStep:     24,
-		FrameCutMax:    0.25,
-		GapMin:         0.05,
-		GreyLift:       0.9,
-		GreyLiftMargin: 0.35,
-		FigureParts:    1,
+		MaxSide:         1000,
+		LevelStep:       24,
+		MinSide:         30,
+		MinArea:         40,
+		GroupGap:        0.35,
+		MinPartArea:     8,
+		MaxParts:        3000,
+		MaxPartRatio:    4,
+		MaxLogEcc:       0.7,
+		HashMaxDist:     14,
+		MaxRadial:       1.0,
+		CoarseMin:       0.6,
+		ShapeMid:        0.72,
+		ShapeWidth:      0.015,
+		SmallMidBoost:   0.045,
+		SmallSide:       70,
+		MarginMid:       0.12,
+		MarginWidth:     0.02,
+		CrowdRank:       3,
+		CrowdMid:        0.16,
+		RepeatMax:       2,
+		NullMargin:      0.06,
+		MinDistinct:     0.06,
+		RatioTest:       0.75,
+		MinInliers:      12,
+		MinConfidence:   0.5,
+		MaxDetections:   20,
+		ColourSide:      500,
+		ColourTols:      []int{32},
+		SplitTwoTone:    true,
+		EdgeMid:         4,
+		EdgeWidth:       0.25,
+		ChromaStep:      24,
+		FrameCutMax:     0.25,
+		GapMin:          0.05,
+		GreyLift:        0.9,
+		GreyLiftMargin:  0.35,
+		FigureParts:     1,
+		LearnedDecision: true,
+		LearnedMin:      0.75,
 	}
 }
 
@@ -332,6 +354,8 @@ func (c Config) Validate() error {
 		return bad("GreyLift/GreyLiftMargin", [2]float64{c.GreyLift, c.GreyLiftMargin})
 	case c.GapMin < 0 || c.GapMin > 1:
 		return bad("GapMin", c.GapMin)
+	case c.LearnedMin < 0 || c.LearnedMin >= 1:
+		return bad("LearnedMin", c.LearnedMin)
 	case c.FigureParts < 0:
 		return bad("FigureParts", c.FigureParts)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
@@ -373,6 +397,10 @@ type Detector struct {
 	contextTime atomic.Int64
 	// refined counts the refinements (bestShift) matchShapes made.
 	refined atomic.Int64
+	// decideStudy makes the learned decision read every feature and
+	// return every match it considers, reported or not, unsuppressed:
+	// the benchmark's training dumps (scripts/fit-logos.sh).
+	decideStudy bool
 	// eccRuns counts the grey alignments (see ecc.go) and eccTime the
 	// nanoseconds they took.
 	eccRuns, eccTime atomic.Int64
@@ -532,6 +560,13 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		for _, m := range matches {
 			m, null := d.cfg.liftRoundSmall(m) // small round marks (roundsmall.go)
 			L := max(m.cand.box.Dx(), m.cand.box.Dy())
+			if d.cfg.LearnedDecision || d.decideStudy {
+				if det, ok := d.decideShape(m, null, L, cands, g, col, set.flat); ok {
+					det.Box = toScene(det.Box)
+					found = append(found, det)
+				}
+				continue
+			}
 			conf := d.cfg.shapeConfidence(m.score, m.second, null, L)
 			// fit is the confidence without the margin and crowd factors,
 			// which a grey alignment may lift a match to (see greyLift).
@@ -636,6 +671,9 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			found = append(found, Detection{LogoID: r.logoID, BrandID: r.brandID, Confidence: conf, Box: box, Method: MethodFeatures})
 		}
 	}
+	if d.decideStudy {
+		return found, nil
+	}
 	return suppress(found, d.cfg.MaxDetections), nil
 }
 
@@ -653,12 +691,18 @@ func (c Config) shapeConfidence(score, second, nullMax float64, L int) float64 {
 // fitConfidence is shapeConfidence's first factor: how clearly the score
 // clears the reference's midpoint, whatever other brands score.
 func (c Config) fitConfidence(score, nullMax float64, L int) float64 {
+	return sigmoid((score - c.fitMid(nullMax, L)) / c.ShapeWidth)
+}
+
+// fitMid is fitConfidence's midpoint for a reference whose null-corpus
+// best is nullMax, on a region whose longer side is L.
+func (c Config) fitMid(nullMax float64, L int) float64 {
 	mid := math.Max(c.ShapeMid, nullMax+c.NullMargin)
 	if L < c.SmallSide {
 		f := float64(c.SmallSide-L) / float64(max(1, c.SmallSide-c.MinSide))
 		mid += c.SmallMidBoost * math.Min(1, f)
 	}
-	return sigmoid((score - mid) / c.ShapeWidth)
+	return mid
 }
 
 // repeated reports whether c is one tile of a texture: at least

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# fit-logos.sh fits the learned decision on shape matches (vision/logo/decide.go):
+# it makes BenchmarkLogos' training dumps on seeds 100-107 (150 photos each, at 16
+# and at 1,000 references; COUNTERLENS_BENCH_TRAIN=1: every match the model
+# considers, every feature read, labelled by the benchmark's ground truth), keeps
+# their rows in vision/logo/testdata/decide-train.tsv and writes the fitted weights
+# to vision/logo/decide_weights.go. Seeds 42-48, which the figures are read on, are
+# never fitted on.
+#
+# COUNTERLENS_BENCH_DATA: the benchmark data (default .bench); FIT_LOGOS_DIR: where
+# the dumps go (default /tmp/fit-logos); FIT_LOGOS_REUSE=1 keeps the dumps already
+# there (they do not depend on the weights, only on the features).
+set -euo pipefail
+cd "${FIT_LOGOS_ROOT:-$(dirname "$0")/..}"
+root=$PWD
+data=${COUNTERLENS_BENCH_DATA:-$root/.bench}
+out=${FIT_LOGOS_DIR:-/tmp/fit-logos}
+mkdir -p "$out"
+go test -c -o "$out/logo.test" ./vision/logo/
+dumps=()
+for seed in 100 101 102 103 104 105 106 107; do
+  for refs in 16 1000; do
+    f=$out/train-$seed-$refs.tsv
+    dumps+=("$f")
+    if [ "${FIT_LOGOS_REUSE:-}" = 1 ] && [ -s "$f" ]; then
+      continue
+    fi
+    echo "fit-logos: seed $seed, $refs references" >&2
+    (cd vision/logo && OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_SEED=$seed \
+      COUNTERLENS_BENCH_IMAGES=150 COUNTERLENS_BENCH_DUMP_CONF=0.5 COUNTERLENS_BENCH_DUMP=$f.part \
+      COUNTERLENS_BENCH_TRAIN=1 nice -n 5 "$out/logo.test" -test.run '^$' \
+      -test.bench "BenchmarkLogos/refs=$refs\$" -test.benchtime 1x -test.timeout 60m >"$f.log")
+    mv "$f.part" "$f"
+  done
+done
+go run ./vision/logo/decidefit -rows vision/logo/testdata/decide-train.tsv \
+  -o vision/logo/decide_weights.go "${dumps[@]}"

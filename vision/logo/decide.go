@@ -1,0 +1,219 @@
+package logo
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the learned decision on a shape match
+// (Config.LearnedDecision): one logistic model over the evidence the hand
+// decision multiplies as separate factors and gates (the fit against the
+// reference's midpoint, the margins over other brands, the outline's edge
+// ratio, the gaps, the figure around the region, texture, the grey
+// template's correlation and the second brand's). Its weights are fitted
+// by scripts/fit-logos.sh on the benchmark's training seeds 100-107, never
+// on the seeds the figures are read on, and written to decide_weights.go;
+// the confidence of a shape match is then the model's probability.
+//
+// Every match whose fit clears its reference's midpoint (decideFitMin,
+// the set the hand decision verifies) is a candidate, and its features are
+// read cheapest first. Before each costlier one (edge, gaps, crowd,
+// texture, figure, grey alignments) the probability's upper bound over the
+// features not yet read, each within its range, is compared with
+// MinConfidence: a feature is read only while it can still change the
+// decision, so the alignments run on few matches a photo.
+
+// Features of a shape match, in the model's order.
+const (
+	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit
+	fMargin            // (score - second) * 10
+	fLogL              // log(L / 64), L the region's longer side
+	fRadial            // radial-profile distance of region and reference
+	fEdgeLow           // edge ratio - EdgeMid, where under it
+	fEdgeHigh          // edge ratio - EdgeMid, where over it
+	fGapRead           // 1 when the gap level was read (a reference of parts)
+	fGap               // the gap level, 0 ink to 1 ground, when read
+	fCrowd             // (score - crowd) * 10
+	fRepeated          // 1 when the region is one tile of a texture
+	fFigure            // parts of a larger figure outside the box (at most 3)
+	fGreyRead          // 1 when the grey template's inner correlation was read
+	fGreyInner         // that correlation
+	fGreyMargin        // it less the second brand's (0 when not read)
+	numDecide
+)
+
+// decideNames name the features, for the dump and the fit program.
+var decideNames = [numDecide]string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
+	"gapRead", "gap", "crowd", "repeated", "figure", "greyRead", "greyInner", "greyMargin"}
+
+// decideRange is each feature's range (the clamps of decideShape): the
+// bound on the probability before a feature is read takes the end its
+// weight favours.
+var decideRange = [numDecide][2]float64{
+	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
+	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
+	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
+	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
+}
+
+// decideFitMin is the least fit confidence (fitConfidence) of a match the
+// model decides on: the set the hand decision verifies, and the set its
+// training rows come from.
+const decideFitMin = 0.5
+
+// decideModel is a logistic model over the features: P(true mark) =
+// sigmoid(bias + w·x).
+type decideModel struct {
+	bias float64
+	w    [numDecide]float64
+}
+
+// logit is the model's log-odds at x.
+func (m *decideModel) logit(x *[numDecide]float64) float64 {
+	z := m.bias
+	for i, v := range x {
+		z += m.w[i] * v
+	}
+	return z
+}
+
+// upper is the highest log-odds the model can give when the features
+// from index read on are unknown, each within its decideRange, and those
+// before it are x's.
+func (m *decideModel) upper(x *[numDecide]float64, read int) float64 {
+	z := m.bias
+	for i := range numDecide {
+		if i < read {
+			z += m.w[i] * x[i]
+		} else {
+			z += math.Max(m.w[i]*decideRange[i][0], m.w[i]*decideRange[i][1])
+		}
+	}
+	return z
+}
+
+func clampTo(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
+
+// decideShape decides a shape match with the learned model (see above).
+// It returns the detection, box in working pixels, and whether it is
+// reported; in the training mode (Detector.decideStudy) every feature is
+// read and every match over decideFitMin not cut by the frame is
+// returned, whatever the model says.
+func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candidate, g grayImage, col rgbImage, flat []*prepared) (Detection, bool) {
+	cfg := d.cfg
+	z := (m.score - cfg.fitMid(null, L)) / cfg.ShapeWidth
+	if sigmoid(z) < decideFitMin {
+		return Detection{}, false
+	}
+	model := &decideWeights
+	study := d.decideStudy
+	pmin := cfg.learnedMin()
+	cut := math.Log(pmin / (1 - pmin))
+	// held reports whether the match cannot reach MinConfidence with the
+	// features from read on unknown.
+	var x [numDecide]float64
+	held := func(read int) bool { return !study && model.upper(&x, read) < cut }
+	x[fFit] = clampTo(z, 0, 10)
+	x[fMargin] = clampTo(10*(m.score-m.second), 0, 3)
+	x[fLogL] = clampTo(math.Log(float64(L)/64), -1, 3)
+	radial := radialDist(&m.cand.rad, &m.ref.rad)
+	x[fRadial] = clampTo(radial, 0, 1)
+	if held(fEdgeLow) || cfg.cutByFrame(m.cand, g, col) {
+		return Detection{}, false
+	}
+	t0 := time.Now()
+	edge := edgeRatio(m.cand, g, col)
+	d.verified.Add(1)
+	d.verifyTime.Add(int64(time.Since(t0)))
+	x[fEdgeLow] = clampTo(edge-cfg.EdgeMid, -3, 0)
+	x[fEdgeHigh] = clampTo(edge-cfg.EdgeMid, 0, 3)
+	if held(fGapRead) {
+		return Detection{}, false
+	}
+	gap := -1.0
+	if l, ok := gapLevel(m.cand, m.ref, g, col); ok {
+		// A gate as well as a feature: of the 47 training matches whose
+		// gaps read under GapMin (a blob of one ink), none was a mark.
+		if l < cfg.GapMin && !study {
+			return Detection{}, false
+		}
+		gap = l
+		x[fGapRead], x[fGap] = 1, clampTo(l, 0, 1)
+	}
+	if held(fCrowd) {
+		return Detection{}, false
+	}
+	var crowd float64
+	if cfg.CrowdRank > 0 {
+		t1 := time.Now()
+		crowd = cfg.crowdScore(m, flat)
+		d.crowdTime.Add(int64(time.Since(t1)))
+	}
+	x[fCrowd] = clampTo(10*(m.score-crowd), 0, 2.5)
+	if held(fRepeated) {
+		return Detection{}, false
+	}
+	if repeated(m.cand, cands, cfg) {
+		x[fRepeated] = 1
+	}
+	if held(fFigure) {
+		return Detection{}, false
+	}
+	t2 := time.Now()
+	figure := contextOf(m.cand, g, col)
+	d.contextTime.Add(int64(time.Since(t2)))
+	if figure.ok {
+		x[fFigure] = clampTo(float64(figure.outside), 0, 3)
+	}
+	if held(fGreyRead) {
+		return Detection{}, false
+	}
+	unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
+	grey, other := d.alignGrey(m.cand, m.ref, g, col), unread
+	if grey.inner > -1 {
+		x[fGreyRead], x[fGreyInner], x[fGreyMargin] = 1, grey.inner, grey.inner
+		// The second brand's alignment only where it can change the
+		// decision: its correlation moves the margin by at most 1 either
+		// way.
+		lo, hi := x, x
+		lo[fGreyMargin], hi[fGreyMargin] = grey.inner-1, grey.inner+1
+		if m.secondRef != nil && (study || max(model.logit(&lo), model.logit(&hi)) >= cut) {
+			other = d.alignGrey(m.cand, m.secondRef, g, col)
+			if other.inner > -1 {
+				x[fGreyMargin] = clampTo(grey.inner-other.inner, -2, 2)
+			}
+		}
+	}
+	conf := sigmoid(model.logit(&x))
+	if !study && conf < pmin {
+		return Detection{}, false
+	}
+	return Detection{
+		LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
+		Box: m.cand.box, Method: MethodShape, score: m.score, second: m.second, nullMax: null,
+		radial: radial, edge: edge, crowd: crowd, gap: gap, grey: grey, greySecond: other,
+		figure: figure, features: &x,
+	}, true
+}
+
+// learnedMin is the least probability of the learned decision at which a
+// shape match is reported: LearnedMin, or MinConfidence when higher.
+func (c Config) learnedMin() float64 { return math.Max(c.MinConfidence, c.LearnedMin) }
+
+// decideLine formats x for the benchmark's dump: the features in order,
+// comma-separated ("-" when the match was not decided by the model).
+func decideLine(x *[numDecide]float64) string {
+	if x == nil {
+		return "-"
+	}
+	var sb strings.Builder
+	for i, v := range x {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.FormatFloat(v, 'f', 4, 64))
+	}
+	return sb.String()
+}

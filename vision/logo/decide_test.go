@@ -25,13 +25,7 @@ func TestLearnedDecisionTellsMarkFromItsOutline(t *testing.T) {
 		t.Skip("prepares 32 references")
 	}
 	marks := loadDir(t, "testdata/marks")
-	var refs []Reference
-	for n, img := range marks {
-		refs = append(refs, Reference{LogoID: n, BrandID: n, Image: img})
-	}
-	for n, img := range loadDir(t, "testdata/distractors") {
-		refs = append(refs, Reference{LogoID: n, BrandID: n, Image: img})
-	}
+	refs := append(refsFrom(marks), refsFrom(loadDir(t, "testdata/distractors"))...)
 	cfg := DefaultConfig()
 	cfg.LearnedDecision = true
 	d := newConfiguredDetector(t, cfg, refs)

@@ -165,13 +165,7 @@ func TestGreyLiftRecoversHeldWordmark(t *testing.T) {
 		t.Skip("prepares 32 references")
 	}
 	marks := loadDir(t, "testdata/marks")
-	var refs []Reference
-	for n, img := range marks {
-		refs = append(refs, Reference{LogoID: n, BrandID: n, Image: img})
-	}
-	for n, img := range loadDir(t, "testdata/distractors") {
-		refs = append(refs, Reference{LogoID: n, BrandID: n, Image: img})
-	}
+	refs := append(refsFrom(marks), refsFrom(loadDir(t, "testdata/distractors"))...)
 	// The hand decision's lift (the learned decision weighs the grey
 	// evidence itself, see TestLearnedDecisionTellsMarkFromItsOutline).
 	on := DefaultConfig()

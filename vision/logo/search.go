@@ -76,6 +76,12 @@ func (s search) skipRefine(s0 float64) bool {
 // overlaps r's best (tolerantF), among those past the area and hash gates
 // and over the coarse gate, or -1.
 func (s search) bestAngle(c *candidate, r *prepared, lo, hi int, cfg Config) int {
+	bi, _ := s.bestAngleTol(c, r, lo, hi, cfg)
+	return bi
+}
+
+// bestAngleTol is bestAngle and the tolerantF at that angle.
+func (s search) bestAngleTol(c *candidate, r *prepared, lo, hi int, cfg Config) (int, float64) {
 	bi, bs := -1, cfg.CoarseMin
 	try := func(i int) {
 		v := &r.views[i]
@@ -90,7 +96,7 @@ func (s search) bestAngle(c *candidate, r *prepared, lo, hi int, cfg Config) int
 		for i := lo; i <= hi; i++ {
 			try(i)
 		}
-		return bi
+		return bi, bs
 	}
 	// Every angleCoarse-th angle (and the last), the best kept even under
 	// the coarse gate; then, around the best so far, the angles half as
@@ -113,9 +119,9 @@ func (s search) bestAngle(c *candidate, r *prepared, lo, hi int, cfg Config) int
 		}
 	}
 	if bs <= floor {
-		return -1
+		return -1, 0
 	}
-	return bi
+	return bi, bs
 }
 
 // need is the score reference r must beat on m's region to change its

@@ -135,26 +135,6 @@ func scoreEstimate(c, v *shapeView) (s0, est float64) {
 	return combine(ma, ka), 0.5 * (mt + kt)
 }
 
-// scoreEstimateOver is scoreEstimate(c, v) when the masks' tolerantF (tol,
-// which the gates before it computed) is known and the score matters only
-// at min or more: ok is false, and nothing else computed, when the
-// concavities' agreement alone shows the score under min. The masks'
-// agreement is 0.5·IoU + 0.5·tolerantF, and the IoU is at most the
-// tolerantF (the intersection is counted in both of its halves, and
-// 2·in ≤ an+bn), so the score is at most 0.5·(tol + the concavities'
-// agreement). 85% of the round pairs that reach this score under the
-// queue's floor (docs/benchmarks.md, session 11), and the concavities span
-// fewer rows than the masks. When ok, s0 and est are scoreEstimate's, bit
-// for bit (TestScoreEstimateOver).
-func scoreEstimateOver(c, v *shapeView, tol, min float64) (s0, est float64, ok bool) {
-	ka, kt := agreementTol(&c.conc, &c.concD, &v.conc, &v.concD, c.concN, v.concN, c.concRows, v.concRows)
-	if 0.5*(tol+ka)+boundSlack < min {
-		return 0, 0, false
-	}
-	ma, mt := agreementTol(&c.mask, &c.maskD, &v.mask, &v.maskD, c.maskN, v.maskN, c.maskRows, v.maskRows)
-	return combine(ma, ka), 0.5 * (mt + kt), true
-}
-
 // agreementTol is agreement and tolerantF of a and b, whose rows holding
 // a cell are sa and sb, in agreement's one pass.
 func agreementTol(a, aD, b, bD *bitgrid, an, bn int, sa, sb rowSpan) (agree, tol float64) {

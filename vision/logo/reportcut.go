@@ -122,20 +122,18 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 		if !ok {
 			return q
 		}
-		add := func(v *shapeView, kind uint8, tol float64) {
-			if s0, est, ok := scoreEstimateOver(c.aligned, v, tol, floor-refineSlack); ok && s0 >= floor-refineSlack {
+		add := func(v *shapeView, kind uint8) {
+			if s0, est := scoreEstimate(c.aligned, v); s0 >= floor-refineSlack {
 				it := queuedView{ref: ri, kind: kind, view: v, s0: s0}
 				it.est = est - it.cost()
 				q = append(q, it)
 			}
 		}
-		v := &r.aligned[flip]
-		if tol, ok := alignedTol(c, v, cfg); ok {
-			add(v, itemAligned, tol)
+		if v := &r.aligned[flip]; alignedGates(c, v, cfg) {
+			add(v, itemAligned)
 		}
-		// nearestTapered does not say its view's tolerantF: 1 caps it.
 		if bi := nearestTapered(c, r, flip, cfg); bi >= 0 {
-			add(&r.tapered[bi][flip], itemTapered, 1)
+			add(&r.tapered[bi][flip], itemTapered)
 		}
 		if sm := nearestSmall(c, r.small); sm != nil {
 			for i := range sm.views {
@@ -143,8 +141,8 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 				if sm.repeatsHalfCut(i, flip) {
 					continue
 				}
-				if tol, ok := alignedTol(c, v, cfg); ok {
-					add(v, itemSmall, tol)
+				if alignedGates(c, v, cfg) {
+					add(v, itemSmall)
 				}
 			}
 		}
@@ -161,12 +159,12 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 	if !ok {
 		return q
 	}
-	bi, tol := s.bestAngleTol(c, r, lo, hi, cfg)
+	bi := s.bestAngle(c, r, lo, hi, cfg)
 	if bi < 0 {
 		return q
 	}
 	v := &r.views[bi]
-	if s0, est, ok := scoreEstimateOver(&c.view, v, tol, floor-refineSlack); ok && s0 >= floor-refineSlack {
+	if s0, est := scoreEstimate(&c.view, v); s0 >= floor-refineSlack {
 		q = append(q, queuedView{ref: ri, kind: itemRound, angle: int8(bi), view: v, s0: s0, est: est})
 	}
 	return q
@@ -175,18 +173,7 @@ func queuePair(q []queuedView, ri int32, c *candidate, r *prepared, cfg Config, 
 // alignedGates reports whether c's aligned view passes alignedScore's
 // gates before the unshifted score against v.
 func alignedGates(c *candidate, v *shapeView, cfg Config) bool {
-	_, ok := alignedTol(c, v, cfg)
-	return ok
-}
-
-// alignedTol is alignedGates and, when they pass, the masks' tolerantF
-// they computed.
-func alignedTol(c *candidate, v *shapeView, cfg Config) (float64, bool) {
-	if !similarArea(c.aligned, v) || bits.OnesCount64(v.hash^c.aligned.hash) > cfg.HashMaxDist {
-		return 0, false
-	}
-	t := maskTolerantF(c.aligned, v)
-	return t, t >= cfg.CoarseMin
+	return similarArea(c.aligned, v) && bits.OnesCount64(v.hash^c.aligned.hash) <= cfg.HashMaxDist && maskTolerantF(c.aligned, v) >= cfg.CoarseMin
 }
 
 // refineRound is a round pair's refined score from its queued view it:

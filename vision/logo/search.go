@@ -76,12 +76,6 @@ func (s search) skipRefine(s0 float64) bool {
 // overlaps r's best (tolerantF), among those past the area and hash gates
 // and over the coarse gate, or -1.
 func (s search) bestAngle(c *candidate, r *prepared, lo, hi int, cfg Config) int {
-	bi, _ := s.bestAngleTol(c, r, lo, hi, cfg)
-	return bi
-}
-
-// bestAngleTol is bestAngle and the tolerantF at that angle.
-func (s search) bestAngleTol(c *candidate, r *prepared, lo, hi int, cfg Config) (int, float64) {
 	bi, bs := -1, cfg.CoarseMin
 	try := func(i int) {
 		v := &r.views[i]
@@ -96,7 +90,7 @@ func (s search) bestAngleTol(c *candidate, r *prepared, lo, hi int, cfg Config) 
 		for i := lo; i <= hi; i++ {
 			try(i)
 		}
-		return bi, bs
+		return bi
 	}
 	// Every angleCoarse-th angle (and the last), the best kept even under
 	// the coarse gate; then, around the best so far, the angles half as
@@ -119,9 +113,9 @@ func (s search) bestAngleTol(c *candidate, r *prepared, lo, hi int, cfg Config) 
 		}
 	}
 	if bs <= floor {
-		return -1, 0
+		return -1
 	}
-	return bi, bs
+	return bi
 }
 
 // need is the score reference r must beat on m's region to change its

@@ -16,12 +16,15 @@ import (
 // CPU time, see cpuclock.Used) even on a loaded machine, where ns/op does not.
 // search=full is the search without the shortcuts of fastSearch,
 // search=fast the single pass with them, search=cut matchShapes (the fast
-// search with the report cut of reportcut.go); climbs counts the
+// search with the report cut of reportcut.go), pass=first its first pass
+// alone (queueViews: the gates, the angle search and the unshifted
+// scores; matches counts the views it queues); climbs counts the
 // refinements (bestShift) an op.
 func BenchmarkMatchShapes(b *testing.B) {
 	f := realPairs(b)
 	cfg := DefaultConfig()
-	for _, name := range []string{"search=full", "search=fast", "search=cut"} {
+	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	for _, name := range []string{"search=full", "search=fast", "search=cut", "pass=first"} {
 		b.Run(name, func(b *testing.B) {
 			n := 0
 			b.ReportAllocs()
@@ -32,6 +35,11 @@ func BenchmarkMatchShapes(b *testing.B) {
 					c.shifts, c.alignedShifts = nil, nil // made again, as in a fresh photo
 				}
 				switch name {
+				case "pass=first":
+					n = 0
+					for _, q := range queueViews(f.cands, f.refs, cfg, floor) {
+						n += len(q)
+					}
 				case "search=cut":
 					n = len(matchShapes(f.cands, f.refs, cfg))
 				default:

@@ -42,20 +42,22 @@ func (g *bitgrid) count() int {
 // shifted returns g moved by dx columns and dy rows, bits falling off dropped.
 func (g *bitgrid) shifted(dx, dy int) bitgrid {
 	var out bitgrid
+	g.shiftInto(&out, dx, dy)
+	return out
+}
+
+// shiftInto writes g moved by dx columns and dy rows into out (not g), as
+// shifted returns it, without a grid on the stack to copy.
+func (g *bitgrid) shiftInto(out *bitgrid, dx, dy int) {
+	l, r := uint(max(dx, 0)), uint(max(-dx, 0))
 	for y := range gridN {
 		sy := y - dy
 		if sy < 0 || sy >= gridN {
+			out[y] = 0
 			continue
 		}
-		w := g[sy]
-		if dx > 0 {
-			w <<= uint(dx)
-		} else if dx < 0 {
-			w >>= uint(-dx)
-		}
-		out[y] = w
+		out[y] = g[sy] << l >> r
 	}
-	return out
 }
 
 // hash8 is an 8x8 summary of g (a block is on when at least a quarter of it

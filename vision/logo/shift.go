@@ -35,11 +35,14 @@ func (s *shiftSet) at(i int) *shapeView {
 	const n = 2*maxShift + 1
 	dx, dy := i%n-maxShift, i/n-maxShift
 	b := s.base
-	v := &shapeView{mask: b.mask.shifted(dx, dy), conc: b.conc.shifted(dx, dy)}
+	v := new(shapeView)
+	b.mask.shiftInto(&v.mask, dx, dy)
+	b.conc.shiftInto(&v.conc, dx, dy)
 	if inner(b) {
 		// Nothing falls off the grid, so the dilations, counts and row
 		// spans are the base's, moved.
-		v.maskD, v.concD = b.maskD.shifted(dx, dy), b.concD.shifted(dx, dy)
+		b.maskD.shiftInto(&v.maskD, dx, dy)
+		b.concD.shiftInto(&v.concD, dx, dy)
 		v.maskN, v.concN = b.maskN, b.concN
 		v.maskRows, v.concRows = b.maskRows.moved(dy), b.concRows.moved(dy)
 	} else {

@@ -55,3 +55,50 @@ func TestShiftSetMatchesDefinition(t *testing.T) {
 		t.Fatalf("only %d grids away from the edges", inside)
 	}
 }
+
+// shiftedDef is bitgrid.shifted as first written: each row moved by a
+// branch on the sign of dx.
+func shiftedDef(g *bitgrid, dx, dy int) bitgrid {
+	var out bitgrid
+	for y := range gridN {
+		sy := y - dy
+		if sy < 0 || sy >= gridN {
+			continue
+		}
+		w := g[sy]
+		if dx > 0 {
+			w <<= uint(dx)
+		} else if dx < 0 {
+			w >>= uint(-dx)
+		}
+		out[y] = w
+	}
+	return out
+}
+
+// TestShiftIntoMatchesDefinition wants shiftInto to write the moved grid
+// over whatever out held, for random grids and every shift of up to four
+// cells.
+func TestShiftIntoMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 7))
+	for k := range 200 {
+		var g bitgrid
+		for y := range g {
+			if rng.IntN(3) > 0 {
+				g[y] = rng.Uint64()
+			}
+		}
+		for dy := -4; dy <= 4; dy++ {
+			for dx := -4; dx <= 4; dx++ {
+				var out bitgrid
+				for y := range out {
+					out[y] = rng.Uint64() // a dirty grid: every row must be written
+				}
+				g.shiftInto(&out, dx, dy)
+				if want := shiftedDef(&g, dx, dy); out != want || g.shifted(dx, dy) != want {
+					t.Fatalf("grid %d, shift (%d, %d): moved grid differs from the definition", k, dx, dy)
+				}
+			}
+		}
+	}
+}

@@ -481,6 +481,12 @@ func BenchmarkLogos(b *testing.B) {
 			if v, err := strconv.ParseBool(os.Getenv("COUNTERLENS_BENCH_LEARNED")); err == nil {
 				cfg.LearnedDecision = v
 			}
+			// COUNTERLENS_BENCH_LEARNEDMIN sets the learned decision's
+			// reporting level (0.5 with a dump at 0.5: every detection the
+			// levels from 0.5 up would report, for choosing LearnedMin).
+			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_LEARNEDMIN"), 64); err == nil && v >= 0 && v < 1 {
+				cfg.LearnedMin = v
+			}
 			d, err := New(cfg)
 			if err != nil {
 				b.Fatal(err)

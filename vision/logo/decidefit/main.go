@@ -22,6 +22,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // lambda is the ridge penalty on the weights (not the bias): weak against
@@ -221,87 +223,42 @@ func readRows(r io.Reader) ([]row, error) {
 func fit(rows []row, lambda float64) ([]float64, error) {
 	k := len(names) + 1
 	w := make([]float64, k)
-	xi := make([]float64, k)
+	xi := mat.NewVecDense(k, nil)
 	for range 100 {
-		g := make([]float64, k)
-		h := make([][]float64, k)
-		for i := range h {
-			h[i] = make([]float64, k)
-		}
+		g := mat.NewVecDense(k, nil)
+		h := mat.NewSymDense(k, nil)
 		for _, r := range rows {
-			xi[0] = 1
-			copy(xi[1:], r.x)
-			p := sigmoid(dot(w, xi))
-			s := p * (1 - p)
-			for i := range k {
-				g[i] += (r.y - p) * xi[i]
-				for j := range k {
-					h[i][j] += s * xi[i] * xi[j]
-				}
+			xi.SetVec(0, 1)
+			for i, v := range r.x {
+				xi.SetVec(i+1, v)
 			}
+			p := predict(w, r.x)
+			g.AddScaledVec(g, r.y-p, xi)
+			h.SymRankOne(h, p*(1-p), xi)
 		}
 		for i := 1; i < k; i++ {
-			g[i] -= lambda * w[i]
-			h[i][i] += lambda
+			g.SetVec(i, g.AtVec(i)-lambda*w[i])
+			h.SetSym(i, i, h.At(i, i)+lambda)
 		}
-		step, err := solve(h, g)
-		if err != nil {
-			return nil, err
+		// The penalised Hessian is positive definite: a Cholesky solve.
+		var ch mat.Cholesky
+		if !ch.Factorize(h) {
+			return nil, errors.New("fit: the Hessian is not positive definite")
+		}
+		var step mat.VecDense
+		if err := ch.SolveVecTo(&step, g); err != nil {
+			return nil, fmt.Errorf("fit: %w", err)
 		}
 		move := 0.0
 		for i := range w {
-			w[i] += step[i]
-			move = math.Max(move, math.Abs(step[i]))
+			w[i] += step.AtVec(i)
+			move = math.Max(move, math.Abs(step.AtVec(i)))
 		}
 		if move < 1e-10 {
 			return w, nil
 		}
 	}
 	return nil, errors.New("fit: Newton's method did not converge")
-}
-
-// solve solves a x = b by Gaussian elimination with partial pivoting.
-func solve(a [][]float64, b []float64) ([]float64, error) {
-	n := len(b)
-	m := make([][]float64, n)
-	for i := range m {
-		m[i] = append(append([]float64(nil), a[i]...), b[i])
-	}
-	for c := range n {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(m[r][c]) > math.Abs(m[p][c]) {
-				p = r
-			}
-		}
-		if math.Abs(m[p][c]) < 1e-12 {
-			return nil, errors.New("fit: singular system")
-		}
-		m[c], m[p] = m[p], m[c]
-		for r := c + 1; r < n; r++ {
-			f := m[r][c] / m[c][c]
-			for j := c; j <= n; j++ {
-				m[r][j] -= f * m[c][j]
-			}
-		}
-	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		s := m[r][n]
-		for j := r + 1; j < n; j++ {
-			s -= m[r][j] * x[j]
-		}
-		x[r] = s / m[r][r]
-	}
-	return x, nil
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

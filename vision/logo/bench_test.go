@@ -656,3 +656,19 @@ func labDist(a, b color.RGBA) float64 {
 	la, lb := labOf(a.R, a.G, a.B), labOf(b.R, b.G, b.B)
 	return math.Sqrt((la[0]-lb[0])*(la[0]-lb[0]) + (la[1]-lb[1])*(la[1]-lb[1]) + (la[2]-lb[2])*(la[2]-lb[2]))
 }
+
+// decideLine formats x for the benchmark's dump: the features in order,
+// comma-separated ("-" when the match was not decided by the model).
+func decideLine(x *[numDecide]float64) string {
+	if x == nil {
+		return "-"
+	}
+	var sb strings.Builder
+	for i, v := range x {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(strconv.FormatFloat(v, 'f', 4, 64))
+	}
+	return sb.String()
+}

@@ -2,9 +2,9 @@ package logo
 
 import (
 	"math"
-	"strconv"
-	"strings"
 	"time"
+
+	"counterlens/vision/logo/internal/decidefeat"
 )
 
 // This file holds the learned decision on a shape match
@@ -44,9 +44,11 @@ const (
 	numDecide
 )
 
-// decideNames name the features, for the dump and the fit program.
-var decideNames = [numDecide]string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
-	"gapRead", "gap", "crowd", "repeated", "figure", "greyRead", "greyInner", "greyMargin"}
+// decideNames name the features, in the order of the constants above; the
+// fit program (decidefit) names its weights from the same list. The
+// conversion panics at start-up if the list and the constants differ in
+// length.
+var decideNames = [numDecide]string(decidefeat.Names)
 
 // decideRange is each feature's range (the clamps of decideShape): the
 // bound on the probability before a feature is read takes the end its
@@ -201,19 +203,3 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 // learnedMin is the least probability of the learned decision at which a
 // shape match is reported: LearnedMin, or MinConfidence when higher.
 func (c Config) learnedMin() float64 { return math.Max(c.MinConfidence, c.LearnedMin) }
-
-// decideLine formats x for the benchmark's dump: the features in order,
-// comma-separated ("-" when the match was not decided by the model).
-func decideLine(x *[numDecide]float64) string {
-	if x == nil {
-		return "-"
-	}
-	var sb strings.Builder
-	for i, v := range x {
-		if i > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteString(strconv.FormatFloat(v, 'f', 4, 64))
-	}
-	return sb.String()
-}

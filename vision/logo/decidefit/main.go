@@ -24,6 +24,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"counterlens/vision/logo/internal/decidefeat"
 )
 
 // lambda is the ridge penalty on the weights (not the bias): weak against
@@ -31,11 +33,10 @@ import (
 // running off.
 const lambda = 1.0
 
-// names are the model's features in order, as vision/logo/decide.go
-// names them (decideNames); the generated source keys each weight by its
-// constant there (fit -> fFit).
-var names = []string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
-	"gapRead", "gap", "crowd", "repeated", "figure", "greyRead", "greyInner", "greyMargin"}
+// names are the model's features in order (decidefeat.Names); the
+// generated source keys each weight by its constant in vision/logo
+// (fit -> fFit).
+var names = decidefeat.Names
 
 // row is one shape match: its group (the dump it came from), label and
 // features.

@@ -23,7 +23,7 @@ import (
 func BenchmarkMatchShapes(b *testing.B) {
 	f := realPairs(b)
 	cfg := DefaultConfig()
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	for _, name := range []string{"search=full", "search=fast", "search=cut", "pass=first"} {
 		b.Run(name, func(b *testing.B) {
 			n := 0

@@ -198,7 +198,7 @@ func TestOverlapKernelsMatchDefinition(t *testing.T) {
 func TestRingBound(t *testing.T) {
 	f := realPairs(t)
 	cfg := DefaultConfig()
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	var pairs, radialPass, cut, scored int
 	for ci, c := range f.cands {
 		if ci%2 != 0 {

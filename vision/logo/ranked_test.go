@@ -15,7 +15,7 @@ import (
 func TestRankedKeepsReportable(t *testing.T) {
 	f := realPairs(t)
 	cfg := DefaultConfig()
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	cut := cfg.reportFloor() - cutSlack
 	queues := queueViews(f.cands, f.refs, cfg, floor)
 	refinements(f.cands) // other tests refined these regions before
@@ -127,7 +127,7 @@ func refineRankedAll(c *candidate, q []queuedView, refs []*prepared, cut float64
 func TestRankedTries(t *testing.T) {
 	f := realPairs(t)
 	cfg := DefaultConfig()
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	queues := queueViews(f.cands, f.refs, cfg, floor)
 	for _, cut := range []float64{cfg.reportFloor() - cutSlack, floor} {
 		kept, late := 0, 0

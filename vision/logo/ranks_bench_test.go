@@ -15,7 +15,7 @@ import (
 func rankStats(b *testing.B, d *Detector, set []devImage) {
 	cfg := d.cfg
 	refs := d.refs.Load().flat
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	cut := cfg.reportFloor() - cutSlack
 	var reach, reported, refinedAll int
 	var refinedK [8]int

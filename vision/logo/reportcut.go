@@ -35,6 +35,10 @@ func (c Config) reportFloor() float64 {
 	return c.ShapeMid + c.ShapeWidth*math.Log(p/(1-p))
 }
 
+// queueFloor is the least unshifted score a region's view is queued at in
+// the first pass (queueViews): a fit confidence under 0.01 at ShapeMid.
+func (c Config) queueFloor() float64 { return c.ShapeMid - 6*c.ShapeWidth }
+
 // cutSlack is how far under the report floor a queued view's estimate
 // (scoreEstimate) may lie and its region still be refined. The estimate
 // overshoots: on seeds 42 and 44 of the benchmark at 1,000 references
@@ -83,7 +87,7 @@ func (it *queuedView) cost() float64 {
 // (refineRanked). A candidate is compared with the references whose
 // eccentricity is within MaxLogEcc of its own (queueViews).
 func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch {
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
+	floor := cfg.queueFloor()
 	queues := queueViews(cands, refs, cfg, floor)
 	cut := cfg.reportFloor() - cutSlack
 	var out []shapeMatch

@@ -22,7 +22,7 @@ import (
 func cutStats(b *testing.B, d *Detector, set []devImage) {
 	cfg := d.cfg
 	refs := d.refs.Load().flat
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	report := cfg.reportFloor()
 	names := []string{"unshifted score", "cutEstimate"}
 	slacks := []float64{0.05, 0.075, 0.1, 0.125, 0.15, 0.2}
@@ -172,7 +172,7 @@ func overlapTerms(c, v *shapeView) (maskIoU, maskTol, concIoU, concTol float64) 
 func gateStats(b *testing.B, d *Detector, set []devImage) {
 	cfg := d.cfg
 	refs := d.refs.Load().flat
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+	floor := cfg.queueFloor()
 	cut := cfg.reportFloor() - cutSlack
 	var (
 		regions, window, radialOK, ringOK, angleOK, queuedRound      int

@@ -15,7 +15,7 @@ func TestReportCutKeepsMatches(t *testing.T) {
 	for _, name := range []string{"cut", "no cut"} {
 		t.Run(name, func(t *testing.T) {
 			cfg := DefaultConfig()
-			floor := cfg.ShapeMid - 6*cfg.ShapeWidth
+			floor := cfg.queueFloor()
 			cut := cfg.reportFloor() - cutSlack
 			if name == "no cut" {
 				cut = math.Inf(-1)

@@ -12,7 +12,7 @@ import "math"
 // of its eccentricity window, reference by reference, with the shortcuts
 // of fastSearch when fast is set, with the full search otherwise.
 func matchShapesBy(cands []*candidate, refs []*prepared, cfg Config, fast bool) []shapeMatch {
-	floor := cfg.ShapeMid - 6*cfg.ShapeWidth // conf < 0.01
+	floor := cfg.queueFloor()
 	best := make([]shapeMatch, len(cands))
 	for i, c := range cands {
 		best[i].cand = c

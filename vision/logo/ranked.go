@@ -48,15 +48,22 @@ const rankedTries = 6
 // false when it cannot be reported (its best stays under cut by the
 // estimates, or after rankedTries refinements).
 func refineRanked(c *candidate, q []queuedView, refs []*prepared, cut float64) (shapeMatch, bool) {
-	best := shapeMatch{cand: c}
+	m, ok, _, _ := refineRankedUpTo(c, q, refs, cut, rankedTries)
+	return m, ok
+}
+
+// refineRankedUpTo is refineRanked giving a region up after tries refined
+// pairs under the cut; it also returns how many refined pairs left the
+// best under the cut and how many it refined in all.
+func refineRankedUpTo(c *candidate, q []queuedView, refs []*prepared, cut float64, tries int) (best shapeMatch, ok bool, misses, refined int) {
+	best = shapeMatch{cand: c}
 	pairs := rankPairs(q)
 	if len(pairs) == 0 || pairs[0].est < cut {
-		return best, false
+		return best, false, 0, 0
 	}
-	misses := 0
 	for _, p := range pairs {
-		if best.score < cut && (p.est < cut || misses == rankedTries) {
-			return best, false
+		if best.score < cut && (p.est < cut || misses == tries) {
+			return best, false, misses, refined
 		}
 		r := refs[p.q[0].ref]
 		need := best.need(r)
@@ -64,11 +71,12 @@ func refineRanked(c *candidate, q []queuedView, refs []*prepared, cut float64) (
 			continue
 		}
 		best.offer(r, refineOver(c, p.q, r, need))
+		refined++
 		if best.score < cut {
 			misses++
 		}
 	}
-	return best, best.score >= cut
+	return best, best.score >= cut, misses, refined
 }
 
 // refineOver is refinePair for a pair whose score must beat need to

@@ -1,6 +1,7 @@
 package logo
 
 import (
+	"math"
 	"testing"
 )
 
@@ -92,31 +93,11 @@ func TestScoreEstimateIsBoth(t *testing.T) {
 // refined pairs left the best under the cut before it reached it (-1
 // when it never did), with how many pairs it refined in all.
 func refineRankedAll(c *candidate, q []queuedView, refs []*prepared, cut float64) (m shapeMatch, ok bool, misses, refined int) {
-	best := shapeMatch{cand: c}
-	pairs := rankPairs(q)
-	if len(pairs) == 0 || pairs[0].est < cut {
-		return best, false, -1, 0
+	m, ok, misses, refined = refineRankedUpTo(c, q, refs, cut, math.MaxInt)
+	if !ok {
+		misses = -1
 	}
-	for _, p := range pairs {
-		if best.score < cut && p.est < cut {
-			return best, false, -1, refined
-		}
-		r := refs[p.q[0].ref]
-		need := best.need(r)
-		if p.est <= need {
-			continue
-		}
-		before := best.score
-		best.offer(r, refineOver(c, p.q, r, need))
-		refined++
-		if before < cut && best.score < cut {
-			misses++
-		}
-	}
-	if best.score < cut {
-		return best, false, -1, refined
-	}
-	return best, true, misses, refined
+	return m, ok, misses, refined
 }
 
 // TestRankedTries wants refineRanked to give a region up only after

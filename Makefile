@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: build run test deps vet bench-logos bench-index bench-ocr bench-data clean
-.PHONY: bench-ranking fit-logos
+.PHONY: bench-ranking fit-logos eval-logos
 
 build:
 	go build -ldflags "$(LDFLAGS)" -o bin/counterlens ./cmd/counterlens
@@ -31,6 +31,11 @@ bench-data:
 bench-logos: bench-data
 	OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench \
 	  go test -run '^$$' -bench BenchmarkLogos -benchtime 1x -timeout 60m ./vision/logo/
+
+# The logo benchmark over seeds 42-48 at 16 and 1,000 references, as one table
+# (scripts/eval-logos.sh: EVAL_LOGOS_SEEDS, EVAL_LOGOS_REFS, EVAL_LOGOS_JOBS).
+eval-logos: bench-data
+	COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench scripts/eval-logos.sh
 
 # The logo detector's learned decision on shape matches: training dumps on
 # seeds 100-107, the fit, vision/logo/decide_weights.go (about 25 min of a core).

@@ -41,7 +41,6 @@ const (
 	fGreyRead          // 1 when the grey template's inner correlation was read
 	fGreyInner         // that correlation
 	fGreyMargin        // it less the second brand's (0 when not read)
-	fGreyStart         // 1 when that correlation was read at the matcher's pose (ECC failed)
 	numDecide
 )
 
@@ -58,7 +57,7 @@ var decideRange = [numDecide][2]float64{
 	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
-	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2}, fGreyStart: {0, 1},
+	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
 
 // decideFitMin is the least fit confidence (fitConfidence) of a match the
@@ -174,21 +173,16 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		return Detection{}, false
 	}
 	unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
-	// An alignment that fails is read at its start (eccScore's atStart),
-	// the silhouettes' pose: the model weighs that reading apart.
-	grey, other := d.alignGrey(m.cand, m.ref, g, col, true), unread
+	grey, other := d.alignGrey(m.cand, m.ref, g, col), unread
 	if grey.inner > -1 {
 		x[fGreyRead], x[fGreyInner], x[fGreyMargin] = 1, grey.inner, grey.inner
-		if grey.atStart {
-			x[fGreyStart] = 1
-		}
 		// The second brand's alignment only where it can change the
 		// decision: its correlation moves the margin by at most 1 either
 		// way.
 		lo, hi := x, x
 		lo[fGreyMargin], hi[fGreyMargin] = grey.inner-1, grey.inner+1
 		if m.secondRef != nil && (study || max(model.logit(&lo), model.logit(&hi)) >= cut) {
-			other = d.alignGrey(m.cand, m.secondRef, g, col, true)
+			other = d.alignGrey(m.cand, m.secondRef, g, col)
 			if other.inner > -1 {
 				x[fGreyMargin] = clampTo(grey.inner-other.inner, -2, 2)
 			}

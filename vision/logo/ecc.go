@@ -200,9 +200,6 @@ type eccAlignment struct {
 	// (see projectedGrey); why says why the alignment was not read.
 	colour bool
 	why    eccWhy
-	// atStart is set when the alignment did not converge or left the
-	// pose and inner was read at the start instead (eccScore's atStart).
-	atStart bool
 }
 
 // eccWhy is why an alignment was not read.
@@ -227,15 +224,7 @@ const (
 // left the pose (see eccMaxDrift). Outside study it is not run for a
 // reference whose template has no inner correlation to read (see
 // filledOutlineOf), and the start's inner correlation is not read.
-//
-// With atStart, an alignment that does not converge or leaves the pose
-// is read at its start instead (the matcher's pose, the best of its
-// turns and shears): the inner correlation there, rho -1 and atStart set.
-// ECC fails so on true marks about as often as on false ones (on the
-// training seeds at 1,000 references, 65 of 1,992 true matches and 41 of
-// 1,005 false), where the silhouettes' pose still says whether the
-// photo's grey levels follow the mark's inner strokes.
-func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, atStart bool) (a eccAlignment, ok bool) {
+func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool) (a eccAlignment, ok bool) {
 	t := &r.tmpl
 	if t.w == 0 || len(g.pix) < g.w*g.h || g.w == 0 {
 		a.why = eccNoPose
@@ -399,19 +388,10 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, atSta
 	if min(W, H) >= 2*eccCoarseMin {
 		levels = 2
 	}
-	// failed reads the alignment at its start when atStart is set.
-	failed := func(why eccWhy) (eccAlignment, bool) {
-		a.why = why
-		if !atStart {
-			return a, false
-		}
-		a.inner, a.innerOK = o.correlation(tmpl, input, start)
-		a.rho, a.atStart = -1, true
-		return a, a.innerOK
-	}
 	rho, err := ecc.Align(tmpl, input, &warp, levels, eccIters, eccEps, eccBlur)
 	if err != nil || math.IsNaN(rho) {
-		return failed(eccNoConvergence)
+		a.why = eccNoConvergence
+		return a, false
 	}
 	// The result must be the same pose refined: centre and area near the
 	// start's.
@@ -420,7 +400,8 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, atSta
 	bx, by, bj := homAt(warp, cx, cy)
 	if aj <= 0 || bj <= 0 || math.Hypot(ax-bx, ay-by) > eccMaxDrift*markL*math.Sqrt(fx*fy) ||
 		bj > eccMaxZoom*aj || aj > eccMaxZoom*bj {
-		return failed(eccLeftPose)
+		a.why = eccLeftPose
+		return a, false
 	}
 	a.rho = rho
 	a.inner, a.innerOK = o.correlation(tmpl, input, warp)
@@ -711,11 +692,11 @@ func (c Config) greyLift(a, other eccAlignment) bool {
 	return other.rho < 0 || other.inner < 0 || other.inner <= a.inner-c.GreyLiftMargin
 }
 
-// alignGrey runs eccScore (atStart: see there), counting for the
-// benchmark; rho and inner are -1 when not read.
-func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage, atStart bool) eccAlignment {
+// alignGrey runs eccScore, counting for the benchmark; rho and inner are
+// -1 when not read.
+func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage) eccAlignment {
 	t0 := time.Now()
-	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, atStart)
+	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign)
 	d.eccRuns.Add(1)
 	d.eccTime.Add(int64(time.Since(t0)))
 	if !ok {

@@ -609,9 +609,9 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 			if liftable && conf < d.cfg.MinConfidence || d.cfg.GreyAlign {
 				// Only the inner correlation can lift a match: outside
 				// study, a template without one is not aligned.
-				grey = d.alignGrey(m.cand, m.ref, g, col, false)
+				grey = d.alignGrey(m.cand, m.ref, g, col)
 				if m.secondRef != nil && (d.cfg.GreyAlign || d.cfg.greyLift(grey, other)) {
-					other = d.alignGrey(m.cand, m.secondRef, g, col, false)
+					other = d.alignGrey(m.cand, m.secondRef, g, col)
 				}
 				if conf < d.cfg.MinConfidence && d.cfg.greyLift(grey, other) {
 					conf = fit

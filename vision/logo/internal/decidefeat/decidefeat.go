@@ -6,4 +6,4 @@ package decidefeat
 
 // Names are the features in the model's order.
 var Names = []string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
-	"gapRead", "gap", "crowd", "repeated", "figure", "greyRead", "greyInner", "greyMargin", "greyStart"}
+	"gapRead", "gap", "crowd", "repeated", "figure", "greyRead", "greyInner", "greyMargin"}

@@ -620,10 +620,27 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	// What matchShapes kept for the regions over the box, and whether
 	// repeated drops them: a mark scoring above its midpoint can still
 	// lose its region to another reference or be taken for texture.
-	for _, m := range matchShapes(cands, d.refs.Load().flat, d.cfg) {
+	// learned is the learned decision's probability and features (every
+	// feature read, as in the training mode; "-" when the fit is under
+	// decideFitMin or the frame cuts the region), which is what drops a
+	// kept match when LearnedDecision is on; conf is the hand decision's.
+	flat := d.refs.Load().flat
+	for _, m := range matchShapes(cands, flat, d.cfg) {
 		if v := boxIoU(scaleRect(m.cand.box, 1/scale), gt); v >= 0.5 {
 			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
-			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f conf=%.3f repeated=%v\n", v, m.ref.logoID, m.score, m.second, conf, repeated(m.cand, cands, d.cfg))
+			second := "-"
+			if m.secondRef != nil {
+				second = m.secondRef.logoID
+			}
+			learned := "-"
+			lm, null := d.cfg.liftRoundSmall(m)
+			study := d.decideStudy
+			d.decideStudy = true
+			if det, ok := d.decideShape(lm, null, max(lm.cand.box.Dx(), lm.cand.box.Dy()), cands, g, col, flat); ok {
+				learned = fmt.Sprintf("%.3f ew=%d ein2=%.3f x=%s", det.Confidence, det.grey.why, det.greySecond.inner, decideLine(det.features))
+			}
+			d.decideStudy = study
+			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f (%s) conf=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.score, m.second, second, conf, repeated(m.cand, cands, d.cfg), learned)
 		}
 	}
 }

@@ -81,9 +81,6 @@ func TestChromaLadderFindsColouredMarksOnTexture(t *testing.T) {
 				t.Errorf("the grey ladder and colour zones already cover the mark (box IoU %.2f): not a case for the chroma ladder", v)
 			}
 			c, cscale := toRGB(img, cfg.ColourSide)
-			if c, err = c.smoothed(); err != nil {
-				t.Fatal(err)
-			}
 			chroma, err := chromaCandidates(context.Background(), c, scale/cscale, cfg, map[boxKey]bool{})
 			if err != nil {
 				t.Fatal(err)

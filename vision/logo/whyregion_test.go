@@ -10,7 +10,8 @@ import (
 )
 
 // whyRegion explains, for a missed mark whose box in the photo is gt, why
-// no ladder region covers it (COUNTERLENS_BENCH_WHY=region): for the grey
+// no ladder region covers it (COUNTERLENS_BENCH_WHY, for a miss with no
+// region at box IoU 0.5): for the grey
 // ladder on the working raster and the chroma ladders on the colour
 // raster, the three threshold cuts whose components inside the mark's box
 // cover it best, each with what those components do: how many there are
@@ -19,7 +20,10 @@ import (
 // that runs from inside the box out past it (spill, its box over the
 // mark's: ink or ground that touches the mark), the GroupGap that would
 // link the inside parts into one (need; inf when the size ratio forbids
-// it) and the level's part count against MaxParts.
+// it), the box of the largest inside part's group over the mark's (chain:
+// a group that runs on into its neighbours) and the level's part count
+// against MaxParts. The chroma ladders are cut as chromaCandidates cuts
+// them, from the colour raster before its median.
 func whyRegion(d *Detector, img image.Image, gt image.Rectangle) {
 	cfg := d.cfg
 	g, scale := toGray(img, cfg.MaxSide, false)

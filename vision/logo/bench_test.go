@@ -611,6 +611,9 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 		}
 	}
 	fmt.Fprintf(dumpF, "  REGION best_grey=%.2f best_colour=%.2f all=%d\n", bestGrey, bestColour, len(cands))
+	if max(bestGrey, bestColour) < 0.5 {
+		whyRegion(d, img, gt)
+	}
 	for _, r := range rows[:min(4, len(rows))] {
 		fmt.Fprintf(dumpF, "  iou=%.2f free=%.3f gated=%.3f edge=%.2f ecc=%.2f colour=%v\n", r.iou, r.free, r.gated, r.edge, r.ecc, r.colour)
 	}

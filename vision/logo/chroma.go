@@ -32,7 +32,7 @@ func chromaLevels(step int) []uint8 {
 }
 
 // chromaCandidates finds the regions of the a* and b* ladders of c (the
-// smoothed colour raster) whose working box seen does not hold yet; toWork
+// colour raster, not smoothed: see photoCandidates) whose working box seen does not hold yet; toWork
 // maps c's pixels to the working raster's (>= 1). The regions are colour
 // regions: their masks are over c, for verification.
 func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {

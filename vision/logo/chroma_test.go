@@ -81,9 +81,6 @@ func TestChromaLadderFindsColouredMarksOnTexture(t *testing.T) {
 				t.Errorf("the grey ladder and colour zones already cover the mark (box IoU %.2f): not a case for the chroma ladder", v)
 			}
 			c, cscale := toRGB(img, cfg.ColourSide)
-			if c, err = c.smoothed(); err != nil {
-				t.Fatal(err)
-			}
 			chroma, err := chromaCandidates(context.Background(), c, scale/cscale, cfg, map[boxKey]bool{})
 			if err != nil {
 				t.Fatal(err)
@@ -103,4 +100,54 @@ func TestChromaLevels(t *testing.T) {
 	if string(got) != string(want) {
 		t.Errorf("chromaLevels(24) = %v, want %v", got, want)
 	}
+}
+
+// TestChromaLadderKeepsStrokesTheMedianErases reads a benchmark photo
+// (testdata/photos/apple-on-stripes.jpg: seed 46's photo 59, an opencv-doc
+// photo with the simple-icons Apple mark 43 px high in purple across a
+// white and black edge, as bright as what it lies on, JPEG quality 55):
+// only a chroma axis separates the mark, and its leaf and bite are strokes
+// a colour pixel or two wide, which the colour raster's 3x3 median
+// erodes. Its chroma regions cut from the raster before the median must
+// fit the reference clearly better than those cut after it, and the
+// detector must report the mark and nothing else.
+func TestChromaLadderKeepsStrokesTheMedianErases(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	d := newTestDetector(t, refsFrom(marks))
+	cfg := DefaultConfig()
+	img := loadImage(t, "testdata/photos/apple-on-stripes.jpg")
+	gt := image.Rect(255, 82, 295, 125)
+	ref := d.refs.Load().byID["apple"]
+	_, scale := toGray(img, cfg.MaxSide, false)
+	// fit is the best silhouette score against the reference of the
+	// regions over the mark (whyMissed's free score).
+	fit := func(cs []*candidate) float64 {
+		best := 0.0
+		for _, c := range cs {
+			if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.5 {
+				continue
+			}
+			for i := range ref.views {
+				best = max(best, bestShift(c.shifted(), &ref.views[i]))
+			}
+		}
+		return best
+	}
+	raw, cscale := toRGB(img, cfg.ColourSide)
+	smooth, err := raw.smoothed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := chromaCandidates(context.Background(), smooth, scale/cscale, cfg, map[boxKey]bool{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := chromaCandidates(context.Background(), raw, scale/cscale, cfg, map[boxKey]bool{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, a := fit(before), fit(after); a < b+0.05 {
+		t.Errorf("chroma regions over the mark fit the reference %.3f before the median, %.3f after it: want at least 0.05 better before", a, b)
+	}
+	wantOnly(t, d, img, "apple", gt)
 }

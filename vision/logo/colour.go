@@ -390,8 +390,14 @@ func toWorkRect(b image.Rectangle, toWork float64) image.Rectangle {
 }
 
 // photoCandidates returns the candidate regions of a photo: the grey
-// ladder's on g (img at scale), then the flat colour zones that add a
-// region the ladder did not find.
+// ladder's on g (img at scale), then the flat colour zones and the chroma
+// ladder's regions that add a region the ladder did not find. The zones
+// are cut from the colour raster through its median (JPEG's chroma
+// speckle breaks a flat zone apart), the chroma ladder from the raster
+// itself: a threshold is not broken by speckle, and the median erases a
+// stroke one colour pixel wide (two working pixels: the letters and thin
+// strokes of small marks), which is the colour raster's own resolution
+// of a 4:2:0 JPEG's chroma.
 func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale float64, cfg Config) ([]*candidate, rgbImage, error) {
 	cands, err := sceneCandidates(ctx, g, cfg)
 	if err != nil || cfg.ColourSide == 0 {
@@ -399,8 +405,9 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	}
 	seen := make(map[boxKey]bool, len(cands))
 	grey := indexBoxes(cands) // a colour region with a grey one's box is new unless it has its shape too (twins.go)
-	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
-	if c, err = c.smoothed(); err != nil {
+	raw, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
+	c, err := raw.smoothed()
+	if err != nil {
 		return nil, c, err
 	}
 	more, err := colourCandidates(ctx, c, scale/cscale, cfg, seen)
@@ -409,7 +416,7 @@ func photoCandidates(ctx context.Context, img image.Image, g grayImage, scale fl
 	}
 	cands = append(cands, grey.dropTwins(more)...)
 	if cfg.ChromaStep > 0 {
-		if more, err = chromaCandidates(ctx, c, scale/cscale, cfg, seen); err != nil {
+		if more, err = chromaCandidates(ctx, raw, scale/cscale, cfg, seen); err != nil {
 			return nil, c, err
 		}
 		cands = append(cands, grey.dropTwins(more)...)

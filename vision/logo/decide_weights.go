@@ -3,24 +3,24 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 5006 shape matches of the benchmark's training seeds 100-107
+// 5204 shape matches of the benchmark's training seeds 100-107
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -7.67654,
+	bias: -9.0704,
 	w: [numDecide]float64{
-		fFit:        0.27608,
-		fMargin:     1.50492,
-		fLogL:       0.0548985,
-		fRadial:     1.04353,
-		fEdgeLow:    1.70798,
-		fEdgeHigh:   0.206735,
-		fGapRead:    0.0392821,
-		fGap:        0.100183,
-		fCrowd:      1.93267,
-		fRepeated:   -0.710426,
-		fFigure:     -2.66243,
-		fGreyRead:   0.215206,
-		fGreyInner:  0.911478,
-		fGreyMargin: 2.49421,
+		fFit:        0.243843,
+		fMargin:     1.90918,
+		fLogL:       -0.088656,
+		fRadial:     0.812941,
+		fEdgeLow:    1.09279,
+		fEdgeHigh:   0.553817,
+		fGapRead:    -0.0190046,
+		fGap:        0.110936,
+		fCrowd:      2.04893,
+		fRepeated:   -0.694822,
+		fFigure:     -3.01815,
+		fGreyRead:   -0.00325383,
+		fGreyInner:  1.24582,
+		fGreyMargin: 2.50912,
 	},
 }

@@ -37,8 +37,9 @@ func sourcedCandidates(tb testing.TB, img image.Image, g grayImage, scale float6
 	}
 	seen := make(map[boxKey]bool, len(cands))
 	grey := indexBoxes(cands)
-	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
-	if c, err = c.smoothed(); err != nil {
+	raw, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
+	c, err := raw.smoothed()
+	if err != nil {
 		tb.Fatal(err)
 	}
 	more, err := colourCandidates(ctx, c, scale/cscale, cfg, seen)
@@ -51,7 +52,7 @@ func sourcedCandidates(tb testing.TB, img image.Image, g grayImage, scale float6
 		src = append(src, srcZone)
 	}
 	if cfg.ChromaStep > 0 {
-		if more, err = chromaCandidates(ctx, c, scale/cscale, cfg, seen); err != nil {
+		if more, err = chromaCandidates(ctx, raw, scale/cscale, cfg, seen); err != nil {
 			tb.Fatal(err)
 		}
 		more = grey.dropTwins(more)

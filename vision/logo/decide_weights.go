@@ -3,24 +3,25 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 5006 shape matches of the benchmark's training seeds 100-107
+// 7329 shape matches of the benchmark's training seeds 100-107 (our
+// brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -7.67654,
+	bias: -7.11985,
 	w: [numDecide]float64{
-		fFit:        0.27608,
-		fMargin:     1.50492,
-		fLogL:       0.0548985,
-		fRadial:     1.04353,
-		fEdgeLow:    1.70798,
-		fEdgeHigh:   0.206735,
-		fGapRead:    0.0392821,
-		fGap:        0.100183,
-		fCrowd:      1.93267,
-		fRepeated:   -0.710426,
-		fFigure:     -2.66243,
-		fGreyRead:   0.215206,
-		fGreyInner:  0.911478,
-		fGreyMargin: 2.49421,
+		fFit:        0.310974,
+		fMargin:     1.59305,
+		fLogL:       0.029797,
+		fRadial:     -0.107009,
+		fEdgeLow:    1.3266,
+		fEdgeHigh:   0.455452,
+		fGapRead:    -0.0485389,
+		fGap:        0.247906,
+		fCrowd:      1.50377,
+		fRepeated:   -1.14047,
+		fFigure:     -2.51341,
+		fGreyRead:   -0.807789,
+		fGreyInner:  2.99989,
+		fGreyMargin: 1.18962,
 	},
 }

@@ -38,7 +38,8 @@ eval-logos: bench-data
 	COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench scripts/eval-logos.sh
 
 # The logo detector's learned decision on shape matches: training dumps on
-# seeds 100-107, the fit, vision/logo/decide_weights.go (about 25 min of a core).
+# seeds 100-107 (our brands) and 200-207 (brands drawn by the seed), the fit,
+# vision/logo/decide_weights.go (about 22 min of a core).
 fit-logos: bench-data
 	COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench scripts/fit-logos.sh
 

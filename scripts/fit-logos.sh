@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # fit-logos.sh fits the learned decision on shape matches (vision/logo/decide.go):
-# it makes BenchmarkLogos' training dumps on seeds 100-107 (150 photos each, at 16
-# and at 1,000 references; COUNTERLENS_BENCH_TRAIN=1: every match the model
-# considers, every feature read, labelled by the benchmark's ground truth), keeps
-# their rows in vision/logo/testdata/decide-train.tsv and writes the fitted weights
-# to vision/logo/decide_weights.go. Seeds 42-48, which the figures are read on, are
-# never fitted on.
+# it makes BenchmarkLogos' training dumps on seeds 100-107 with our 16 brands (150
+# photos each) and on seeds 200-207 with 16 brands drawn by the seed
+# (COUNTERLENS_BENCH_BRANDS=random, 75 photos each: 128 other marks, so the model
+# learns what a match of any mark looks like, not of ours), each at 16 and at 1,000
+# references (COUNTERLENS_BENCH_TRAIN=1: every match the model considers, every
+# feature read, labelled by the benchmark's ground truth), keeps their rows in
+# vision/logo/testdata/decide-train.tsv and writes the fitted weights to
+# vision/logo/decide_weights.go. Seeds 42-48, which the figures are read on, and
+# the held-out brands (COUNTERLENS_BENCH_BRANDS=heldout) are never fitted on.
 #
 # COUNTERLENS_BENCH_DATA: the benchmark data (default .bench); FIT_LOGOS_DIR: where
 # the dumps go (default /tmp/fit-logos); FIT_LOGOS_REUSE=1 keeps the dumps already
@@ -18,19 +21,28 @@ out=${FIT_LOGOS_DIR:-/tmp/fit-logos}
 mkdir -p "$out"
 go test -c -o "$out/logo.test" ./vision/logo/
 dumps=()
+# dump NAME SEED REFS BRANDS IMAGES makes one training dump, $out/NAME.tsv.
+dump() {
+  local f=$out/$1.tsv
+  dumps+=("$f")
+  if [ "${FIT_LOGOS_REUSE:-}" = 1 ] && [ -s "$f" ]; then
+    return
+  fi
+  echo "fit-logos: seed $2, $3 references, $4 brands" >&2
+  (cd vision/logo && OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_SEED=$2 \
+    COUNTERLENS_BENCH_BRANDS=$4 COUNTERLENS_BENCH_IMAGES=$5 COUNTERLENS_BENCH_DUMP_CONF=0.5 \
+    COUNTERLENS_BENCH_DUMP=$f.part COUNTERLENS_BENCH_TRAIN=1 nice -n 5 "$out/logo.test" -test.run '^$' \
+    -test.bench "BenchmarkLogos/refs=$3\$" -test.benchtime 1x -test.timeout 60m >"$f.log")
+  mv "$f.part" "$f"
+}
 for seed in 100 101 102 103 104 105 106 107; do
   for refs in 16 1000; do
-    f=$out/train-$seed-$refs.tsv
-    dumps+=("$f")
-    if [ "${FIT_LOGOS_REUSE:-}" = 1 ] && [ -s "$f" ]; then
-      continue
-    fi
-    echo "fit-logos: seed $seed, $refs references" >&2
-    (cd vision/logo && OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_SEED=$seed \
-      COUNTERLENS_BENCH_IMAGES=150 COUNTERLENS_BENCH_DUMP_CONF=0.5 COUNTERLENS_BENCH_DUMP=$f.part \
-      COUNTERLENS_BENCH_TRAIN=1 nice -n 5 "$out/logo.test" -test.run '^$' \
-      -test.bench "BenchmarkLogos/refs=$refs\$" -test.benchtime 1x -test.timeout 60m >"$f.log")
-    mv "$f.part" "$f"
+    dump "train-$seed-$refs" "$seed" "$refs" dev 150
+  done
+done
+for seed in 200 201 202 203 204 205 206 207; do
+  for refs in 16 1000; do
+    dump "train-random-$seed-$refs" "$seed" "$refs" random 75
   done
 done
 go run ./vision/logo/decidefit -rows vision/logo/testdata/decide-train.tsv \

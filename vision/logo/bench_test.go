@@ -40,6 +40,60 @@ var sceneMarks = []string{"opencv", "linux"}
 var lookAlikes = []string{"jordan", "anta", "lining", "wish", "zara", "bata", "toyota", "honda",
 	"mitsubishi", "lg", "xiaomi", "huawei", "mcdonalds", "burgerking", "bose", "beatsbydre", "ubereats", "peakdesign"}
 
+// heldoutBrands are registered instead of registeredBrands with
+// COUNTERLENS_BENCH_BRANDS=heldout: real consumer brands that no session
+// tuned on or trained the decision on, in the same mix as ours (wordmarks,
+// emblems, flat silhouettes, round marks), for measuring how the detector
+// does on marks it was never fitted to. Never train on them.
+var heldoutBrands = []string{
+	"uniqlo",      // wordmark in a filled square (fashion, like fila)
+	"nikon",       // italic wordmark (electronics, like sony)
+	"lenovo",      // wordmark knocked out of a bar
+	"dell",        // wordmark in a ring (round mark)
+	"hp",          // slanted letters knocked out of a disc (round mark)
+	"bmw",         // round emblem with letters and quarters (like starbucks)
+	"audi",        // four rings: a thin silhouette with holes
+	"porsche",     // detailed crest (emblem, like redbull)
+	"ferrari",     // prancing horse (flat silhouette, like puma)
+	"lamborghini", // bull (flat silhouette, like redbull's bulls)
+	"mastercard",  // two overlapping discs (round mark)
+	"visa",        // bold italic wordmark (like newbalance)
+	"shell",       // scallop shell (flat silhouette with slits)
+	"dior",        // serif wordmark (like sony)
+	"tesla",       // T with an arc (flat silhouette, like nike)
+	"kfc",         // italic wordmark (food, like cocacola)
+}
+
+// benchBrands are the marks BenchmarkLogos registers for mode
+// (COUNTERLENS_BENCH_BRANDS): "" or "dev" registeredBrands; "heldout"
+// heldoutBrands; "random" 16 of icons drawn by seed, never a held-out
+// brand, a look-alike or a scene mark (training the decision on more marks
+// than our 16).
+func benchBrands(mode string, seed uint64, icons []string) ([]string, error) {
+	switch mode {
+	case "", "dev":
+		return registeredBrands, nil
+	case "heldout":
+		return heldoutBrands, nil
+	case "random":
+		var pool []string
+		for _, n := range icons {
+			if !slices.Contains(heldoutBrands, n) && !slices.Contains(lookAlikes, n) && !slices.Contains(sceneMarks, n) {
+				pool = append(pool, n)
+			}
+		}
+		slices.Sort(pool)
+		pool = slices.Compact(pool)
+		if len(pool) < len(registeredBrands) {
+			return nil, fmt.Errorf("random brands: %d icons to draw from", len(pool))
+		}
+		rng := rand.New(rand.NewPCG(seed, 0x5eed0b7a2d5))
+		rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+		return pool[:len(registeredBrands)], nil
+	}
+	return nil, fmt.Errorf("COUNTERLENS_BENCH_BRANDS=%q: want dev, heldout or random", mode)
+}
+
 // nullCorpus are the opencv samples in nullscenes/, never used as backgrounds.
 var nullCorpus = []string{"board", "smarties", "stuff", "graf1", "blox", "leuvenA", "left01"}
 
@@ -360,6 +414,8 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 // and seed (42; calibrate on it, check on another).
 // COUNTERLENS_BENCH_DUMP=file writes every detection down to confidence
 // 0.001 with its verdict, for calibrating Config.ShapeMid.
+// COUNTERLENS_BENCH_BRANDS=heldout registers 16 brands never tuned on
+// instead of ours, =random 16 drawn by the seed (benchBrands).
 func BenchmarkLogos(b *testing.B) {
 	root := os.Getenv("COUNTERLENS_BENCH_DATA")
 	if root == "" {
@@ -387,22 +443,41 @@ func BenchmarkLogos(b *testing.B) {
 	if len(bgs) < 5 {
 		b.Fatalf("need photos in %s/opencv-data", root)
 	}
+	seed := uint64(42)
+	if v, err := strconv.ParseUint(os.Getenv("COUNTERLENS_BENCH_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	// COUNTERLENS_BENCH_BRANDS=dev|heldout|random chooses the 16 registered
+	// brands (benchBrands).
+	mode := os.Getenv("COUNTERLENS_BENCH_BRANDS")
+	var icons []string
+	for _, p := range svgs {
+		icons = append(icons, strings.TrimSuffix(filepath.Base(p), ".svg"))
+	}
+	brands, err := benchBrands(mode, seed, icons)
+	if err != nil {
+		b.Fatal(err)
+	}
 	registered := map[string]image.Image{}
-	for _, n := range registeredBrands {
+	for _, n := range brands {
 		img, err := rasterSVG(filepath.Join(iconDir, n+".svg"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		registered[n] = img
 	}
+	if mode != "" && mode != "dev" {
+		fmt.Printf("logos: brands=%s registered %s\n", mode, strings.Join(brands, " "))
+	}
 	// The rest of the icons, in a fixed shuffled order: the first ones fill
 	// the 1,000-reference run, the others (and the look-alikes) are the
 	// distractors placed in scenes, never registered.
 	rng := rand.New(rand.NewPCG(7, 11))
+	// With random brands, the held-out ones are neither fill nor
+	// distractors either: training never sees them.
 	var others []string
-	for _, p := range svgs {
-		n := strings.TrimSuffix(filepath.Base(p), ".svg")
-		if !slices.Contains(registeredBrands, n) && !slices.Contains(lookAlikes, n) {
+	for _, n := range icons {
+		if !slices.Contains(brands, n) && !slices.Contains(lookAlikes, n) && (mode != "random" || !slices.Contains(heldoutBrands, n)) {
 			others = append(others, n)
 		}
 	}
@@ -430,10 +505,6 @@ func BenchmarkLogos(b *testing.B) {
 	nImages := 150
 	if v, err := strconv.Atoi(os.Getenv("COUNTERLENS_BENCH_IMAGES")); err == nil && v > 0 {
 		nImages = v
-	}
-	seed := uint64(42)
-	if v, err := strconv.ParseUint(os.Getenv("COUNTERLENS_BENCH_SEED"), 10, 64); err == nil {
-		seed = v
 	}
 	set := buildDevSet(b, nImages, seed, registered, distractors, bgs)
 	if os.Getenv("COUNTERLENS_BENCH_COVER") != "" {

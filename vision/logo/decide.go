@@ -13,8 +13,10 @@ import (
 // reference's midpoint, the margins over other brands, the outline's edge
 // ratio, the gaps, the figure around the region, texture, the grey
 // template's correlation and the second brand's). Its weights are fitted
-// by scripts/fit-logos.sh on the benchmark's training seeds 100-107, never
-// on the seeds the figures are read on, and written to decide_weights.go;
+// by scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our
+// 16 brands) and 200-207 (16 brands drawn by each seed, so the model does
+// not learn what only our marks look like), never on the seeds the figures
+// are read on nor on the held-out brands, and written to decide_weights.go;
 // the confidence of a shape match is then the model's probability.
 //
 // Every match whose fit clears its reference's midpoint (decideFitMin,

@@ -3,24 +3,25 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 5204 shape matches of the benchmark's training seeds 100-107
+// 7329 shape matches of the benchmark's training seeds 100-107 (our
+// brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -9.0704,
+	bias: -7.11985,
 	w: [numDecide]float64{
-		fFit:        0.243843,
-		fMargin:     1.90918,
-		fLogL:       -0.088656,
-		fRadial:     0.812941,
-		fEdgeLow:    1.09279,
-		fEdgeHigh:   0.553817,
-		fGapRead:    -0.0190046,
-		fGap:        0.110936,
-		fCrowd:      2.04893,
-		fRepeated:   -0.694822,
-		fFigure:     -3.01815,
-		fGreyRead:   -0.00325383,
-		fGreyInner:  1.24582,
-		fGreyMargin: 2.50912,
+		fFit:        0.310974,
+		fMargin:     1.59305,
+		fLogL:       0.029797,
+		fRadial:     -0.107009,
+		fEdgeLow:    1.3266,
+		fEdgeHigh:   0.455452,
+		fGapRead:    -0.0485389,
+		fGap:        0.247906,
+		fCrowd:      1.50377,
+		fRepeated:   -1.14047,
+		fFigure:     -2.51341,
+		fGreyRead:   -0.807789,
+		fGreyInner:  2.99989,
+		fGreyMargin: 1.18962,
 	},
 }

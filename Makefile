@@ -39,9 +39,10 @@ eval-logos: bench-data
 
 # The logo detector's learned decision on shape matches: training dumps on
 # seeds 100-107 (our brands) and 200-207 (brands drawn by the seed), the fit,
-# vision/logo/decide_weights.go (about 22 min of a core).
+# vision/logo/decide_weights.go (about 22 min of a core; the dumps run on every
+# core, FIT_LOGOS_JOBS sets how many at once).
 fit-logos: bench-data
-	COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench scripts/fit-logos.sh
+	COUNTERLENS_BENCH_DATA=$(CURDIR)/.bench FIT_LOGOS_JOBS=$${FIT_LOGOS_JOBS:-$$(nproc)} scripts/fit-logos.sh
 
 # The Redis Hamming index against a linear scan at 1K/100K/1M hashes (needs
 # redis-server; fills about 300 MB in a private one).

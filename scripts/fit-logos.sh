@@ -20,11 +20,11 @@ data=${COUNTERLENS_BENCH_DATA:-$root/.bench}
 out=${FIT_LOGOS_DIR:-/tmp/fit-logos}
 mkdir -p "$out"
 go test -c -o "$out/logo.test" ./vision/logo/
-dumps=()
+# FIT_LOGOS_JOBS: dumps made at once (default 1; each takes a core).
+jobs=${FIT_LOGOS_JOBS:-1}
 # dump NAME SEED REFS BRANDS IMAGES makes one training dump, $out/NAME.tsv.
 dump() {
   local f=$out/$1.tsv
-  dumps+=("$f")
   if [ "${FIT_LOGOS_REUSE:-}" = 1 ] && [ -s "$f" ]; then
     return
   fi
@@ -35,15 +35,19 @@ dump() {
     -test.bench "BenchmarkLogos/refs=$3\$" -test.benchtime 1x -test.timeout 60m >"$f.log")
   mv "$f.part" "$f"
 }
-for seed in 100 101 102 103 104 105 106 107; do
-  for refs in 16 1000; do
-    dump "train-$seed-$refs" "$seed" "$refs" dev 150
+export -f dump
+export data out
+# The dumps, one line each: NAME SEED REFS BRANDS IMAGES.
+plan=$(
+  for seed in 100 101 102 103 104 105 106 107; do
+    for refs in 16 1000; do echo "train-$seed-$refs $seed $refs dev 150"; done
   done
-done
-for seed in 200 201 202 203 204 205 206 207; do
-  for refs in 16 1000; do
-    dump "train-random-$seed-$refs" "$seed" "$refs" random 75
+  for seed in 200 201 202 203 204 205 206 207; do
+    for refs in 16 1000; do echo "train-random-$seed-$refs $seed $refs random 75"; done
   done
-done
+)
+echo "$plan" | xargs -P "$jobs" -n 5 bash -c 'dump "$@"' dump
+dumps=()
+while read -r name _; do dumps+=("$out/$name.tsv"); done <<<"$plan"
 go run ./vision/logo/decidefit -rows vision/logo/testdata/decide-train.tsv \
   -o vision/logo/decide_weights.go "${dumps[@]}"

@@ -3,25 +3,25 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 7329 shape matches of the benchmark's training seeds 100-107 (our
+// 7579 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -7.11985,
+	bias: -8.18164,
 	w: [numDecide]float64{
-		fFit:        0.310974,
-		fMargin:     1.59305,
-		fLogL:       0.029797,
-		fRadial:     -0.107009,
-		fEdgeLow:    1.3266,
-		fEdgeHigh:   0.455452,
-		fGapRead:    -0.0485389,
-		fGap:        0.247906,
-		fCrowd:      1.50377,
-		fRepeated:   -1.14047,
-		fFigure:     -2.51341,
-		fGreyRead:   -0.807789,
-		fGreyInner:  2.99989,
-		fGreyMargin: 1.18962,
+		fFit:        0.275226,
+		fMargin:     1.89924,
+		fLogL:       -0.0455507,
+		fRadial:     -0.395345,
+		fEdgeLow:    0.608927,
+		fEdgeHigh:   0.77485,
+		fGapRead:    -0.0804236,
+		fGap:        0.220945,
+		fCrowd:      1.51253,
+		fRepeated:   -1.20653,
+		fFigure:     -2.63122,
+		fGreyRead:   -0.857607,
+		fGreyInner:  3.20192,
+		fGreyMargin: 1.2342,
 	},
 }

@@ -41,6 +41,25 @@ type component struct {
 	area int
 }
 
+// ladderGrey is the grey raster the threshold ladder cuts: g under a 3×3
+// Gaussian. pix is the Mat's own pixels; the caller closes the Mat after
+// its last use. The benchmark's region explainer (whyRegion) cuts the same.
+func ladderGrey(g grayImage) (gocv.Mat, []uint8, error) {
+	base, err := gocv.NewMatFromBytes(g.h, g.w, gocv.MatTypeCV8U, g.pix)
+	if err != nil {
+		return gocv.Mat{}, nil, err
+	}
+	defer base.Close()
+	blur := gocv.NewMat()
+	gocv.GaussianBlur(base, &blur, image.Pt(3, 3), 0, 0, gocv.BorderReflect101)
+	pix, err := blur.DataPtrUint8()
+	if err != nil {
+		blur.Close()
+		return gocv.Mat{}, nil, err
+	}
+	return blur, pix, nil
+}
+
 // sceneCandidates finds candidate regions: at every threshold of a grey-level
 // ladder (a poor man's MSER, which gocv does not expose as regions), the
 // connected components of both polarities (labelled from runs, see
@@ -49,18 +68,11 @@ type component struct {
 // makes it scale-free, so one resolution serves marks from 5% to 60% of the
 // picture. Near-duplicates across levels are dropped.
 func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate, error) {
-	base, err := gocv.NewMatFromBytes(g.h, g.w, gocv.MatTypeCV8U, g.pix)
+	blur, pix, err := ladderGrey(g)
 	if err != nil {
 		return nil, err
 	}
-	defer base.Close()
-	blur := gocv.NewMat()
 	defer blur.Close()
-	gocv.GaussianBlur(base, &blur, image.Pt(3, 3), 0, 0, gocv.BorderReflect101)
-	pix, err := blur.DataPtrUint8()
-	if err != nil {
-		return nil, err
-	}
 
 	var out []*candidate
 	err = ladderRegions(ctx, pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, make(map[boxKey]bool),

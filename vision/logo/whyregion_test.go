@@ -27,18 +27,11 @@ import (
 func whyRegion(d *Detector, img image.Image, gt image.Rectangle) {
 	cfg := d.cfg
 	g, scale := toGray(img, cfg.MaxSide, false)
-	base, err := gocv.NewMatFromBytes(g.h, g.w, gocv.MatTypeCV8U, g.pix)
+	blur, pix, err := ladderGrey(g)
 	if err != nil {
 		return
 	}
-	defer base.Close()
-	blur := gocv.NewMat()
 	defer blur.Close()
-	gocv.GaussianBlur(base, &blur, image.Pt(3, 3), 0, 0, gocv.BorderReflect101)
-	pix, err := blur.DataPtrUint8()
-	if err != nil {
-		return
-	}
 	whyLadder("grey", pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, scaleRect(gt, scale))
 	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
 	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)

@@ -31,14 +31,13 @@ func chromaLevels(step int) []uint8 {
 	return ls
 }
 
-// chromaCandidates finds the regions of the a* and b* ladders of c (the
-// colour raster, not smoothed: see photoCandidates) whose working box seen does not hold yet; toWork
-// maps c's pixels to the working raster's (>= 1). The regions are colour
-// regions: their masks are over c, for verification.
-func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {
+// chromaPlanes returns the a* and b* planes of c (8-bit Lab, neutral at
+// 128), the rasters the chroma ladders cut.
+func chromaPlanes(c rgbImage) ([2][]uint8, error) {
+	var planes [2][]uint8
 	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
 	if err != nil {
-		return nil, err
+		return planes, err
 	}
 	defer m.Close()
 	lab := gocv.NewMat()
@@ -46,20 +45,36 @@ func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	gocv.CvtColor(m, &lab, gocv.ColorRGBToLab)
 	px, err := lab.DataPtrUint8()
 	if err != nil {
-		return nil, err
+		return planes, err
 	}
 	n := c.w * c.h
-	plane := make([]uint8, n)
+	for axis := range planes {
+		plane := make([]uint8, n)
+		for i := range n {
+			plane[i] = px[3*i+1+axis]
+		}
+		planes[axis] = plane
+	}
+	return planes, nil
+}
+
+// chromaCandidates finds the regions of the a* and b* ladders of c (the
+// colour raster, not smoothed: see photoCandidates) whose working box
+// seen does not hold yet; toWork maps c's pixels to the working raster's
+// (>= 1). The regions are colour regions: their masks are over c, for
+// verification.
+func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Config, seen map[boxKey]bool) ([]*candidate, error) {
+	planes, err := chromaPlanes(c)
+	if err != nil {
+		return nil, err
+	}
 	cc := cfg.colourLimits(toWork)
 	levels := chromaLevels(cfg.ChromaStep)
 	var out []*candidate
 	emit := func(mask []uint8, box image.Rectangle) {
 		out = addColourCandidate(out, mask, box, toWork, cc, seen)
 	}
-	for axis := 1; axis <= 2; axis++ {
-		for i := range n {
-			plane[i] = px[3*i+axis]
-		}
+	for _, plane := range planes {
 		if err := ladderRegions(ctx, plane, c.w, c.h, levels, cc, make(map[boxKey]bool), emit); err != nil {
 			return nil, err
 		}

@@ -5,8 +5,6 @@ import (
 	"image"
 	"math"
 	"sort"
-
-	"gocv.io/x/gocv"
 )
 
 // whyRegion explains, for a missed mark whose box in the photo is gt, why
@@ -34,22 +32,13 @@ func whyRegion(d *Detector, img image.Image, gt image.Rectangle) {
 	defer blur.Close()
 	whyLadder("grey", pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, scaleRect(gt, scale))
 	c, cscale := toRGB(img, min(cfg.ColourSide, max(g.w, g.h)))
-	m, err := gocv.NewMatFromBytes(c.h, c.w, gocv.MatTypeCV8UC3, c.pix)
+	planes, err := chromaPlanes(c)
 	if err != nil {
 		return
 	}
-	defer m.Close()
-	lab := gocv.NewMat()
-	defer lab.Close()
-	gocv.CvtColor(m, &lab, gocv.ColorRGBToLab)
-	px, _ := lab.DataPtrUint8()
-	plane := make([]uint8, c.w*c.h)
 	cc := cfg.colourLimits(scale / cscale)
-	for axis := 1; axis <= 2; axis++ {
-		for i := range plane {
-			plane[i] = px[3*i+axis]
-		}
-		whyLadder(fmt.Sprintf("chroma%d", axis), plane, c.w, c.h, chromaLevels(cfg.ChromaStep), cc, scaleRect(gt, cscale))
+	for axis, plane := range planes {
+		whyLadder(fmt.Sprintf("chroma%d", axis+1), plane, c.w, c.h, chromaLevels(cfg.ChromaStep), cc, scaleRect(gt, cscale))
 	}
 }
 

@@ -32,21 +32,15 @@ func TestLearnedDecisionTellsMarkFromItsOutline(t *testing.T) {
 	study := newConfiguredDetector(t, cfg, refs)
 	study.decideStudy = true
 	const brand = "thenorthface"
-	for _, tc := range []struct {
-		long float64
-		seed uint64
-	}{{100, 1001}, {140, 1403}} {
+	for _, tc := range heldWordmarkSizes {
 		t.Run(fmt.Sprintf("%vpx", tc.long), func(t *testing.T) {
 			best := map[bool]float64{} // the model's best probability of brand over the mark, the blob
 			for _, blob := range []bool{false, true} {
-				bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
-				rng := rand.New(rand.NewPCG(tc.seed, 11))
 				mark := synth.MarkAlpha(marks[brand])
 				if blob {
 					mark = blobOf(t, mark)
 				}
-				gt := synth.Composite(bg, mark, synth.Placement{Long: tc.long, Angle: 20, Persp: 0.07, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
-				img := degrade(t, bg, 1, 2, 60, rng)
+				img, gt := heldWordmarkPhoto(t, mark, tc.long, tc.seed)
 				dets, err := d.Detect(context.Background(), img)
 				if err != nil {
 					t.Fatal(err)

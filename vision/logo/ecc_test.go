@@ -48,6 +48,24 @@ func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, per
 	return score, a.rho, a.inner, ok, a.innerOK, true
 }
 
+// heldWordmarkSizes and heldWordmarkPhoto are the case of
+// TestGreyLiftRecoversHeldWordmark and TestLearnedDecisionTellsMarkFromItsOutline:
+// mark (The North Face's wordmark, or its blob) at long px, 20° and 0.07
+// perspective, black on a white panel in the home photo, box-blurred,
+// noise 2, JPEG 60, placed by seed. It returns the photo and the mark's box.
+var heldWordmarkSizes = []struct {
+	long float64
+	seed uint64
+}{{100, 1001}, {140, 1403}}
+
+func heldWordmarkPhoto(t *testing.T, mark *image.Alpha, long float64, seed uint64) (image.Image, image.Rectangle) {
+	t.Helper()
+	bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
+	rng := rand.New(rand.NewPCG(seed, 11))
+	gt := synth.Composite(bg, mark, synth.Placement{Long: long, Angle: 20, Persp: 0.07, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
+	return degrade(t, bg, 1, 2, 60, rng), gt
+}
+
 // blobOf is mark's silhouette closed over gaps of about a tenth of
 // its longer side and with its holes filled: a blob with the mark's
 // outline and none of its inner strokes, counters or gaps.
@@ -172,27 +190,11 @@ func TestGreyLiftRecoversHeldWordmark(t *testing.T) {
 	on.LearnedDecision = false
 	off := on
 	off.GreyLift = 0
-	detectors := map[bool]*Detector{}
-	for lift, cfg := range map[bool]Config{false: off, true: on} {
-		d, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := d.SetReferences(refs); err != nil {
-			t.Fatal(err)
-		}
-		detectors[lift] = d
-	}
+	detectors := map[bool]*Detector{false: newConfiguredDetector(t, off, refs), true: newConfiguredDetector(t, on, refs)}
 	const brand = "thenorthface"
-	for _, tc := range []struct {
-		long float64
-		seed uint64
-	}{{100, 1001}, {140, 1403}} {
+	for _, tc := range heldWordmarkSizes {
 		t.Run(fmt.Sprintf("%vpx", tc.long), func(t *testing.T) {
-			bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
-			rng := rand.New(rand.NewPCG(tc.seed, 11))
-			gt := synth.Composite(bg, synth.MarkAlpha(marks[brand]), synth.Placement{Long: tc.long, Angle: 20, Persp: 0.07, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
-			img := degrade(t, bg, 1, 2, 60, rng)
+			img, gt := heldWordmarkPhoto(t, synth.MarkAlpha(marks[brand]), tc.long, tc.seed)
 			for _, lift := range []bool{false, true} {
 				dets, err := detectors[lift].Detect(context.Background(), img)
 				if err != nil {
@@ -215,10 +217,7 @@ func TestGreyLiftRecoversHeldWordmark(t *testing.T) {
 			}
 		})
 		t.Run(fmt.Sprintf("%vpx/blob", tc.long), func(t *testing.T) {
-			bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
-			rng := rand.New(rand.NewPCG(tc.seed, 11))
-			gt := synth.Composite(bg, blobOf(t, synth.MarkAlpha(marks[brand])), synth.Placement{Long: tc.long, Angle: 20, Persp: 0.07, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
-			img := degrade(t, bg, 1, 2, 60, rng)
+			img, gt := heldWordmarkPhoto(t, blobOf(t, synth.MarkAlpha(marks[brand])), tc.long, tc.seed)
 			dets, err := detectors[true].Detect(context.Background(), img)
 			if err != nil {
 				t.Fatal(err)

@@ -238,11 +238,13 @@ type Config struct {
 	LearnedDecision bool
 	// LearnedMin is the least probability of the learned decision at which
 	// a shape match is reported (MinConfidence when that is higher). The
-	// default, 0.75, is the least whose precision at 1,000 references
-	// reached 0.98 on the training seeds' matches, each seed scored by a
-	// fit without it (docs/benchmarks.md, "Learned decision, session
-	// 12"): the model is calibrated on regions, several of which lie over
-	// one mark, so at 0.5 a reported mark is likelier than a region.
+	// default, 0.75, was chosen in session 12 as the least whose precision
+	// at 1,000 references reached 0.98 on the training seeds' matches
+	// (regions, several of which lie over one mark), each seed scored by a
+	// fit without it. Per reported detection precision is lower there
+	// (0.97 on our brands' training seeds with the current fit); 0.9 is the
+	// precision-first level, set per brand by its logo_confidence
+	// threshold (docs/benchmarks.md, "All of session 13 together").
 	LearnedMin float64
 	// ChromaStep is the spacing of a threshold ladder on the colour raster's
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of

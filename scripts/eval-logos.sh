@@ -36,11 +36,8 @@ bin=$(realpath "$bin")
 export bin data out
 run() {
   local seed=$1 n=$2
-  # A dump at 0.5 is the product's view (a dump alone lowers the floor to 0.001).
-  (cd vision/logo && OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_SEED=$seed \
-    COUNTERLENS_BENCH_IMAGES=${COUNTERLENS_BENCH_IMAGES:-150} COUNTERLENS_BENCH_DUMP_CONF=0.5 \
-    COUNTERLENS_BENCH_DUMP="$out/dump-$seed-$n.tsv" "$bin" -test.run '^$' \
-    -test.bench "BenchmarkLogos/refs=$n\$" -test.benchtime 1x -test.timeout 60m >"$out/run-$seed-$n.log" 2>&1) ||
+  COUNTERLENS_BENCH_DATA=$data scripts/logo-bench-once.sh "$bin" "$seed" "$n" \
+    "$out/dump-$seed-$n.tsv" "$out/run-$seed-$n.log" ||
     { echo "eval-logos: seed $seed, $n references failed: see $out/run-$seed-$n.log" >&2; return 1; }
 }
 export -f run

@@ -29,10 +29,8 @@ dump() {
     return
   fi
   echo "fit-logos: seed $2, $3 references, $4 brands" >&2
-  (cd vision/logo && OMP_THREAD_LIMIT=1 COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_SEED=$2 \
-    COUNTERLENS_BENCH_BRANDS=$4 COUNTERLENS_BENCH_IMAGES=$5 COUNTERLENS_BENCH_DUMP_CONF=0.5 \
-    COUNTERLENS_BENCH_DUMP=$f.part COUNTERLENS_BENCH_TRAIN=1 nice -n 5 "$out/logo.test" -test.run '^$' \
-    -test.bench "BenchmarkLogos/refs=$3\$" -test.benchtime 1x -test.timeout 60m >"$f.log")
+  COUNTERLENS_BENCH_DATA=$data COUNTERLENS_BENCH_BRANDS=$4 COUNTERLENS_BENCH_IMAGES=$5 \
+    COUNTERLENS_BENCH_TRAIN=1 nice -n 5 scripts/logo-bench-once.sh "$out/logo.test" "$2" "$3" "$f.part" "$f.log"
   mv "$f.part" "$f"
 }
 export -f dump

@@ -542,16 +542,6 @@ func BenchmarkLogos(b *testing.B) {
 			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v >= 0 {
 				cfg.GapMin = v
 			}
-			// COUNTERLENS_BENCH_FIGUREPARTS sets the context check's count
-			// (context.go); 0 turns it off.
-			if v, err := strconv.Atoi(os.Getenv("COUNTERLENS_BENCH_FIGUREPARTS")); err == nil && v >= 0 {
-				cfg.FigureParts = v
-			}
-			// COUNTERLENS_BENCH_LEARNED=0|1 turns the learned decision off or
-			// on (decide.go).
-			if v, err := strconv.ParseBool(os.Getenv("COUNTERLENS_BENCH_LEARNED")); err == nil {
-				cfg.LearnedDecision = v
-			}
 			// COUNTERLENS_BENCH_LEARNEDMIN sets the learned decision's
 			// reporting level (0.5 with a dump at 0.5: every detection the
 			// levels from 0.5 up would report, for choosing LearnedMin).
@@ -697,11 +687,11 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	// learned is the learned decision's probability and features (every
 	// feature read, as in the training mode; "-" when the fit is under
 	// decideFitMin or the frame cuts the region), which is what drops a
-	// kept match when LearnedDecision is on; conf is the hand decision's.
+	// kept match; fit is its fit confidence (fitConfidence).
 	flat := d.refs.Load().flat
 	for _, m := range matchShapes(cands, flat, d.cfg) {
 		if v := boxIoU(scaleRect(m.cand.box, 1/scale), gt); v >= 0.5 {
-			conf := d.cfg.shapeConfidence(m.score, m.second, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
+			fit := d.cfg.fitConfidence(m.score, m.ref.nullMax, max(m.cand.box.Dx(), m.cand.box.Dy()))
 			second := "-"
 			if m.secondRef != nil {
 				second = m.secondRef.logoID
@@ -714,7 +704,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 				learned = fmt.Sprintf("%.3f ew=%d ein2=%.3f x=%s", det.Confidence, det.grey.why, det.greySecond.inner, decideLine(det.features))
 			}
 			d.decideStudy = study
-			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f (%s) conf=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.score, m.second, second, conf, repeated(m.cand, cands, d.cfg), learned)
+			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f (%s) fit=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.score, m.second, second, fit, repeated(m.cand, cands, d.cfg), learned)
 		}
 	}
 }

@@ -18,7 +18,8 @@ import (
 // tone and of the size of its own parts (the next letters, the next
 // squares). So the region's ink and ground tones are read on the raster
 // it was cut from, and the shapes of the ink's tone around it are counted.
-// It runs once per match worth reporting, after the crowd factor.
+// The decision reads it once per match that can still be reported after
+// the crowd (see decideShape).
 
 // ctxSamples is about how many grid cells span the longer side of a
 // region's box: larger regions are read on a coarser grid.

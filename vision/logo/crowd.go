@@ -5,23 +5,27 @@ import (
 	"slices"
 )
 
-// This file holds the crowd check of a shape match. The margin rule of
-// shapeConfidence compares the winner with the runner-up only; with a
-// thousand references a region that is no mark at all (a letter-like cut, a
-// blob with a notch, a look-alike distractor) is fit by many of them about
-// equally, and the winner leads the runner-up by a hair more than the
-// margin. A real mark fits its reference clearly better than the field:
-// when one other brand comes close (a similar apple, a similar swoosh) the
-// next ones are far behind. So the winner must also lead the CrowdRank-th
-// best other brand by CrowdMid, which is wider than MarginMid. With few
-// references there is no crowd, and the check does not act.
+// This file holds the crowd of a shape match. The margin over the
+// runner-up compares the winner with one other brand only; with a thousand
+// references a region that is no mark at all (a letter-like cut, a blob
+// with a notch, a look-alike distractor) is fit by many of them about
+// equally, and the winner leads the runner-up by a hair. A real mark fits
+// its reference clearly better than the field: when one other brand comes
+// close (a similar apple, a similar swoosh) the next ones are far behind.
+// So the learned decision also reads the winner's lead over the
+// CrowdRank-th best other brand (fCrowd in decide.go). With few references
+// there is no crowd, and the lead reads as far ahead as it can.
+
+// crowdReach is the lead over the crowd at which the decision's crowd
+// feature, 10*(score-crowd) clamped to decideRange, is at its top.
+var crowdReach = decideRange[fCrowd][1] / 10
 
 // crowdScore returns the CrowdRank-th best score of the brands other than
-// m's on m's region, or 0 when fewer come within reach of the check.
-// Scores below score-CrowdMid-4*MarginWidth cannot lower the confidence
-// by more than 2% and are not refined.
+// m's on m's region, or 0 when fewer come within reach of the decision:
+// scores more than crowdReach under m's cannot change the feature and are
+// not refined.
 func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
-	floor := m.score - c.CrowdMid - 4*c.MarginWidth
+	floor := m.score - crowdReach
 	best := map[string]float64{}
 	for _, r := range refs {
 		if r.brandID == m.ref.brandID || !c.inEccWindow(m.cand, r) {
@@ -48,13 +52,4 @@ func (c Config) inEccWindow(cand *candidate, r *prepared) bool {
 	e := math.Log(math.Max(cand.mo.ecc, 1e-3))
 	below, above := c.eccWindow(r)
 	return e >= r.logEcc-below && e <= r.logEcc+above
-}
-
-// crowdFactor is the third factor of a shape confidence:
-// sigmoid((score-crowd-CrowdMid)/MarginWidth), 1 when the check is off.
-func (c Config) crowdFactor(score, crowd float64) float64 {
-	if c.CrowdRank == 0 {
-		return 1
-	}
-	return sigmoid((score - crowd - c.CrowdMid) / c.MarginWidth)
 }

@@ -32,9 +32,10 @@ func bittenDisc(bite float64) image.Image {
 // TestCrowdSeparatesMarksFromFieldFits registers the swoosh beside five
 // marks that are the same disc with bites of other sizes (five brands such
 // a disc fits about equally), draws the swoosh and a disc with a bite of
-// yet another size into a photo, and checks the crowd factor on both regions' best matches: the
-// disc's winner leads the third of the field by less than CrowdMid, the
-// swoosh leads it by far more.
+// yet another size into a photo, and checks the crowd on both regions' best
+// matches: the swoosh leads the third of the field by crowdReach or more
+// (the learned decision's crowd feature at its top), the disc's winner by
+// less than half that.
 func TestCrowdSeparatesMarksFromFieldFits(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	refs := []Reference{{LogoID: "nike", BrandID: "nike", Image: marks["nike"]}}
@@ -74,8 +75,8 @@ func TestCrowdSeparatesMarksFromFieldFits(t *testing.T) {
 	if !ok || m.ref.logoID != "nike" {
 		t.Fatalf("no swoosh match at %v", nikeBox)
 	}
-	if f := cfg.crowdFactor(m.score, cfg.crowdScore(m, set.flat)); f < 0.9 {
-		t.Errorf("swoosh: crowd factor %.2f (score %.3f, crowd %.3f), want it left alone", f, m.score, cfg.crowdScore(m, set.flat))
+	if crowd := cfg.crowdScore(m, set.flat); m.score-crowd < crowdReach {
+		t.Errorf("swoosh: score %.3f, crowd %.3f: lead under %.2f", m.score, crowd, crowdReach)
 	}
 	m, ok = best(discBox)
 	if !ok {
@@ -85,7 +86,9 @@ func TestCrowdSeparatesMarksFromFieldFits(t *testing.T) {
 	if crowd == 0 || crowd > m.score {
 		t.Fatalf("disc: crowd %.3f with winner %s at %.3f, want the third other bitten disc's score", crowd, m.ref.logoID, m.score)
 	}
-	if f := cfg.crowdFactor(m.score, crowd); f > 0.1 {
-		t.Errorf("disc: winner %s %.3f, third of the field %.3f: crowd factor %.2f, want it demoted", m.ref.logoID, m.score, crowd, f)
+	if m.score-crowd >= crowdReach/2 {
+		t.Errorf("disc: winner %s %.3f, third of the field %.3f: lead %.3f, want under %.3f", m.ref.logoID, m.score, crowd, m.score-crowd, crowdReach/2)
+	} else {
+		t.Logf("disc: winner %s %.3f leads the third of the field by %.3f", m.ref.logoID, m.score, m.score-crowd)
 	}
 }

@@ -7,25 +7,24 @@ import (
 	"counterlens/vision/logo/internal/decidefeat"
 )
 
-// This file holds the learned decision on a shape match
-// (Config.LearnedDecision): one logistic model over the evidence the hand
-// decision multiplies as separate factors and gates (the fit against the
-// reference's midpoint, the margins over other brands, the outline's edge
-// ratio, the gaps, the figure around the region, texture, the grey
-// template's correlation and the second brand's). Its weights are fitted
-// by scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our
-// 16 brands) and 200-207 (16 brands drawn by each seed, so the model does
-// not learn what only our marks look like), never on the seeds the figures
-// are read on nor on the held-out brands, and written to decide_weights.go;
-// the confidence of a shape match is then the model's probability.
+// This file holds the decision on a shape match: one logistic model over
+// the evidence about it (the fit against the reference's midpoint, the
+// margins over other brands, the outline's edge ratio, the gaps, the figure
+// around the region, texture, the grey template's correlation and the
+// second brand's). Its weights are fitted by scripts/fit-logos.sh on the
+// benchmark's training seeds 100-107 (our 16 brands) and 200-207 (16 brands
+// drawn by each seed, so the model does not learn what only our marks look
+// like), never on the seeds the figures are read on nor on the held-out
+// brands, and written to decide_weights.go; the confidence of a shape match
+// is then the model's probability.
 //
-// Every match whose fit clears its reference's midpoint (decideFitMin,
-// the set the hand decision verifies) is a candidate, and its features are
-// read cheapest first. Before each costlier one (edge, gaps, crowd,
-// texture, figure, grey alignments) the probability's upper bound over the
-// features not yet read, each within its range, is compared with
-// MinConfidence: a feature is read only while it can still change the
-// decision, so the alignments run on few matches a photo.
+// Every match whose fit clears its reference's midpoint (decideFitMin) is a
+// candidate, and its features are read cheapest first. Before each costlier
+// one (edge, gaps, crowd, texture, figure, grey alignments) the
+// probability's upper bound over the features not yet read, each within its
+// range, is compared with MinConfidence: a feature is read only while it
+// can still change the decision, so the alignments run on few matches a
+// photo.
 
 // Features of a shape match, in the model's order.
 const (
@@ -63,8 +62,7 @@ var decideRange = [numDecide][2]float64{
 }
 
 // decideFitMin is the least fit confidence (fitConfidence) of a match the
-// model decides on: the set the hand decision verifies, and the set its
-// training rows come from.
+// model decides on, and of the matches its training rows come from.
 const decideFitMin = 0.5
 
 // decideModel is a logistic model over the features: P(true mark) =

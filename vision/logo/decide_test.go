@@ -13,10 +13,9 @@ import (
 
 // TestLearnedDecisionTellsMarkFromItsOutline: The North Face's wordmark at
 // 100 and 140 px, 20° and 0.07 perspective, box-blurred, JPEG 60, in the
-// home photo, among the 16 registered marks and 16 distractors (the case
-// whose margin and crowd factors hold it under 0.5 in the hand decision,
-// see TestGreyLiftRecoversHeldWordmark), is reported by the learned
-// decision; the same placement of the mark's filled outline, a blob that
+// home photo, among the 16 registered marks and 16 distractors (others fit
+// its blurred silhouette nearly as well: its margins over other brands are
+// small), is reported by the learned decision; the same placement of the mark's filled outline, a blob that
 // fits its silhouette, is not. In the training mode (every match the
 // model considers, every feature read) each feature lies in its
 // decideRange, which the bound that spares the grey alignments relies on.
@@ -27,7 +26,6 @@ func TestLearnedDecisionTellsMarkFromItsOutline(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	refs := append(refsFrom(marks), refsFrom(loadDir(t, "testdata/distractors"))...)
 	cfg := DefaultConfig()
-	cfg.LearnedDecision = true
 	d := newConfiguredDetector(t, cfg, refs)
 	study := newConfiguredDetector(t, cfg, refs)
 	study.decideStudy = true
@@ -115,14 +113,13 @@ func TestDecideBoundCoversUnread(t *testing.T) {
 // wordmark in a line of letters of its height, a pictorial mark in a row
 // of discs of its size: the look-alike false alarms at 1,000 references
 // are such parts) a lower probability, though its silhouette fits as
-// well. Unlike the hand decision's gate (TestContextDropsPartsOfLargerFigures)
-// the figure is evidence weighed with the rest: Sony's print in "ARSONYED",
+// well. The figure is evidence weighed with the rest, not a gate: Sony's
+// print in "ARSONYED",
 // whose grey template correlates at 0.96, stays over the reporting level.
 func TestLearnedDecisionRanksMarkOverPartOfFigure(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	scenes := loadDir(t, "testdata/scenes")
 	cfg := DefaultConfig()
-	cfg.LearnedDecision = true
 	d := newConfiguredDetector(t, cfg, refsFrom(marks))
 	study := newConfiguredDetector(t, cfg, refsFrom(marks))
 	study.decideStudy = true

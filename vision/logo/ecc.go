@@ -25,8 +25,9 @@ import (
 // the mark correlates highly, a look-alike blob (the outline filled, a
 // fold of cloth) does not, having no inner gaps and strokes; over the
 // whole template the ground around the outline dominates and both read
-// high. Detect uses it to decide between the top two brands of a match
-// the silhouettes could not tell apart (see greyLift).
+// high. The learned decision reads it for the match's reference and for
+// the brand that scored second on the region, to decide between brands
+// the silhouettes could not tell apart (see decideShape).
 
 // eccSide is the longer side, in pixels, of a reference's grey template
 // (the silhouette area-averaged: 0 ground, 255 ink), kept in the prepared
@@ -675,21 +676,6 @@ func homAt(h [9]float32, x, y float64) (px, py, jac float64) {
 	a, b := (float64(h[0])-px*float64(h[6]))/w, (float64(h[1])-px*float64(h[7]))/w
 	c, d := (float64(h[3])-py*float64(h[6]))/w, (float64(h[4])-py*float64(h[7]))/w
 	return px, py, a*d - b*c
-}
-
-// greyLift reports whether alignment a of the best reference lifts a
-// match held down by the margin and crowd factors to its fit confidence:
-// the photo's grey levels inside the mark's filled outline correlate
-// with the reference's at GreyLift or more, and with the second
-// reference's (other, rho -1 when not run) GreyLiftMargin less, or that
-// one cannot be aligned: the grey levels decide between the top two
-// brands the silhouettes could not tell apart (docs/benchmarks.md, "Grey
-// alignment of the reference, session 11").
-func (c Config) greyLift(a, other eccAlignment) bool {
-	if c.GreyLift <= 0 || a.rho < 0 || a.inner < c.GreyLift {
-		return false
-	}
-	return other.rho < 0 || other.inner < 0 || other.inner <= a.inner-c.GreyLiftMargin
 }
 
 // alignGrey runs eccScore, counting for the benchmark; rho and inner are

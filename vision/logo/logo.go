@@ -26,16 +26,13 @@
 // verify.go): a printed mark ends at a step of colour, a threshold cut
 // through shading or texture does not.
 //
-// A shape match's confidence is, by default, the probability of a logistic
-// model fitted on the benchmark's training seeds (decide.go) over the
-// evidence about it: how far its score clears the reference's midpoint
-// (above what that reference scores by chance on an embedded corpus of
-// mark-free photos and of letters and digits, and higher for small
-// regions), its margins over other brands, its outline, gaps and context,
-// and its grey levels. The hand decision it replaces (Config.LearnedDecision
-// false) multiplies a logistic of the score by a margin factor and other
-// factors calibrated on the BenchmarkLogos dev set. For features it is a
-// logistic of the inlier count.
+// A shape match's confidence is the probability of a logistic model
+// fitted on the benchmark's training seeds (decide.go) over the evidence
+// about it: how far its score clears the reference's midpoint (above what
+// that reference scores by chance on an embedded corpus of mark-free photos
+// and of letters and digits, and higher for small regions), its margins
+// over other brands, its outline, gaps and context, and its grey levels.
+// For features it is a logistic of the inlier count.
 package logo
 
 import (
@@ -48,7 +45,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"gocv.io/x/gocv"
 )
@@ -144,27 +140,28 @@ type Config struct {
 	// CoarseMin is the tolerant silhouette overlap a pair needs before
 	// refinement.
 	CoarseMin float64
-	// ShapeMid and ShapeWidth map the shape score to confidence:
-	// sigmoid((score-ShapeMid)/ShapeWidth).
+	// ShapeMid and ShapeWidth scale the shape score: a match's fit is
+	// (score-midpoint)/ShapeWidth, its midpoint ShapeMid or higher (see
+	// fitMid); matches whose fit is under 0 are not decided on.
 	ShapeMid, ShapeWidth float64
 	// SmallMidBoost raises ShapeMid for regions whose longer side is under
 	// SmallSide working pixels, linearly up to the full boost at MinSide:
 	// small rasters are coarse, so chance matches score higher there.
 	SmallMidBoost float64
 	SmallSide     int
-	// MarginMid and MarginWidth shape the second factor of a shape
-	// confidence: sigmoid((score-second-MarginMid)/MarginWidth), where
-	// second is the best score of another brand on the same region.
+	// MarginMid and MarginWidth weigh a score's lead over the best other
+	// brand on the same region, sigmoid((score-second-MarginMid)/MarginWidth),
+	// where the small-round lift compares a lifted score with the plain one
+	// (see shapeConfidence and roundsmall.go); a lift needs a lead of
+	// MarginMid.
 	MarginMid, MarginWidth float64
-	// NullMargin is how far above its best null-corpus score a reference
-	// must score for confidence 0.5.
+	// NullMargin is how far above its best null-corpus score a reference's
+	// midpoint lies (see fitMid).
 	NullMargin float64
-	// CrowdRank and CrowdMid shape the third factor of a shape confidence:
-	// sigmoid((score-crowd-CrowdMid)/MarginWidth), where crowd is the
-	// CrowdRank-th best score of other brands on the region (see crowd.go).
-	// CrowdRank 0 turns the check off.
+	// CrowdRank is which best score of other brands on a region is the
+	// crowd the learned decision measures a match's lead over (see
+	// crowd.go); 0 reads no crowd.
 	CrowdRank int
-	CrowdMid  float64
 	// RepeatMax is how many look-alike neighbours make a region texture.
 	RepeatMax int
 	// MinDistinct is the least concavity share (hull minus mark, over hull)
@@ -189,13 +186,12 @@ type Config struct {
 	// the midpoint of its colour and the surround's, which keeps blurred
 	// edges and thin strokes (see twoTone).
 	SplitTwoTone bool
-	// EdgeMid and EdgeWidth verify a shape match before it is reported:
-	// its confidence is multiplied by sigmoid((ratio-EdgeMid)/EdgeWidth),
-	// where ratio is the gradient on the region's outline over the
-	// gradient inside and around it (see edgeRatio): a printed mark has an
-	// outline, a threshold cut through shading does not. EdgeWidth 0
-	// turns the check off.
-	EdgeMid, EdgeWidth float64
+	// EdgeMid is where the learned decision's edge features turn: the
+	// region's edge ratio, the gradient on its outline over the gradient
+	// inside and around it (see edgeRatio), is read as its distance under
+	// and over EdgeMid. A printed mark has an outline, a threshold cut
+	// through shading does not.
+	EdgeMid float64
 	// FrameCutMax is the most mask pixels on the picture's outermost rows
 	// and columns, over its box's shorter side, a region may have and be
 	// reported: more, and the frame cuts it off (see frame.go). 0 turns
@@ -209,33 +205,10 @@ type Config struct {
 	// off; the default, 0.05, is the setting measured in
 	// docs/benchmarks.md ("Precision at 1,000 references, session 10").
 	GapMin float64
-	// GreyAlign aligns the reference's grey template on the photo at
-	// every shape match reported (see ecc.go), for study.
+	// GreyAlign runs the grey alignment (see eccScore) in study mode:
+	// templates without an inner outline are aligned too, and the
+	// correlation at the start pose is kept, for the benchmark's dump.
 	GreyAlign bool
-	// GreyLift is the least inner correlation of the reference's grey
-	// template aligned on the photo (see eccScore) at which a match held
-	// under MinConfidence by the margin and crowd factors alone (other
-	// brands fit its silhouette nearly as well) is reported at the
-	// confidence of its own fit, provided the reference of another brand
-	// that scored second correlates GreyLiftMargin less or cannot be
-	// aligned (see greyLift); 0 turns it off.
-	GreyLift, GreyLiftMargin float64
-	// FigureParts is how many parts of a larger figure next to a region,
-	// outside its box, make a match a part of that figure, which is not
-	// reported: whole shapes of the region's own ink and tone, of the
-	// size of its own parts, reaching within a few pixels of it (the next
-	// letters of a line, the next squares of a board; see context.go).
-	// 0 turns the check off. The default, 1, trades a few true marks
-	// printed beside shapes of their own grey but another colour for a
-	// third of the false alarms at 1,000 references ("Context of a match,
-	// session 11" in docs/benchmarks.md).
-	FigureParts int
-	// LearnedDecision decides a shape match with the logistic model fitted
-	// on the benchmark's training seeds (decide.go, decide_weights.go): its
-	// probability over the evidence is the confidence, in place of the
-	// product of the fit, margin, edge and crowd factors, the gap, texture
-	// and context gates and the grey lift. The frame cut stays a gate.
-	LearnedDecision bool
 	// LearnedMin is the least probability of the learned decision at which
 	// a shape match is reported (MinConfidence when that is higher). The
 	// default, 0.75, was chosen in session 12 as the least whose precision
@@ -255,46 +228,40 @@ type Config struct {
 // DefaultConfig returns the settings the dev-set figures were measured with.
 func DefaultConfig() Config {
 	return Config{
-		MaxSide:         1000,
-		LevelStep:       24,
-		MinSide:         30,
-		MinArea:         40,
-		GroupGap:        0.35,
-		MinPartArea:     8,
-		MaxParts:        3000,
-		MaxPartRatio:    4,
-		MaxLogEcc:       0.7,
-		HashMaxDist:     14,
-		MaxRadial:       1.0,
-		CoarseMin:       0.6,
-		ShapeMid:        0.72,
-		ShapeWidth:      0.015,
-		SmallMidBoost:   0.045,
-		SmallSide:       70,
-		MarginMid:       0.12,
-		MarginWidth:     0.02,
-		CrowdRank:       3,
-		CrowdMid:        0.16,
-		RepeatMax:       2,
-		NullMargin:      0.06,
-		MinDistinct:     0.06,
-		RatioTest:       0.75,
-		MinInliers:      12,
-		MinConfidence:   0.5,
-		MaxDetections:   20,
-		ColourSide:      500,
-		ColourTols:      []int{32},
-		SplitTwoTone:    true,
-		EdgeMid:         4,
-		EdgeWidth:       0.25,
-		ChromaStep:      24,
-		FrameCutMax:     0.25,
-		GapMin:          0.05,
-		GreyLift:        0.9,
-		GreyLiftMargin:  0.35,
-		FigureParts:     1,
-		LearnedDecision: true,
-		LearnedMin:      0.75,
+		MaxSide:       1000,
+		LevelStep:     24,
+		MinSide:       30,
+		MinArea:       40,
+		GroupGap:      0.35,
+		MinPartArea:   8,
+		MaxParts:      3000,
+		MaxPartRatio:  4,
+		MaxLogEcc:     0.7,
+		HashMaxDist:   14,
+		MaxRadial:     1.0,
+		CoarseMin:     0.6,
+		ShapeMid:      0.72,
+		ShapeWidth:    0.015,
+		SmallMidBoost: 0.045,
+		SmallSide:     70,
+		MarginMid:     0.12,
+		MarginWidth:   0.02,
+		CrowdRank:     3,
+		RepeatMax:     2,
+		NullMargin:    0.06,
+		MinDistinct:   0.06,
+		RatioTest:     0.75,
+		MinInliers:    12,
+		MinConfidence: 0.5,
+		MaxDetections: 20,
+		ColourSide:    500,
+		ColourTols:    []int{32},
+		SplitTwoTone:  true,
+		EdgeMid:       4,
+		ChromaStep:    24,
+		FrameCutMax:   0.25,
+		GapMin:        0.05,
+		LearnedMin:    0.75,
 	}
 }
 
@@ -326,8 +293,8 @@ func (c Config) Validate() error {
 		return bad("SmallMidBoost/SmallSide", [2]float64{c.SmallMidBoost, float64(c.SmallSide)})
 	case c.MarginMid < 0 || c.MarginWidth <= 0:
 		return bad("MarginMid/MarginWidth", [2]float64{c.MarginMid, c.MarginWidth})
-	case c.CrowdRank < 0 || c.CrowdRank > 20 || c.CrowdMid < 0 || c.CrowdMid > 1:
-		return bad("CrowdRank/CrowdMid", [2]float64{float64(c.CrowdRank), c.CrowdMid})
+	case c.CrowdRank < 0 || c.CrowdRank > 20:
+		return bad("CrowdRank", c.CrowdRank)
 	case c.NullMargin < 0 || c.NullMargin > 0.5:
 		return bad("NullMargin", c.NullMargin)
 	case c.RepeatMax < 1:
@@ -348,18 +315,14 @@ func (c Config) Validate() error {
 		return bad("ColourSide", c.ColourSide)
 	case c.ColourSide != 0 && (len(c.ColourTols) == 0 || len(c.ColourTols) > 8):
 		return bad("ColourTols", c.ColourTols)
-	case c.EdgeWidth < 0 || c.EdgeMid < 0 || c.EdgeMid > 100:
-		return bad("EdgeMid/EdgeWidth", [2]float64{c.EdgeMid, c.EdgeWidth})
+	case c.EdgeMid < 0 || c.EdgeMid > 100:
+		return bad("EdgeMid", c.EdgeMid)
 	case c.FrameCutMax < 0 || c.FrameCutMax > 4:
 		return bad("FrameCutMax", c.FrameCutMax)
-	case c.GreyLift < 0 || c.GreyLift > 1 || c.GreyLiftMargin < 0 || c.GreyLiftMargin > 2:
-		return bad("GreyLift/GreyLiftMargin", [2]float64{c.GreyLift, c.GreyLiftMargin})
 	case c.GapMin < 0 || c.GapMin > 1:
 		return bad("GapMin", c.GapMin)
 	case c.LearnedMin < 0 || c.LearnedMin >= 1:
 		return bad("LearnedMin", c.LearnedMin)
-	case c.FigureParts < 0:
-		return bad("FigureParts", c.FigureParts)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
 		return bad("ChromaStep", c.ChromaStep)
 	}
@@ -562,82 +525,10 @@ func (d *Detector) Detect(ctx context.Context, scene image.Image) (dets []Detect
 		for _, m := range matches {
 			m, null := d.cfg.liftRoundSmall(m) // small round marks (roundsmall.go)
 			L := max(m.cand.box.Dx(), m.cand.box.Dy())
-			if d.cfg.LearnedDecision || d.decideStudy {
-				if det, ok := d.decideShape(m, null, L, cands, g, col, set.flat); ok {
-					det.Box = toScene(det.Box)
-					found = append(found, det)
-				}
-				continue
+			if det, ok := d.decideShape(m, null, L, cands, g, col, set.flat); ok {
+				det.Box = toScene(det.Box)
+				found = append(found, det)
 			}
-			conf := d.cfg.shapeConfidence(m.score, m.second, null, L)
-			// fit is the confidence without the margin and crowd factors,
-			// which a grey alignment may lift a match to (see greyLift).
-			fit := d.cfg.fitConfidence(m.score, null, L)
-			liftable := d.cfg.GreyLift > 0 && conf < d.cfg.MinConfidence && fit >= d.cfg.MinConfidence
-			if conf < d.cfg.MinConfidence && !liftable {
-				continue
-			}
-			// A region the frame cuts off is dropped before the costlier
-			// verification.
-			if d.cfg.cutByFrame(m.cand, g, col) {
-				continue
-			}
-			// Verification, per match worth reporting only.
-			t0 := time.Now()
-			edge := edgeRatio(m.cand, g, col)
-			d.verified.Add(1)
-			d.verifyTime.Add(int64(time.Since(t0)))
-			conf *= d.cfg.edgeFactor(edge)
-			fit *= d.cfg.edgeFactor(edge)
-			liftable = liftable && fit >= d.cfg.MinConfidence
-			gap := -1.0
-			if (conf >= d.cfg.MinConfidence || liftable) && d.cfg.GapMin > 0 {
-				if l, ok := gapLevel(m.cand, m.ref, g, col); ok {
-					if l < d.cfg.GapMin {
-						continue
-					}
-					gap = l
-				}
-			}
-			var crowd float64
-			if conf >= d.cfg.MinConfidence && d.cfg.CrowdRank > 0 {
-				t1 := time.Now()
-				crowd = d.cfg.crowdScore(m, set.flat)
-				d.crowdTime.Add(int64(time.Since(t1)))
-				conf *= d.cfg.crowdFactor(m.score, crowd)
-			}
-			unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
-			grey, other := unread, unread
-			if liftable && conf < d.cfg.MinConfidence || d.cfg.GreyAlign {
-				// Only the inner correlation can lift a match: outside
-				// study, a template without one is not aligned.
-				grey = d.alignGrey(m.cand, m.ref, g, col)
-				if m.secondRef != nil && (d.cfg.GreyAlign || d.cfg.greyLift(grey, other)) {
-					other = d.alignGrey(m.cand, m.secondRef, g, col)
-				}
-				if conf < d.cfg.MinConfidence && d.cfg.greyLift(grey, other) {
-					conf = fit
-				}
-			}
-			if conf < d.cfg.MinConfidence || repeated(m.cand, cands, d.cfg) {
-				continue
-			}
-			var figure figureParts
-			if d.cfg.FigureParts > 0 {
-				t2 := time.Now()
-				figure = contextOf(m.cand, g, col)
-				d.contextTime.Add(int64(time.Since(t2)))
-				if figure.ok && figure.outside >= d.cfg.FigureParts {
-					continue
-				}
-			}
-			found = append(found, Detection{
-				LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
-				Box: toScene(m.cand.box), Method: MethodShape, score: m.score, second: m.second, nullMax: null,
-				radial: radialDist(&m.cand.rad, &m.ref.rad), edge: edge, crowd: crowd,
-				gap: gap, grey: grey, greySecond: other,
-				figure: figure,
-			})
 		}
 	}
 	if len(set.textured) > 0 {

@@ -288,10 +288,8 @@ func TestConfigValidate(t *testing.T) {
 		"ColourSide":    func(c *Config) { c.ColourSide = c.MaxSide + 1 },
 		"ColourTols":    func(c *Config) { c.ColourTols = nil },
 		"ColourTol":     func(c *Config) { c.ColourTols = []int{0} },
-		"EdgeWidth":     func(c *Config) { c.EdgeWidth = -1 },
 		"EdgeMid":       func(c *Config) { c.EdgeMid = -1 },
 		"CrowdRank":     func(c *Config) { c.CrowdRank = -1 },
-		"CrowdMid":      func(c *Config) { c.CrowdMid = -0.1 },
 	}
 	if err := DefaultConfig().Validate(); err != nil {
 		t.Fatalf("default config: %v", err)

@@ -10,7 +10,7 @@ import (
 // no lower than the single pass's, on the real pairs of TestRingBound:
 // it refines by the estimate what the single pass's unshifted-score rule
 // may skip, so either can be higher, and a second never falls (the
-// margin factor can only fall with it). Most regions must keep the very
+// margin over the runner-up can only fall with it). Most regions must keep the very
 // match, and the pass must refine less than refineQueue in reference
 // order.
 func TestRankedKeepsReportable(t *testing.T) {

@@ -5,19 +5,6 @@ import (
 	"testing"
 )
 
-// TestRunnerUpIsNeverReported: matchShapes keeps one reference per region,
-// with the best score of another brand as its second. A runner-up could
-// not be reported anyway: it scores at most what the best one does, and at
-// a tie already its margin factor keeps it below MinConfidence.
-func TestRunnerUpIsNeverReported(t *testing.T) {
-	cfg := DefaultConfig()
-	for _, s := range []float64{0.6, 0.75, 0.9, 0.99, 1} {
-		if c := cfg.shapeConfidence(s, s, 0, 200); c >= cfg.MinConfidence {
-			t.Errorf("runner-up tied at %.2f: confidence %.3f, want under %.2f", s, c, cfg.MinConfidence)
-		}
-	}
-}
-
 // TestEccWindowWidensTowardsElongated checks the eccentricity window of
 // matchShapes: an elongated reference meets regions up to anisoLogEcc more
 // elongated than itself (perspective shortens a wordmark's short axis) and

@@ -195,13 +195,3 @@ func absInt(v int) int {
 	}
 	return v
 }
-
-// edgeFactor maps an edge ratio to the factor a shape confidence is
-// multiplied by: near 1 for a printed outline, near 0 for a cut through
-// shading.
-func (c Config) edgeFactor(ratio float64) float64 {
-	if c.EdgeWidth == 0 {
-		return 1
-	}
-	return sigmoid((ratio - c.EdgeMid) / c.EdgeWidth)
-}

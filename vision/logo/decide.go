@@ -40,6 +40,9 @@ const (
 	fCrowd             // (score - crowd) * 10
 	fRepeated          // 1 when the region is one tile of a texture
 	fFigure            // parts of a larger figure outside the box (at most 3)
+	fFineRead          // 1 when the fine outline comparison was read
+	fFine              // its fit, 0 to 1 (see fineOutline)
+	fFineMargin        // it less the second brand's (it alone when not read)
 	fGreyRead          // 1 when the grey template's inner correlation was read
 	fGreyInner         // that correlation
 	fGreyMargin        // it less the second brand's (0 when not read)
@@ -59,6 +62,7 @@ var decideRange = [numDecide][2]float64{
 	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
+	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
 
@@ -171,6 +175,24 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	if figure.ok {
 		x[fFigure] = clampTo(float64(figure.outside), 0, 3)
 	}
+	if held(fFineRead) {
+		return Detection{}, false
+	}
+	fine, fineSecond := -1.0, -1.0
+	t3 := time.Now()
+	if rg, ok := regionGrid(m.cand); ok {
+		if v, ok := fineOutline(m.cand, &rg, m.ref, g, col); ok {
+			fine = v
+			x[fFineRead], x[fFine], x[fFineMargin] = 1, v, v
+			if m.secondRef != nil {
+				if v2, ok := fineOutline(m.cand, &rg, m.secondRef, g, col); ok {
+					fineSecond = v2
+					x[fFineMargin] = clampTo(v-v2, -1, 1)
+				}
+			}
+		}
+	}
+	d.fineTime.Add(int64(time.Since(t3)))
 	if held(fGreyRead) {
 		return Detection{}, false
 	}
@@ -198,7 +220,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 		Box: m.cand.box, Method: MethodShape, score: m.score, second: m.second, nullMax: null,
 		radial: radial, edge: edge, crowd: crowd, gap: gap, grey: grey, greySecond: other,
-		figure: figure, features: &x,
+		figure: figure, fine: fine, fineSecond: fineSecond, features: &x,
 	}, true
 }
 

@@ -99,6 +99,9 @@ type Detection struct {
 	grey, greySecond eccAlignment
 	// figure is what lies next to the region (see contextOf).
 	figure figureParts
+	// fine and fineSecond are the fine outline fits of the reference and
+	// of the second brand's (see fineOutline), -1 when not read.
+	fine, fineSecond float64
 	// features are the learned decision's inputs (see decide.go), nil
 	// when the match was not decided by it.
 	features *[numDecide]float64
@@ -397,6 +400,9 @@ type Detector struct {
 	// contextTime is the nanoseconds the context check took (see
 	// context.go).
 	contextTime atomic.Int64
+	// fineTime is the nanoseconds the fine outline comparison took (see
+	// fineOutline).
+	fineTime atomic.Int64
 	// refined counts the refinements (bestShift) matchShapes made.
 	refined atomic.Int64
 	// decideStudy makes the learned decision read every feature and

@@ -274,7 +274,6 @@ func fineOutline(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgb
 	return clampTo(1-best, 0, 1), true
 }
 
-
 // fineParams is the number of parameters of finePose.
 const fineParams = 8
 

@@ -12,7 +12,9 @@ import (
 // decision multiplies as separate factors and gates (the fit against the
 // reference's midpoint, the margins over other brands, the outline's edge
 // ratio, the gaps, the figure around the region, texture, the grey
-// template's correlation and the second brand's). Its weights are fitted
+// template's correlation and the second brand's), and over the fine
+// outline comparison of the reference and of the second brand with the
+// region (see fineOutline), which the hand decision never had. Its weights are fitted
 // by scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our
 // 16 brands) and 200-207 (16 brands drawn by each seed, so the model does
 // not learn what only our marks look like), never on the seeds the figures
@@ -22,7 +24,7 @@ import (
 // Every match whose fit clears its reference's midpoint (decideFitMin,
 // the set the hand decision verifies) is a candidate, and its features are
 // read cheapest first. Before each costlier one (edge, gaps, crowd,
-// texture, figure, grey alignments) the probability's upper bound over the
+// texture, figure, fine outlines, grey alignments) the probability's upper bound over the
 // features not yet read, each within its range, is compared with
 // MinConfidence: a feature is read only while it can still change the
 // decision, so the alignments run on few matches a photo.

@@ -32,7 +32,8 @@
 // (above what that reference scores by chance on an embedded corpus of
 // mark-free photos and of letters and digits, and higher for small
 // regions), its margins over other brands, its outline, gaps and context,
-// and its grey levels. The hand decision it replaces (Config.LearnedDecision
+// how finely its outline fits the reference's and the runner-up's (see
+// fine.go), and its grey levels. The hand decision it replaces (Config.LearnedDecision
 // false) multiplies a logistic of the score by a margin factor and other
 // factors calibrated on the BenchmarkLogos dev set. For features it is a
 // logistic of the inlier count.

@@ -357,7 +357,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				truth = slices.ContainsFunc(im.gt[det.LogoID], func(r image.Rectangle) bool { return boxIoU(det.Box, r) >= 0.5 })
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, truth, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v", det.figure.parts, det.figure.outside, det.figure.ok)+" x="+decideLine(det.features))
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, truth, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v fine=%.3f fine2=%.3f", det.figure.parts, det.figure.outside, det.figure.ok, det.fine, det.fineSecond)+" x="+decideLine(det.features))
 			}
 			if dumpF != nil && os.Getenv("COUNTERLENS_BENCH_WHY") != "" && (det.Confidence < 0.5 && det.edge < d.cfg.EdgeMid+0.5 && det.score > 0.7 || det.Confidence >= 0.5 && (bi < 0 || best < 0.5)) {
 				edgeWhy(d, im.img, det.Box)
@@ -622,6 +622,7 @@ func BenchmarkLogos(b *testing.B) {
 					float64(n)/float64(s.images), float64(d.eccTime.Load())/1e6/float64(n), float64(d.eccTime.Load())/1e6/float64(s.images))
 			}
 			fmt.Printf("logos %s: context check: %.3f ms a photo\n", tc.name, float64(d.contextTime.Load())/1e6/float64(s.images))
+			fmt.Printf("logos %s: fine outline: %.3f ms a photo\n", tc.name, float64(d.fineTime.Load())/1e6/float64(s.images))
 			fmt.Printf("logos %s: refinements (bestShift) in matchShapes: %.1f a photo\n", tc.name, float64(d.refined.Load())/float64(s.images))
 			fmt.Printf("logos %s: seed=%d images=%d tp=%d fp=%d fn=%d precision=%.3f recall=%.3f F1=%.3f median_iou=%.3f ms_per_image=%.1f cpu_ms_per_image=%.1f prepare=%s\n",
 				tc.name, seed, s.images, s.tp, s.fp, s.fn, s.precision(), s.recall(), s.f1(), s.medianIoU(), ms, cpuMs, prep.Round(time.Millisecond))

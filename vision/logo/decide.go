@@ -10,20 +10,21 @@ import (
 // This file holds the decision on a shape match: one logistic model over
 // the evidence about it (the fit against the reference's midpoint, the
 // margins over other brands, the outline's edge ratio, the gaps, the figure
-// around the region, texture, the grey template's correlation and the
-// second brand's). Its weights are fitted by scripts/fit-logos.sh on the
-// benchmark's training seeds 100-107 (our 16 brands) and 200-207 (16 brands
-// drawn by each seed, so the model does not learn what only our marks look
-// like), never on the seeds the figures are read on nor on the held-out
-// brands, and written to decide_weights.go; the confidence of a shape match
-// is then the model's probability.
+// around the region, texture, the fine outline comparison of the reference
+// and of the second brand with the region (see fineOutline), the grey
+// template's correlation and the second brand's). Its weights are fitted by
+// scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our 16
+// brands) and 200-207 (16 brands drawn by each seed, so the model does not
+// learn what only our marks look like), never on the seeds the figures are
+// read on nor on the held-out brands, and written to decide_weights.go; the
+// confidence of a shape match is then the model's probability.
 //
 // Every match whose fit clears its reference's midpoint (decideFitMin) is a
 // candidate, and its features are read cheapest first. Before each costlier
-// one (edge, gaps, crowd, texture, figure, grey alignments) the
-// probability's upper bound over the features not yet read, each within its
-// range, is compared with MinConfidence: a feature is read only while it
-// can still change the decision, so the alignments run on few matches a
+// one (edge, gaps, crowd, texture, figure, fine outlines, grey alignments)
+// the probability's upper bound over the features not yet read, each within
+// its range, is compared with MinConfidence: a feature is read only while
+// it can still change the decision, so the alignments run on few matches a
 // photo.
 
 // Features of a shape match, in the model's order.
@@ -39,6 +40,9 @@ const (
 	fCrowd             // (score - crowd) * 10
 	fRepeated          // 1 when the region is one tile of a texture
 	fFigure            // parts of a larger figure outside the box (at most 3)
+	fFineRead          // 1 when the fine outline comparison was read
+	fFine              // its fit, 0 to 1 (see fineOutline)
+	fFineMargin        // it less the second brand's (it alone when not read)
 	fGreyRead          // 1 when the grey template's inner correlation was read
 	fGreyInner         // that correlation
 	fGreyMargin        // it less the second brand's (0 when not read)
@@ -58,6 +62,7 @@ var decideRange = [numDecide][2]float64{
 	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
+	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
 
@@ -169,6 +174,24 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	if figure.ok {
 		x[fFigure] = clampTo(float64(figure.outside), 0, 3)
 	}
+	if held(fFineRead) {
+		return Detection{}, false
+	}
+	fine, fineSecond := -1.0, -1.0
+	t3 := time.Now()
+	if rg, ok := regionGrid(m.cand); ok {
+		if v, ok := fineOutline(m.cand, &rg, m.ref, g, col); ok {
+			fine = v
+			x[fFineRead], x[fFine], x[fFineMargin] = 1, v, v
+			if m.secondRef != nil {
+				if v2, ok := fineOutline(m.cand, &rg, m.secondRef, g, col); ok {
+					fineSecond = v2
+					x[fFineMargin] = clampTo(v-v2, -1, 1)
+				}
+			}
+		}
+	}
+	d.fineTime.Add(int64(time.Since(t3)))
 	if held(fGreyRead) {
 		return Detection{}, false
 	}
@@ -196,7 +219,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 		Box: m.cand.box, Method: MethodShape, score: m.score, second: m.second, nullMax: null,
 		radial: radial, edge: edge, crowd: crowd, gap: gap, grey: grey, greySecond: other,
-		figure: figure, features: &x,
+		figure: figure, fine: fine, fineSecond: fineSecond, features: &x,
 	}, true
 }
 

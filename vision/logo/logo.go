@@ -26,12 +26,13 @@
 // verify.go): a printed mark ends at a step of colour, a threshold cut
 // through shading or texture does not.
 //
-// A shape match's confidence is the probability of a logistic model
-// fitted on the benchmark's training seeds (decide.go) over the evidence
-// about it: how far its score clears the reference's midpoint (above what
-// that reference scores by chance on an embedded corpus of mark-free photos
-// and of letters and digits, and higher for small regions), its margins
-// over other brands, its outline, gaps and context, and its grey levels.
+// A shape match's confidence is the probability of a logistic model fitted
+// on the benchmark's training seeds (decide.go) over the evidence about it:
+// how far its score clears the reference's midpoint (above what that
+// reference scores by chance on an embedded corpus of mark-free photos and
+// of letters and digits, and higher for small regions), its margins over
+// other brands, its outline, gaps and context, how finely its outline fits
+// the reference's and the runner-up's (see fine.go), and its grey levels.
 // For features it is a logistic of the inlier count.
 package logo
 
@@ -95,6 +96,9 @@ type Detection struct {
 	grey, greySecond eccAlignment
 	// figure is what lies next to the region (see contextOf).
 	figure figureParts
+	// fine and fineSecond are the fine outline fits of the reference and
+	// of the second brand's (see fineOutline), -1 when not read.
+	fine, fineSecond float64
 	// features are the learned decision's inputs (see decide.go), nil
 	// when the match was not decided by it.
 	features *[numDecide]float64
@@ -360,6 +364,9 @@ type Detector struct {
 	// contextTime is the nanoseconds the context check took (see
 	// context.go).
 	contextTime atomic.Int64
+	// fineTime is the nanoseconds the fine outline comparison took (see
+	// fineOutline).
+	fineTime atomic.Int64
 	// refined counts the refinements (bestShift) matchShapes made.
 	refined atomic.Int64
 	// decideStudy makes the learned decision read every feature and

@@ -3,25 +3,25 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 7579 shape matches of the benchmark's training seeds 100-107 (our
+// 8170 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -8.18164,
+	bias: -8.23617,
 	w: [numDecide]float64{
-		fFit:        0.275226,
-		fMargin:     1.89924,
-		fLogL:       -0.0455507,
-		fRadial:     -0.395345,
-		fEdgeLow:    0.608927,
-		fEdgeHigh:   0.77485,
-		fGapRead:    -0.0804236,
-		fGap:        0.220945,
-		fCrowd:      1.51253,
-		fRepeated:   -1.20653,
-		fFigure:     -2.63122,
-		fGreyRead:   -0.857607,
-		fGreyInner:  3.20192,
-		fGreyMargin: 1.2342,
+		fFit:        0.268319,
+		fMargin:     1.96337,
+		fLogL:       -0.00372356,
+		fRadial:     -0.593702,
+		fEdgeLow:    0.616683,
+		fEdgeHigh:   0.778004,
+		fGapRead:    -0.10907,
+		fGap:        0.0570159,
+		fCrowd:      1.53095,
+		fRepeated:   -1.21229,
+		fFigure:     -2.65114,
+		fGreyRead:   -1.05148,
+		fGreyInner:  3.37118,
+		fGreyMargin: 1.54323,
 	},
 }

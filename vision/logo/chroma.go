@@ -71,8 +71,8 @@ func chromaCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	cc := cfg.colourLimits(toWork)
 	levels := chromaLevels(cfg.ChromaStep)
 	var out []*candidate
-	emit := func(mask []uint8, box image.Rectangle) {
-		out = addColourCandidate(out, mask, box, toWork, cc, seen)
+	emit := func(mask []uint8, box image.Rectangle, nested bool) {
+		out = addColourCandidate(out, mask, box, toWork, cc, seen, nested)
 	}
 	for _, plane := range planes {
 		if err := ladderRegions(ctx, plane, c.w, c.h, levels, cc, make(map[boxKey]bool), emit); err != nil {

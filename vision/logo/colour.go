@@ -225,7 +225,7 @@ func colourCandidates(ctx context.Context, c rgbImage, toWork float64, cfg Confi
 	// Two-tone cuts are new masks even where their box is a zone's.
 	cutSeen := make(map[boxKey]bool)
 	add1 := func(pix []uint8, box image.Rectangle, seen map[boxKey]bool) {
-		out = addColourCandidate(out, pix, box, toWork, cc, seen)
+		out = addColourCandidate(out, pix, box, toWork, cc, seen, false)
 	}
 	var sharp []uint8
 	add := func(pix []uint8, box image.Rectangle) {
@@ -368,11 +368,16 @@ func (c Config) colourLimits(toWork float64) Config {
 // toWorkRect maps a box of the colour raster to the working raster's
 // pixels (toWork >= 1), rounding outwards.
 // addColourCandidate adds the mask pix over box of the colour raster as a
-// colour candidate when its working box (toWorkRect) is not in seen yet;
+// colour candidate when its working box (toWorkRect) is not in seen yet
+// (its nestedKey when nested: a component with the parts in its holes);
 // cc are the limits of colourLimits.
-func addColourCandidate(out []*candidate, pix []uint8, box image.Rectangle, toWork float64, cc Config, seen map[boxKey]bool) []*candidate {
+func addColourCandidate(out []*candidate, pix []uint8, box image.Rectangle, toWork float64, cc Config, seen map[boxKey]bool, nested bool) []*candidate {
 	wb := toWorkRect(box, toWork)
-	if !fresh(seen, wb) {
+	key := keyOf(wb)
+	if nested {
+		key = nestedKey(wb)
+	}
+	if !freshKey(seen, key) {
 		return out
 	}
 	before := len(out)
@@ -380,6 +385,7 @@ func addColourCandidate(out []*candidate, pix []uint8, box image.Rectangle, toWo
 	if len(out) > before {
 		out[before].box = wb
 		out[before].colour = true
+		out[before].nested = nested
 	}
 	return out
 }

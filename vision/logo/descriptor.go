@@ -48,6 +48,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprint(h, "|roundsmall1")         // round references' small renderings and their null score (roundsmall.go)
 	fmt.Fprintf(h, "|ecc%d", eccSide)     // the grey template (ecc.go)
 	fmt.Fprint(h, "|chromaraw1")          // the chroma ladder cuts the colour raster before its median (photoCandidates): its regions enter the null calibration
+	fmt.Fprint(h, "|nested1")             // a component with the parts inside its holes is a region (ladderRegions): they enter the null calibration
 	return h.Sum64()
 }
 

@@ -3,6 +3,7 @@ package logo
 import (
 	"image"
 	"math/bits"
+	"sort"
 
 	"counterlens/vision/internal/runs"
 )
@@ -27,11 +28,12 @@ type runLabeler struct {
 	// or below it) in raster order.
 	runs [2]runs.Set
 	sets runs.Forest
-	// label is each run's component label (1..n, numbered like OpenCV's).
-	label []int32
-	// byLabel lists the runs label by label: label l's are
-	// byLabel[start[l]:start[l+1]].
-	byLabel, start []int32
+	// label[p] is each run of polarity p's component label (1..n,
+	// numbered like OpenCV's), once components(p) has run on this cut.
+	label [2][]int32
+	// byLabel[p] lists the runs of polarity p label by label: label l's
+	// are byLabel[p][start[p][l]:start[p][l+1]].
+	byLabel, start [2][]int32
 	// key, slot and filled order the labels (see components).
 	key, slot []int32
 	filled    []uint64
@@ -56,9 +58,12 @@ func (r *runLabeler) components(p int, comps []component) []component {
 	n := len(rr)
 	if cap(r.sets) < n {
 		r.sets = make(runs.Forest, n)
-		r.label = make([]int32, n)
 	}
-	sets, label := r.sets[:n], r.label[:n]
+	if cap(r.label[p]) < n {
+		r.label[p] = make([]int32, n)
+	}
+	sets, label := r.sets[:n], r.label[p][:n]
+	r.label[p] = label
 	sets.Reset()
 	r.runs[p].Link(sets, true)
 	// Roots are each component's first run in raster order. The key of a
@@ -106,7 +111,7 @@ func (r *runLabeler) components(p int, comps []component) []component {
 		}
 	}
 	comps = append(comps[:0], make([]component, m+1)...)
-	r.start = append(r.start[:0], make([]int32, m+2)...)
+	start := append(r.start[p][:0], make([]int32, m+2)...)
 	for i := range n {
 		l := order[label[i]]
 		label[i] = l
@@ -118,23 +123,25 @@ func (r *runLabeler) components(p int, comps []component) []component {
 			c.box = c.box.Union(rb)
 		}
 		c.area += int(rr[i].X1 - rr[i].X0)
-		r.start[l+1]++
+		start[l+1]++
 	}
-	for l := 1; l < len(r.start); l++ {
-		r.start[l] += r.start[l-1]
+	for l := 1; l < len(start); l++ {
+		start[l] += start[l-1]
 	}
-	if cap(r.byLabel) < n {
-		r.byLabel = make([]int32, n)
+	byLabel := r.byLabel[p]
+	if cap(byLabel) < n {
+		byLabel = make([]int32, n)
 	}
-	r.byLabel = r.byLabel[:n]
+	byLabel = byLabel[:n]
 	for i := range n {
 		l := label[i]
-		r.byLabel[r.start[l]] = int32(i)
-		r.start[l]++
+		byLabel[start[l]] = int32(i)
+		start[l]++
 	}
 	// start[l] is now where label l+1 begins: shift back.
-	copy(r.start[1:], r.start[:len(r.start)-1])
-	r.start[0] = 0
+	copy(start[1:], start[:len(start)-1])
+	start[0] = 0
+	r.start[p], r.byLabel[p] = start, byLabel
 	return comps
 }
 
@@ -149,8 +156,9 @@ func (r *runLabeler) fill(buf []uint8, p int, box image.Rectangle, ls ...int32) 
 	buf = buf[:n]
 	clear(buf)
 	rr := r.runs[p].Runs
+	byLabel, start := r.byLabel[p], r.start[p]
 	for _, l := range ls {
-		for _, i := range r.byLabel[r.start[l]:r.start[l+1]] {
+		for _, i := range byLabel[start[l]:start[l+1]] {
 			run := rr[i]
 			off := (int(run.Y)-box.Min.Y)*bw - box.Min.X
 			row := buf[off+int(run.X0) : off+int(run.X1)]
@@ -160,4 +168,47 @@ func (r *runLabeler) fill(buf []uint8, p int, box image.Rectangle, ls ...int32) 
 		}
 	}
 	return buf
+}
+
+// above returns the label of polarity 1-p of the pixel just above the
+// first pixel (in raster order) of label l of polarity p, 0 when l starts
+// on the top row. That pixel is of polarity 1-p (were it of p, it would be
+// l's), and it lies outside l: it belongs to the component around l's
+// outer edge, the one whose hole holds l when l is enclosed. Both
+// polarities must be labelled on this cut.
+func (r *runLabeler) above(p int, l int32) int32 {
+	first := r.runs[p].Runs[r.byLabel[p][r.start[p][l]]]
+	if first.Y == 0 {
+		return 0
+	}
+	q := 1 - p
+	row := r.runs[q].Runs[r.runs[q].Rows[first.Y-1]:r.runs[q].Rows[first.Y]]
+	i := sort.Search(len(row), func(i int) bool { return row[i].X1 > first.X0 })
+	if i == len(row) || row[i].X0 > first.X0 {
+		return 0 // cannot happen on a whole cut
+	}
+	return r.label[q][int(r.runs[q].Rows[first.Y-1])+i]
+}
+
+// enclosing sets enc[l], for every label l of polarity p (comps, indexed
+// by label), to the label of the component of polarity p in a hole of
+// which l lies, or 0 when l lies in no hole: the component of 1-p around
+// l (its hole) must not touch the raster's border (holes is polarity
+// 1-p's comps), and the component around that hole is l's encloser. A
+// ring's letters are enclosed by the ring, a quartered disc inside an
+// inner ring by that ring, the inner ring by the outer one. Both
+// polarities must be labelled on this cut.
+func (r *runLabeler) enclosing(p int, comps, holes []component, enc []int32) []int32 {
+	enc = append(enc[:0], make([]int32, len(comps))...)
+	for l := 1; l < len(comps); l++ {
+		h := r.above(p, int32(l))
+		if h == 0 {
+			continue
+		}
+		if b := holes[h].box; b.Min.X == 0 || b.Min.Y == 0 || b.Max.X == r.w || b.Max.Y == r.h {
+			continue // the ground, not a hole
+		}
+		enc[l] = r.above(1-p, h)
+	}
+	return enc
 }

@@ -49,7 +49,7 @@ func TestRunLabelsMatchOpenCV(t *testing.T) {
 				// Every pixel's label.
 				got := make([]int32, g.w*g.h)
 				for l := int32(1); l < int32(n); l++ {
-					for _, i := range rl.byLabel[rl.start[l]:rl.start[l+1]] {
+					for _, i := range rl.byLabel[p][rl.start[p][l]:rl.start[p][l+1]] {
 						run := rl.runs[p].Runs[i]
 						for x := run.X0; x < run.X1; x++ {
 							got[int(run.Y)*g.w+int(x)] = l

@@ -31,6 +31,9 @@ type candidate struct {
 	mask   []uint8
 	src    image.Rectangle
 	colour bool
+	// nested marks a component with the parts inside its holes (see
+	// ladderRegions).
+	nested bool
 }
 
 type boxKey struct{ x0, y0, x1, y1, q int }
@@ -76,7 +79,12 @@ func sceneCandidates(ctx context.Context, g grayImage, cfg Config) ([]*candidate
 
 	var out []*candidate
 	err = ladderRegions(ctx, pix, g.w, g.h, ladderLevels(cfg.LevelStep, 256), cfg, make(map[boxKey]bool),
-		func(mask []uint8, box image.Rectangle) { out = addCandidate(out, mask, box, cfg) })
+		func(mask []uint8, box image.Rectangle, nested bool) {
+			n := len(out)
+			if out = addCandidate(out, mask, box, cfg); len(out) > n {
+				out[n].nested = nested
+			}
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -98,21 +106,27 @@ func ladderLevels(step, end int) []uint8 {
 // ladderRegions cuts pix (w x h) at every threshold of levels and passes
 // emit the mask and box of each connected component of either polarity,
 // alone and grouped with its neighbours, that cfg's size limits accept and
-// whose box seen does not hold yet (it is added). The mask is reused by
-// the next call.
-func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, cfg Config, seen map[boxKey]bool, emit func(mask []uint8, box image.Rectangle)) error {
-	var comps []component
+// whose box seen does not hold yet (it is added), and each component with
+// the parts that lie inside its holes (nested true: its box is the
+// component's own, so seen keeps it apart, see nestedKey). The mask is
+// reused by the next call.
+func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, cfg Config, seen map[boxKey]bool, emit func(mask []uint8, box image.Rectangle, nested bool)) error {
+	var both [2][]component
 	var buf []uint8
 	var rl runLabeler
 	var members [][]int32
+	var nest nesting
 	for _, t := range levels {
 		rl.cut(pix, w, h, t)
 		// Polarity 0 is what ThresholdBinary keeps, 1 ThresholdBinaryInv.
+		// Both are labelled first: what lies in whose hole needs both.
+		both[0] = rl.components(0, both[0])
+		both[1] = rl.components(1, both[1])
 		for p := range 2 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			comps = rl.components(p, comps)
+			comps := both[p]
 			// Single components.
 			for k := 1; k < len(comps); k++ {
 				c := comps[k]
@@ -120,7 +134,23 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, c.box, int32(k))
-				emit(buf, c.box)
+				emit(buf, c.box, false)
+			}
+			// Components with the parts inside their holes (a ring and
+			// its letters), whatever their sizes.
+			nest.find(&rl, p, comps, both[1-p], cfg.MinPartArea)
+			for _, k := range nest.outer {
+				ms := nest.members(k)
+				area := 0
+				for _, l := range ms {
+					area += comps[l].area
+				}
+				b := comps[k].box
+				if !cfg.acceptBox(b, area, w, h) || !freshKey(seen, nestedKey(b)) {
+					continue
+				}
+				buf = rl.fill(buf, p, b, ms...)
+				emit(buf, b, true)
 			}
 			// Groups of neighbouring components.
 			groupOf, groups := groupComponents(comps, cfg, nil)
@@ -141,11 +171,78 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, gr.box, members[gi]...)
-				emit(buf, gr.box)
+				emit(buf, gr.box, false)
 			}
 		}
 	}
 	return nil
+}
+
+// nestedKey is the key of a region made of a component and the parts
+// inside its holes, whose box is the component's own: apart from the
+// component's key (keyOf's q is never negative).
+func nestedKey(b image.Rectangle) boxKey {
+	k := keyOf(b)
+	k.q = -k.q
+	return k
+}
+
+// nesting finds, on one threshold cut, the components of one polarity
+// with parts inside their holes (see runLabeler.enclosing), reusing its
+// buffers from cut to cut.
+type nesting struct {
+	enc []int32
+	// outer are the components with at least one part inside; the parts
+	// directly inside component k are kids[start[k]:start[k+1]].
+	outer, kids, start []int32
+	stack, ms          []int32
+}
+
+// find fills n for polarity p of rl's cut (comps are its components,
+// holes the other polarity's): a part must have minArea pixels or more
+// (specks of noise and texture in a hole do not make a region).
+func (n *nesting) find(rl *runLabeler, p int, comps, holes []component, minArea int) {
+	n.enc = rl.enclosing(p, comps, holes, n.enc)
+	n.outer = n.outer[:0]
+	n.start = append(n.start[:0], make([]int32, len(comps)+1)...)
+	for l, k := range n.enc {
+		if k > 0 && comps[l].area >= minArea {
+			n.start[k+1]++
+		}
+	}
+	for k := 1; k < len(n.start); k++ {
+		if n.start[k] > 0 {
+			n.outer = append(n.outer, int32(k-1))
+		}
+		n.start[k] += n.start[k-1]
+	}
+	n.kids = append(n.kids[:0], make([]int32, n.start[len(comps)])...)
+	next := n.stack[:0]
+	next = append(next, n.start[:len(comps)]...)
+	for l, k := range n.enc {
+		if k > 0 && comps[l].area >= minArea {
+			n.kids[next[k]] = int32(l)
+			next[k]++
+		}
+	}
+	n.stack = next[:0]
+}
+
+// members returns k and every part inside its holes, at any depth (the
+// letters in a ring, and a dot in a letter's counter), in a buffer reused
+// by the next call.
+func (n *nesting) members(k int32) []int32 {
+	n.ms = append(n.ms[:0], k)
+	n.stack = append(n.stack[:0], k)
+	for len(n.stack) > 0 {
+		c := n.stack[len(n.stack)-1]
+		n.stack = n.stack[:len(n.stack)-1]
+		for _, l := range n.kids[n.start[c]:n.start[c+1]] {
+			n.ms = append(n.ms, l)
+			n.stack = append(n.stack, l)
+		}
+	}
+	return n.ms
 }
 
 // acceptBox is the cheap size filter applied before any pixel is read.
@@ -168,7 +265,11 @@ func (c Config) regionSized(b image.Rectangle, area int) bool {
 
 // fresh reports whether no region with nearly this box was seen, and marks it.
 func fresh(seen map[boxKey]bool, b image.Rectangle) bool {
-	key := keyOf(b)
+	return freshKey(seen, keyOf(b))
+}
+
+// freshKey reports whether seen does not hold key yet, and adds it.
+func freshKey(seen map[boxKey]bool, key boxKey) bool {
 	if seen[key] {
 		return false
 	}

@@ -732,7 +732,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 				learned = fmt.Sprintf("%.3f ew=%d ein2=%.3f x=%s", det.Confidence, det.grey.why, det.greySecond.inner, decideLine(det.features))
 			}
 			d.decideStudy = study
-			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f (%s) conf=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.score, m.second, second, conf, repeated(m.cand, cands, d.cfg), learned)
+			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s near=%v score=%.3f second=%.3f (%s) conf=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.near, m.score, m.second, second, conf, repeated(m.cand, cands, d.cfg), learned)
 		}
 	}
 }

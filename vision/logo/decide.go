@@ -29,7 +29,7 @@ import (
 
 // Features of a shape match, in the model's order.
 const (
-	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit
+	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
 	fMargin            // (score - second) * 10
 	fLogL              // log(L / 64), L the region's longer side
 	fRadial            // radial-profile distance of region and reference
@@ -56,7 +56,7 @@ var decideNames = [numDecide]string(decidefeat.Names)
 // bound on the probability before a feature is read takes the end its
 // weight favours.
 var decideRange = [numDecide][2]float64{
-	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
+	fFit: {-10, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
@@ -108,7 +108,7 @@ func clampTo(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candidate, g grayImage, col rgbImage, flat []*prepared) (Detection, bool) {
 	cfg := d.cfg
 	z := (m.score - cfg.fitMid(null, L)) / cfg.ShapeWidth
-	if sigmoid(z) < decideFitMin {
+	if sigmoid(z) < decideFitMin && !m.near {
 		return Detection{}, false
 	}
 	model := &decideWeights
@@ -119,7 +119,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	// features from read on unknown.
 	var x [numDecide]float64
 	held := func(read int) bool { return !study && model.upper(&x, read) < cut }
-	x[fFit] = clampTo(z, 0, 10)
+	x[fFit] = clampTo(z, -10, 10)
 	x[fMargin] = clampTo(10*(m.score-m.second), 0, 3)
 	x[fLogL] = clampTo(math.Log(float64(L)/64), -1, 3)
 	radial := radialDist(&m.cand.rad, &m.ref.rad)
@@ -176,6 +176,14 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
 	grey, other := d.alignGrey(m.cand, m.ref, g, col), unread
+	// A second look's match (nearMatches) fits its silhouette under the
+	// reference's midpoint: only the grey template can carry it, as it
+	// lifts a match the margins hold (greyLift). It is decided, and
+	// trained on, only when its inner correlation reaches GreyLift and
+	// the second brand's lies GreyLiftMargin under it.
+	if m.near && grey.inner < cfg.GreyLift {
+		return Detection{}, false
+	}
 	if grey.inner > -1 {
 		x[fGreyRead], x[fGreyInner], x[fGreyMargin] = 1, grey.inner, grey.inner
 		// The second brand's alignment only where it can change the
@@ -183,12 +191,15 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		// way.
 		lo, hi := x, x
 		lo[fGreyMargin], hi[fGreyMargin] = grey.inner-1, grey.inner+1
-		if m.secondRef != nil && (study || max(model.logit(&lo), model.logit(&hi)) >= cut) {
+		if m.secondRef != nil && (study || m.near || max(model.logit(&lo), model.logit(&hi)) >= cut) {
 			other = d.alignGrey(m.cand, m.secondRef, g, col)
 			if other.inner > -1 {
 				x[fGreyMargin] = clampTo(grey.inner-other.inner, -2, 2)
 			}
 		}
+	}
+	if m.near && !cfg.greyLift(grey, other) {
+		return Detection{}, false
 	}
 	conf := sigmoid(model.logit(&x))
 	if !study && conf < pmin {

@@ -3,25 +3,25 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 7579 shape matches of the benchmark's training seeds 100-107 (our
+// 7608 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -8.18164,
+	bias: -7.96771,
 	w: [numDecide]float64{
-		fFit:        0.275226,
-		fMargin:     1.89924,
-		fLogL:       -0.0455507,
-		fRadial:     -0.395345,
-		fEdgeLow:    0.608927,
-		fEdgeHigh:   0.77485,
-		fGapRead:    -0.0804236,
-		fGap:        0.220945,
-		fCrowd:      1.51253,
-		fRepeated:   -1.20653,
-		fFigure:     -2.63122,
-		fGreyRead:   -0.857607,
-		fGreyInner:  3.20192,
-		fGreyMargin: 1.2342,
+		fFit:        0.250184,
+		fMargin:     1.86468,
+		fLogL:       -0.0366254,
+		fRadial:     -0.368932,
+		fEdgeLow:    0.607177,
+		fEdgeHigh:   0.749907,
+		fGapRead:    -0.0832979,
+		fGap:        0.190367,
+		fCrowd:      1.50329,
+		fRepeated:   -1.24738,
+		fFigure:     -2.63451,
+		fGreyRead:   -0.938939,
+		fGreyInner:  3.34018,
+		fGreyMargin: 1.25485,
 	},
 }

@@ -20,7 +20,9 @@ import (
 // the confidence of a shape match is then the model's probability.
 //
 // Every match whose fit clears its reference's midpoint (decideFitMin,
-// the set the hand decision verifies) is a candidate, and its features are
+// the set the hand decision verifies) is a candidate, and so is a second
+// look's match under it (nearMatches) whose grey template reads its inner
+// strokes (see decideShape); their features are
 // read cheapest first. Before each costlier one (edge, gaps, crowd,
 // texture, figure, grey alignments) the probability's upper bound over the
 // features not yet read, each within its range, is compared with

@@ -642,6 +642,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	type row struct {
 		iou, free, gated, edge, ecc float64
 		colour                      bool
+		c                           *candidate
 	}
 	var rows []row
 	for _, c := range cands {
@@ -657,7 +658,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 				free = max(free, bestShift(c.shifted(), &ref.views[i]))
 			}
 		}
-		rows = append(rows, row{v, free, scoreRef(c, ref, d.cfg, 0), edgeRatio(c, g, col), c.mo.ecc, c.colour})
+		rows = append(rows, row{v, free, scoreRef(c, ref, d.cfg, 0), edgeRatio(c, g, col), c.mo.ecc, c.colour, c})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].free > rows[j].free })
 	fmt.Fprintf(dumpF, "WHY %s %v nullMax=%.3f aniso=%v ecc=%.2f regions=%d\n", logoID, gt, ref.nullMax, ref.aniso, ref.mo.ecc, len(rows))
@@ -682,6 +683,23 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 	if len(rows) > 0 && rows[0].edge < d.cfg.EdgeMid {
 		edgeWhy(d, img, gt)
 	}
+	// The near miss: the region scoring best against the reference, its
+	// rasters (COUNTERLENS_BENCH_RASTERS=dir) and what stroke width,
+	// parts and views change (nearWhy).
+	bi := -1
+	for i, r := range rows {
+		if bi < 0 || max(r.gated, r.free) > max(rows[bi].gated, rows[bi].free) {
+			bi = i
+		}
+	}
+	if bi >= 0 {
+		path := ""
+		if dir := os.Getenv("COUNTERLENS_BENCH_RASTERS"); dir != "" {
+			path = filepath.Join(dir, fmt.Sprintf("near_%s_%d_%d.png", logoID, gt.Min.X, gt.Min.Y))
+		}
+		a, _ := eccScore(rows[bi].c, ref, g, col, true)
+		fmt.Fprintf(dumpF, "  %s iou=%.2f gated=%.3f colour=%v ecc=%.3f ein=%.3f ein0=%.3f ew=%d\n", nearWhy(rows[bi].c, ref, path), rows[bi].iou, rows[bi].gated, rows[bi].colour, a.rho, a.inner, a.startInner, a.why)
+	}
 	// What matchShapes kept for the regions over the box, and whether
 	// repeated drops them: a mark scoring above its midpoint can still
 	// lose its region to another reference or be taken for texture.
@@ -705,7 +723,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 				learned = fmt.Sprintf("%.3f ew=%d ein2=%.3f x=%s", det.Confidence, det.grey.why, det.greySecond.inner, decideLine(det.features))
 			}
 			d.decideStudy = study
-			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s score=%.3f second=%.3f (%s) fit=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.score, m.second, second, fit, repeated(m.cand, cands, d.cfg), learned)
+			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s near=%v score=%.3f second=%.3f (%s) fit=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.near, m.score, m.second, second, fit, repeated(m.cand, cands, d.cfg), learned)
 		}
 	}
 }

@@ -20,16 +20,17 @@ import (
 // confidence of a shape match is then the model's probability.
 //
 // Every match whose fit clears its reference's midpoint (decideFitMin) is a
-// candidate, and its features are read cheapest first. Before each costlier
-// one (edge, gaps, crowd, texture, figure, fine outlines, grey alignments)
-// the probability's upper bound over the features not yet read, each within
-// its range, is compared with MinConfidence: a feature is read only while
-// it can still change the decision, so the alignments run on few matches a
-// photo.
+// candidate, and so is a second look's match under it (nearMatches) whose
+// grey template reads its inner strokes (see decideShape); their features
+// are read cheapest first. Before each costlier one (edge, gaps, crowd,
+// texture, figure, fine outlines, grey alignments) the probability's upper
+// bound over the features not yet read, each within its range, is compared
+// with MinConfidence: a feature is read only while it can still change the
+// decision, so the alignments run on few matches a photo.
 
 // Features of a shape match, in the model's order.
 const (
-	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit
+	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
 	fMargin            // (score - second) * 10
 	fLogL              // log(L / 64), L the region's longer side
 	fRadial            // radial-profile distance of region and reference
@@ -59,7 +60,7 @@ var decideNames = [numDecide]string(decidefeat.Names)
 // bound on the probability before a feature is read takes the end its
 // weight favours.
 var decideRange = [numDecide][2]float64{
-	fFit: {0, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
+	fFit: {-10, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
 	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
@@ -111,7 +112,7 @@ func clampTo(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candidate, g grayImage, col rgbImage, flat []*prepared) (Detection, bool) {
 	cfg := d.cfg
 	z := (m.score - cfg.fitMid(null, L)) / cfg.ShapeWidth
-	if sigmoid(z) < decideFitMin {
+	if sigmoid(z) < decideFitMin && !m.near {
 		return Detection{}, false
 	}
 	model := &decideWeights
@@ -122,7 +123,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	// features from read on unknown.
 	var x [numDecide]float64
 	held := func(read int) bool { return !study && model.upper(&x, read) < cut }
-	x[fFit] = clampTo(z, 0, 10)
+	x[fFit] = clampTo(z, -10, 10)
 	x[fMargin] = clampTo(10*(m.score-m.second), 0, 3)
 	x[fLogL] = clampTo(math.Log(float64(L)/64), -1, 3)
 	radial := radialDist(&m.cand.rad, &m.ref.rad)
@@ -197,6 +198,12 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
 	grey, other := d.alignGrey(m.cand, m.ref, g, col), unread
+	// A second look's match (nearMatches) fits its silhouette under the
+	// reference's midpoint: only the grey template can carry it (see
+	// nearGreyHolds).
+	if m.near && grey.inner < nearGreyMin {
+		return Detection{}, false
+	}
 	if grey.inner > -1 {
 		x[fGreyRead], x[fGreyInner], x[fGreyMargin] = 1, grey.inner, grey.inner
 		// The second brand's alignment only where it can change the
@@ -204,12 +211,15 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		// way.
 		lo, hi := x, x
 		lo[fGreyMargin], hi[fGreyMargin] = grey.inner-1, grey.inner+1
-		if m.secondRef != nil && (study || max(model.logit(&lo), model.logit(&hi)) >= cut) {
+		if m.secondRef != nil && (study || m.near || max(model.logit(&lo), model.logit(&hi)) >= cut) {
 			other = d.alignGrey(m.cand, m.secondRef, g, col)
 			if other.inner > -1 {
 				x[fGreyMargin] = clampTo(grey.inner-other.inner, -2, 2)
 			}
 		}
+	}
+	if m.near && !nearGreyHolds(grey, other) {
+		return Detection{}, false
 	}
 	conf := sigmoid(model.logit(&x))
 	if !study && conf < pmin {
@@ -221,6 +231,24 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		radial: radial, edge: edge, crowd: crowd, gap: gap, grey: grey, greySecond: other,
 		figure: figure, fine: fine, fineSecond: fineSecond, features: &x,
 	}, true
+}
+
+// nearGreyMin and nearGreyMargin gate a second look's match: it is
+// decided, and trained on, only when the reference's grey template aligned
+// on the photo correlates inside its filled outline at nearGreyMin or more,
+// and the second brand's template nearGreyMargin less or not at all. These
+// are the rule and values of session 11's grey lift, which lifted matches
+// the margins held (docs/benchmarks.md, "Grey alignment of the reference,
+// session 11" and "Near misses, session 14").
+const nearGreyMin, nearGreyMargin = 0.9, 0.35
+
+// nearGreyHolds reports whether alignments a (the match's reference) and
+// other (the second brand's, rho -1 when not run) pass that gate.
+func nearGreyHolds(a, other eccAlignment) bool {
+	if a.rho < 0 || a.inner < nearGreyMin {
+		return false
+	}
+	return other.rho < 0 || other.inner < 0 || other.inner <= a.inner-nearGreyMargin
 }
 
 // learnedMin is the least probability of the learned decision at which a

@@ -227,6 +227,12 @@ type Config struct {
 	// a* and b* axes (8-bit Lab, neutral at 128), a third source of
 	// candidate regions (see chroma.go); 0 turns it off.
 	ChromaStep int
+	// NearLooks is how many regions a photo the report cut left under the
+	// reference's midpoint, scoring at least the queue floor, get a second
+	// look (see nearMatches): refined in full and decided by the learned
+	// decision, whose grey alignment can tell a blurred or slanted mark
+	// from a blob. 0 turns it off.
+	NearLooks int
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -263,6 +269,7 @@ func DefaultConfig() Config {
 		SplitTwoTone:  true,
 		EdgeMid:       4,
 		ChromaStep:    24,
+		NearLooks:     6,
 		FrameCutMax:   0.25,
 		GapMin:        0.05,
 		LearnedMin:    0.75,
@@ -329,6 +336,8 @@ func (c Config) Validate() error {
 		return bad("LearnedMin", c.LearnedMin)
 	case c.ChromaStep < 0 || c.ChromaStep > 96:
 		return bad("ChromaStep", c.ChromaStep)
+	case c.NearLooks < 0 || c.NearLooks > 100:
+		return bad("NearLooks", c.NearLooks)
 	}
 	for _, t := range c.ColourTols {
 		if t < 1 || t > 3*255 {
@@ -652,6 +661,9 @@ type shapeMatch struct {
 	score, second float64
 	// secondRef is the reference that scored second, of another brand.
 	secondRef *prepared
+	// near marks a match of the second look (nearMatches): its score lies
+	// under the report floor, and only the learned decision weighs it.
+	near bool
 }
 
 // offer takes reference r's score s on the region into m: r becomes the

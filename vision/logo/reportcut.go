@@ -1,8 +1,10 @@
 package logo
 
 import (
+	"image"
 	"math"
 	"math/bits"
+	"sort"
 )
 
 // This file holds matchShapes' report cut. With a thousand references the
@@ -91,12 +93,92 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 	queues := queueViews(cands, refs, cfg, floor)
 	cut := cfg.reportFloor() - cutSlack
 	var out []shapeMatch
+	var left []int
 	for i, c := range cands {
 		if m, ok := refineRanked(c, queues[i], refs, cut); ok && m.score >= floor {
 			out = append(out, m)
+		} else {
+			left = append(left, i)
 		}
 	}
+	if cfg.NearLooks > 0 {
+		out = append(out, nearMatches(cands, queues, left, out, refs, cfg, floor, cut)...)
+	}
 	return out
+}
+
+// nearMatches is the second look at the regions the report cut left
+// (left, indices into cands): a thin wordmark under blur, perspective and
+// JPEG, or a detailed emblem, fits its own reference's 64×64 silhouette
+// at 0.6-0.72 (docs/benchmarks.md, "Near misses, session 14"), under
+// ShapeMid, where the cut drops it, while the grey template aligned on
+// the photo still tells it from a blob that fits as well (see ecc.go).
+// Each region whose best estimate reaches the queue floor has its best
+// pair refined; ranked by how far the refined score lies under its
+// reference's midpoint (fitMid), at most cfg.NearLooks regions a photo,
+// none overlapping a kept match's region or one taken before (one look a
+// place), are refined in full as the cut would (refineRankedUpTo, with the
+// queue floor for the cut) and returned marked near, for the learned
+// decision to weigh (decideShape).
+func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []shapeMatch, refs []*prepared, cfg Config, floor, cut float64) []shapeMatch {
+	type look struct {
+		i int
+		z float64
+	}
+	var looks []look
+	for _, i := range left {
+		pairs := rankPairs(queues[i])
+		if len(pairs) == 0 || pairs[0].est < floor {
+			continue
+		}
+		c := cands[i]
+		r := refs[pairs[0].q[0].ref]
+		s := refineOver(c, pairs[0].q, r, 0)
+		if s < floor || s >= cut {
+			continue
+		}
+		L := max(c.box.Dx(), c.box.Dy())
+		looks = append(looks, look{i, s - cfg.fitMid(r.nullMax, L)})
+	}
+	sort.SliceStable(looks, func(a, b int) bool { return looks[a].z > looks[b].z })
+	var out []shapeMatch
+	taken := make([]image.Rectangle, 0, len(kept)+cfg.NearLooks)
+	for _, m := range kept {
+		taken = append(taken, m.cand.box)
+	}
+	for _, l := range looks {
+		if len(out) == cfg.NearLooks {
+			break
+		}
+		c := cands[l.i]
+		if overlapsAny(c.box, taken) {
+			continue
+		}
+		m, _, _, _ := refineRankedUpTo(c, queues[l.i], refs, floor, rankedTries)
+		if m.ref == nil || m.score < floor || m.score >= cut {
+			continue
+		}
+		m.near = true
+		out = append(out, m)
+		taken = append(taken, c.box)
+	}
+	return out
+}
+
+// overlapsAny reports whether box b overlaps any of boxes at IoU 0.5 or
+// more.
+func overlapsAny(b image.Rectangle, boxes []image.Rectangle) bool {
+	for _, o := range boxes {
+		in := b.Intersect(o)
+		if in.Empty() {
+			continue
+		}
+		ia := in.Dx() * in.Dy()
+		if 2*ia >= b.Dx()*b.Dy()+o.Dx()*o.Dy()-ia {
+			return true
+		}
+	}
+	return false
 }
 
 // queueViews is the first pass: every region's queue, met reference by

@@ -13,13 +13,13 @@ import (
 	"counterlens/internal/synth"
 )
 
-// eccPlacement composites mark, long px wide, dark on a light patch into
+// placedRegion composites mark, long px wide, dark on a light patch into
 // the home photo at angle degrees with corner jitter persp, box-blurred
-// over 3x3 pixels, JPEG 60, and returns the region over it that fits the
-// prepared reference p best with its shape score and p's grey alignment
-// on it (rho, ok as eccScore returns them); found is false when no region
+// over 3x3 pixels, JPEG 60, placed by seed, and returns the region over it
+// (box IoU 0.6 or more) that fits the prepared reference p best, with its
+// shape score and the rasters it was cut from; c is nil when no region
 // covers the mark.
-func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, persp float64, seed uint64) (score, rho, inner float64, ok, innerOK, found bool) {
+func placedRegion(t *testing.T, mark *image.Alpha, p *prepared, long, angle, persp float64, seed uint64) (c *candidate, score float64, g grayImage, col rgbImage) {
 	t.Helper()
 	scene := loadImage(t, "testdata/scenes/home.jpg")
 	rng := rand.New(rand.NewPCG(seed, 11))
@@ -32,15 +32,23 @@ func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, per
 	if err != nil {
 		t.Fatal(err)
 	}
-	var best *candidate
-	for _, c := range cands {
-		if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.6 {
+	for _, k := range cands {
+		if boxIoU(scaleRect(k.box, 1/scale), gt) < 0.6 {
 			continue
 		}
-		if s := scoreRef(c, p, cfg, 0); best == nil || s > score {
-			best, score = c, s
+		if s := scoreRef(k, p, cfg, 0); c == nil || s > score {
+			c, score = k, s
 		}
 	}
+	return c, score, g, col
+}
+
+// eccPlacement places mark as placedRegion does and returns the best
+// region's shape score and p's grey alignment on it (rho, ok as eccScore
+// returns them); found is false when no region covers the mark.
+func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, persp float64, seed uint64) (score, rho, inner float64, ok, innerOK, found bool) {
+	t.Helper()
+	best, score, g, col := placedRegion(t, mark, p, long, angle, persp, seed)
 	if best == nil {
 		return 0, 0, 0, false, false, false
 	}

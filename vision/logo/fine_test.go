@@ -1,9 +1,7 @@
 package logo
 
 import (
-	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"counterlens/internal/synth"
@@ -32,30 +30,11 @@ func TestFineOutlineTellsMarkFromLookAlikes(t *testing.T) {
 		}
 		preps[r.LogoID] = p
 	}
-	scene := loadImage(t, "testdata/scenes/home.jpg")
 	for _, brand := range []string{"nike", "apple", "puma", "adidas", "starbucks"} {
 		for _, long := range []float64{80, 200} {
 			t.Run(fmt.Sprintf("%s/%vpx", brand, long), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(uint64(long), 11))
-				bg := toRGBA(scene)
-				gt := synth.Composite(bg, synth.MarkAlpha(marks[brand]), synth.Placement{Long: long, Angle: 20, Persp: 0.07, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
-				img := degrade(t, bg, 1, 2, 60, rng)
-				g, scale := toGray(img, cfg.MaxSide, false)
-				cands, col, err := photoCandidates(context.Background(), img, g, scale, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
 				own := preps[brand]
-				var c *candidate
-				var score float64
-				for _, k := range cands {
-					if boxIoU(scaleRect(k.box, 1/scale), gt) < 0.6 {
-						continue
-					}
-					if s := scoreRef(k, own, cfg, 0); c == nil || s > score {
-						c, score = k, s
-					}
-				}
+				c, score, g, col := placedRegion(t, synth.MarkAlpha(marks[brand]), own, long, 20, 0.07, uint64(long))
 				if c == nil {
 					t.Fatal("no region over the mark")
 				}

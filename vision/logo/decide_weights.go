@@ -3,28 +3,28 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 7579 shape matches of the benchmark's training seeds 100-107 (our
+// 8199 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.5622,
+	bias: -10.4732,
 	w: [numDecide]float64{
-		fFit:        0.169659,
-		fMargin:     1.83071,
-		fLogL:       -0.260558,
-		fRadial:     -0.167374,
-		fEdgeLow:    0.512039,
-		fEdgeHigh:   0.743685,
-		fGapRead:    -0.063219,
-		fGap:        0.284059,
-		fCrowd:      1.14973,
-		fRepeated:   -1.1882,
-		fFigure:     -2.44683,
-		fFineRead:   1.84465e-27,
-		fFine:       6.14296,
-		fFineMargin: -0.325007,
-		fGreyRead:   -1.00374,
-		fGreyInner:  2.47734,
-		fGreyMargin: 1.83564,
+		fFit:        0.139703,
+		fMargin:     1.86097,
+		fLogL:       -0.203228,
+		fRadial:     -0.398596,
+		fEdgeLow:    0.504405,
+		fEdgeHigh:   0.711206,
+		fGapRead:    -0.0929815,
+		fGap:        0.0318224,
+		fCrowd:      1.18303,
+		fRepeated:   -1.24832,
+		fFigure:     -2.45632,
+		fFineRead:   4.78879e-30,
+		fFine:       6.27016,
+		fFineMargin: -0.393013,
+		fGreyRead:   -1.24091,
+		fGreyInner:  2.73786,
+		fGreyMargin: 2.11143,
 	},
 }

@@ -5,19 +5,23 @@
 //   - "shape", for flat marks (one colour on transparency or a plain
 //     background, which is what most registered marks are). The scene is cut
 //     into candidate regions once per photo: connected components of a
-//     grey-level threshold ladder in both polarities, alone and grouped with
-//     neighbours by relative gap (letters). Each region and each reference is
-//     normalised by its own
+//     grey-level threshold ladder in both polarities (and of chroma ladders
+//     and flat colour zones), alone, grouped with neighbours by relative gap
+//     (letters), and with the parts inside their holes (a ring and its
+//     letters). Each region and each reference is normalised by its own
 //     moments into a 64x64 bit raster (translation, scale, colour and polarity
 //     drop out); references are pre-rendered at every angle in ±36°, and
-//     elongated ones (wordmarks) also in their whitened principal frame. A pair
-//     is scored by the IoU of the silhouettes and the IoU of their
+//     elongated ones (wordmarks) also in their whitened principal frame. A
+//     pair is scored by the IoU of the silhouettes and the IoU of their
 //     concavities (hull minus mark), which is what separates a swoosh from any
-//     other curved blob. Eccentricity, a rotation-invariant radial profile,
-//     a cap on the overlap from cell counts per ring (exact, see
-//     ringbound.go), principal-axis angle and an 8x8 hash shortlist
-//     references before the bitwise IoU (still a linear pass over the
-//     references, each reference's views read once a photo).
+//     other curved blob. Eccentricity, a rotation-invariant radial profile, a
+//     cap on the overlap from cell counts per ring (exact, see ringbound.go),
+//     principal-axis angle and an 8x8 hash shortlist references before the
+//     bitwise IoU (still a linear pass over the references, each reference's
+//     views read once a photo). A few regions a photo that fit a reference
+//     just under its midpoint get a second look (nearMatches), reported only
+//     where the reference's grey template aligned on the photo reads its
+//     inner strokes (see decideShape).
 //   - "features", for textured references (packaging, multi-tone emblems):
 //     SIFT, Lowe's ratio test and a RANSAC homography with sanity checks on
 //     the projected outline.

@@ -169,12 +169,7 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 // more.
 func overlapsAny(b image.Rectangle, boxes []image.Rectangle) bool {
 	for _, o := range boxes {
-		in := b.Intersect(o)
-		if in.Empty() {
-			continue
-		}
-		ia := in.Dx() * in.Dy()
-		if 2*ia >= b.Dx()*b.Dy()+o.Dx()*o.Dy()-ia {
+		if boxOverlap(b, o) >= 0.5 {
 			return true
 		}
 	}

@@ -1,7 +1,6 @@
 package logo
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,10 +13,7 @@ import (
 // benchmark names, and a random set is 16 icons drawn by the seed, the same
 // for a seed, never a held-out brand, a look-alike or a scene mark.
 func TestBenchBrands(t *testing.T) {
-	dir := os.Getenv("GENDEMO_ICONS")
-	if dir == "" {
-		t.Skip("GENDEMO_ICONS is not set: scripts/test.sh points it at the simple-icons set")
-	}
+	dir := iconsDir(t)
 	svgs, _ := filepath.Glob(filepath.Join(dir, "*.svg"))
 	if len(svgs) < 1100 {
 		t.Fatalf("%d icons in %s", len(svgs), dir)

@@ -1,7 +1,6 @@
 package logo
 
 import (
-	"context"
 	"image"
 	"math/rand/v2"
 	"testing"
@@ -43,11 +42,7 @@ func TestNearLookFindsBlurredWordmarks(t *testing.T) {
 	d0 := newConfiguredDetector(t, off, refsFrom(marks))
 	found := func(t *testing.T, d *Detector, img image.Image, brand string, gt image.Rectangle) (float64, bool) {
 		t.Helper()
-		dets, err := d.Detect(context.Background(), img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, det := range dets {
+		for _, det := range detect(t, d, img) {
 			if det.BrandID == brand && boxIoU(det.Box, gt) >= 0.5 {
 				return det.Confidence, true
 			}

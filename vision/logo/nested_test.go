@@ -3,7 +3,6 @@ package logo
 import (
 	"context"
 	"image/color"
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -20,10 +19,7 @@ import (
 // region over the mark clearly worse, and the detector must report the
 // mark and nothing else.
 func TestRingAndPartsInsideAreOneRegion(t *testing.T) {
-	dir := os.Getenv("GENDEMO_ICONS")
-	if dir == "" {
-		t.Skip("GENDEMO_ICONS is not set: scripts/test.sh points it at the simple-icons set")
-	}
+	dir := iconsDir(t)
 	scenes := loadDir(t, "testdata/scenes")
 	cfg := DefaultConfig()
 	cases := map[string]struct {
@@ -81,10 +77,7 @@ func TestRingAndPartsInsideAreOneRegion(t *testing.T) {
 // a plain ground: every part of the word lies in the ring's hole, the
 // ring lies in no hole, and the dot of the "!" is not inside the "o".
 func TestEnclosingFollowsHoles(t *testing.T) {
-	dir := os.Getenv("GENDEMO_ICONS")
-	if dir == "" {
-		t.Skip("GENDEMO_ICONS is not set: scripts/test.sh points it at the simple-icons set")
-	}
+	dir := iconsDir(t)
 	mark, err := rasterSVG(filepath.Join(dir, "osu.svg"))
 	if err != nil {
 		t.Fatal(err)

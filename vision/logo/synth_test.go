@@ -33,6 +33,17 @@ func loadImage(tb testing.TB, path string) image.Image {
 	return img
 }
 
+// iconsDir is the real simple-icons folder, which scripts/test.sh points
+// GENDEMO_ICONS at; a test that reads it skips where it is not set.
+func iconsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("GENDEMO_ICONS")
+	if dir == "" {
+		t.Skip("GENDEMO_ICONS is not set: scripts/test.sh points it at the simple-icons set")
+	}
+	return dir
+}
+
 func loadDir(tb testing.TB, dir string) map[string]image.Image {
 	tb.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*"))

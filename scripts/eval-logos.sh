@@ -13,7 +13,7 @@
 # temporary folder). Other COUNTERLENS_BENCH_* settings in the environment pass
 # through to every run. The CPU column is comparable only between runs that did
 # not share a core with other work. Seeds 42-46 are the study seeds, 47 and 48 check seeds,
-# 100-107 the decision's training seeds (see docs/benchmarks.md).
+# 100-107 and 200-207 the decision's training seeds (see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

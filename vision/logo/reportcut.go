@@ -11,9 +11,11 @@ import (
 // refinements (bestShift climbing over translations at three angles) are
 // the largest part of the matching, and most of the views queued for them
 // (78% on seeds 42 and 44) lie in regions whose best score stays under
-// ShapeMid: Detect reports none of those, whatever their runners-up, since
-// a confidence is at most sigmoid((score-ShapeMid)/ShapeWidth) (see
-// reportFloor).
+// ShapeMid: the learned decision considers none of those, whatever their
+// runners-up, since it takes a match only from a fit confidence,
+// sigmoid((score-midpoint)/ShapeWidth) with the midpoint at least ShapeMid,
+// of decideFitMin (see reportFloor); only a few get a second look
+// (nearMatches).
 //
 // So the search runs in two passes. The first, over references (a
 // reference's views stay in cache), applies every gate the fast search
@@ -29,9 +31,11 @@ import (
 // regions the cut keeps get its very scores, seconds and references
 // (TestReportCutKeepsMatches).
 
-// reportFloor is the lowest shape score Detect can report at
-// cfg.MinConfidence: a confidence is sigmoid((score-mid)/ShapeWidth) with
-// mid >= ShapeMid, times factors of at most 1 (margin, edge, crowd).
+// reportFloor is the shape score at which the fit confidence,
+// sigmoid((score-mid)/ShapeWidth) with mid >= ShapeMid, reaches
+// cfg.MinConfidence. At the default MinConfidence, 0.5 (decideFitMin),
+// it is ShapeMid: the learned decision takes no match under it (but a
+// second look's).
 func (c Config) reportFloor() float64 {
 	p := math.Min(math.Max(c.MinConfidence, 1e-9), 1-1e-9)
 	return c.ShapeMid + c.ShapeWidth*math.Log(p/(1-p))

@@ -68,39 +68,7 @@ func bestPose(c *candidate, r *prepared) (p gapPose, ok bool) {
 // at least partsMinShare of its cells. Bays of one part and the open
 // mouths of gaps are not between two parts.
 func gapCells(v *shapeView) [][2]int {
-	var label [gridN][gridN]int16
-	least := max(2, int(math.Ceil(partsMinShare*float64(v.maskN))))
-	next := int16(0)
-	var stack, cells [][2]int
-	for y0 := range gridN {
-		for x0 := range gridN {
-			if v.mask[y0]>>x0&1 == 0 || label[y0][x0] != 0 {
-				continue
-			}
-			next++
-			label[y0][x0] = next
-			stack = append(stack[:0], [2]int{x0, y0})
-			cells = cells[:0]
-			for len(stack) > 0 {
-				p := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				cells = append(cells, p)
-				for y := max(0, p[1]-1); y <= min(gridN-1, p[1]+1); y++ {
-					for x := max(0, p[0]-1); x <= min(gridN-1, p[0]+1); x++ {
-						if v.mask[y]>>x&1 != 0 && label[y][x] == 0 {
-							label[y][x] = next
-							stack = append(stack, [2]int{x, y})
-						}
-					}
-				}
-			}
-			if len(cells) < least {
-				for _, p := range cells {
-					label[p[1]][p[0]] = -1 // a speck: not a part
-				}
-			}
-		}
-	}
+	label, _ := gridLabels(&v.mask, max(2, int(math.Ceil(partsMinShare*float64(v.maskN)))))
 	// hit is the part first met from (x, y) walking in direction (dx,
 	// dy), within gapReach cells, or 0.
 	hit := func(x, y, dx, dy int) int16 {
@@ -131,6 +99,46 @@ func gapCells(v *shapeView) [][2]int {
 		}
 	}
 	return out
+}
+
+// gridLabels labels g's 8-connected components 1, 2, ... in scan order and
+// returns the labels and how many there are. A component of fewer than
+// least cells is a speck: its cells are labelled -1 and it is not counted.
+func gridLabels(g *bitgrid, least int) ([gridN][gridN]int16, int) {
+	var label [gridN][gridN]int16
+	next := int16(0)
+	var stack, cells [][2]int
+	for y0 := range gridN {
+		for x0 := range gridN {
+			if g[y0]>>x0&1 == 0 || label[y0][x0] != 0 {
+				continue
+			}
+			next++
+			label[y0][x0] = next
+			stack = append(stack[:0], [2]int{x0, y0})
+			cells = cells[:0]
+			for len(stack) > 0 {
+				p := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				cells = append(cells, p)
+				for y := max(0, p[1]-1); y <= min(gridN-1, p[1]+1); y++ {
+					for x := max(0, p[0]-1); x <= min(gridN-1, p[0]+1); x++ {
+						if g[y]>>x&1 != 0 && label[y][x] == 0 {
+							label[y][x] = next
+							stack = append(stack, [2]int{x, y})
+						}
+					}
+				}
+			}
+			if len(cells) < least {
+				for _, p := range cells {
+					label[p[1]][p[0]] = -1
+				}
+				next--
+			}
+		}
+	}
+	return label, int(next)
 }
 
 // gapCellPx is the fewest grey pixels a cell must span for the gaps to

@@ -78,33 +78,7 @@ func shiftedBest(g bitgrid, v *shapeView) float64 {
 
 // gridParts counts g's 8-connected components.
 func gridParts(g *bitgrid) int {
-	var seen [gridN][gridN]bool
-	at := func(x, y int) bool { return g[y]>>uint(x)&1 == 1 }
-	n := 0
-	for y := range gridN {
-		for x := range gridN {
-			if !at(x, y) || seen[y][x] {
-				continue
-			}
-			n++
-			stack := []image.Point{{x, y}}
-			seen[y][x] = true
-			for len(stack) > 0 {
-				p := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				for dy := -1; dy <= 1; dy++ {
-					for dx := -1; dx <= 1; dx++ {
-						q := image.Pt(p.X+dx, p.Y+dy)
-						if q.X < 0 || q.Y < 0 || q.X >= gridN || q.Y >= gridN || seen[q.Y][q.X] || !at(q.X, q.Y) {
-							continue
-						}
-						seen[q.Y][q.X] = true
-						stack = append(stack, q)
-					}
-				}
-			}
-		}
-	}
+	_, n := gridLabels(g, 1)
 	return n
 }
 

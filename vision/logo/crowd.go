@@ -46,42 +46,6 @@ func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
 	return scores[len(scores)-c.CrowdRank]
 }
 
-// A real mark's runner-up at a thousand references is mostly a chance
-// fit: an unrelated reference that fits the mark's region (0.58-0.78 on
-// the benchmark) no better than it fits the photos of the mark-free null
-// corpus, a fit confidence (fitConfidence) of 0.001-0.1 that the decision
-// would never take as a match of its own. Counted raw, such runner-ups
-// cut the margin and the crowd of the right brand from their tops at 16
-// references to half, while on a blob that is no mark at all the winner
-// is a chance fit among chance fits, and the raw margin and crowd are
-// what tell it (docs/benchmarks.md, "Marks lost from 16 to 1,000
-// references, session 15"). So the decision reads both: the raw margin
-// and crowd, and the lead over the best rival, another brand whose
-// score on the region reaches its own midpoint (fitMid).
-
-// rivalScore returns the best score of the brands other than m's on m's
-// region, L working pixels long, that reaches its reference's midpoint
-// (0 when none does): m's rival. Scores more than marginReach under m's
-// cannot change the decision's rival feature and are not refined, nor are
-// scores under the least midpoint a region of L has.
-func (c Config) rivalScore(m shapeMatch, refs []*prepared, L int) float64 {
-	floor := max(m.score-marginReach, c.fitMid(0, L))
-	best := 0.0
-	for _, r := range refs {
-		if r.brandID == m.ref.brandID || !c.inEccWindow(m.cand, r) {
-			continue
-		}
-		if s := scoreRef(m.cand, r, c, floor); s >= floor && s >= c.fitMid(r.nullMax, L) && s > best {
-			best = s
-		}
-	}
-	return best
-}
-
-// marginReach is the lead over a rival at which the decision's rival
-// feature, 10*(score-rival) clamped to decideRange, is at its top.
-var marginReach = decideRange[fRival][1] / 10
-
 // inEccWindow reports whether region cand's eccentricity lies in
 // reference r's window (see eccWindow), as matchShapes compares them.
 func (c Config) inEccWindow(cand *candidate, r *prepared) bool {

@@ -9,9 +9,7 @@ import (
 
 // This file holds the decision on a shape match: one logistic model over
 // the evidence about it (the fit against the reference's midpoint, the
-// margins over other brands and over the best rival (another brand whose
-// fit could be reported itself, see rivalScore), the outline's edge ratio,
-// the gaps, the figure
+// margins over other brands, the outline's edge ratio, the gaps, the figure
 // around the region, texture, the fine outline comparison of the reference
 // and of the second brand with the region (see fineOutline), the grey
 // template's correlation and the second brand's). Its weights are fitted by
@@ -41,7 +39,6 @@ const (
 	fGapRead           // 1 when the gap level was read (a reference of parts)
 	fGap               // the gap level, 0 ink to 1 ground, when read
 	fCrowd             // (score - crowd) * 10
-	fRival             // (score - rival) * 10, rival the best other brand reaching its own midpoint (see rivalScore)
 	fRepeated          // 1 when the region is one tile of a texture
 	fFigure            // parts of a larger figure outside the box (at most 3)
 	fFineRead          // 1 when the fine outline comparison was read
@@ -65,7 +62,7 @@ var decideNames = [numDecide]string(decidefeat.Names)
 var decideRange = [numDecide][2]float64{
 	fFit: {-10, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
-	fCrowd: {0, 2.5}, fRival: {0, 3}, fRepeated: {0, 1}, fFigure: {0, 3},
+	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
 	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
@@ -163,13 +160,6 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		d.crowdTime.Add(int64(time.Since(t1)))
 	}
 	x[fCrowd] = clampTo(10*(m.score-crowd), 0, 2.5)
-	if held(fRival) {
-		return Detection{}, false
-	}
-	t4 := time.Now()
-	rival := cfg.rivalScore(m, flat, L)
-	d.crowdTime.Add(int64(time.Since(t4)))
-	x[fRival] = clampTo(10*(m.score-rival), 0, 3)
 	if held(fRepeated) {
 		return Detection{}, false
 	}

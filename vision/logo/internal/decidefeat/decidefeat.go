@@ -6,5 +6,5 @@ package decidefeat
 
 // Names are the features in the model's order.
 var Names = []string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
-	"gapRead", "gap", "crowd", "rival", "repeated", "figure",
+	"gapRead", "gap", "crowd", "repeated", "figure",
 	"fineRead", "fine", "fineMargin", "greyRead", "greyInner", "greyMargin"}

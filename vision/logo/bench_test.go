@@ -724,6 +724,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 			}
 			d.decideStudy = study
 			fmt.Fprintf(dumpF, "  kept iou=%.2f ref=%s near=%v score=%.3f second=%.3f (%s) fit=%.3f repeated=%v learned=%s\n", v, m.ref.logoID, m.near, m.score, m.second, second, fit, repeated(m.cand, cands, d.cfg), learned)
+			whyContest(d, m, cands, g, col, flat)
 		}
 	}
 }
@@ -771,4 +772,41 @@ func decideLine(x *[numDecide]float64) string {
 		sb.WriteString(strconv.FormatFloat(v, 'f', 4, 64))
 	}
 	return sb.String()
+}
+
+// whyContest prints, for a kept match over a missed mark, the best score
+// of each brand within 0.3 of it on the region (best first, at most 6):
+// the reference, its score, its null-corpus best and midpoint (fitMid),
+// its fine outline fit and its grey template's inner correlation.
+func whyContest(d *Detector, m shapeMatch, cands []*candidate, g grayImage, col rgbImage, flat []*prepared) {
+	L := max(m.cand.box.Dx(), m.cand.box.Dy())
+	type contender struct {
+		r *prepared
+		s float64
+	}
+	best := map[string]contender{}
+	for _, r := range flat {
+		if !d.cfg.inEccWindow(m.cand, r) {
+			continue
+		}
+		if s := scoreRef(m.cand, r, d.cfg, m.score-0.3); s >= m.score-0.3 && s > best[r.brandID].s {
+			best[r.brandID] = contender{r, s}
+		}
+	}
+	list := make([]contender, 0, len(best))
+	for _, c := range best {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].s > list[j].s })
+	rg, rgok := regionGrid(m.cand)
+	for _, c := range list[:min(6, len(list))] {
+		fine := -1.0
+		if rgok {
+			if v, ok := fineOutline(m.cand, &rg, c.r, g, col); ok {
+				fine = v
+			}
+		}
+		a := d.alignGrey(m.cand, c.r, g, col)
+		fmt.Fprintf(dumpF, "    contest %s score=%.3f null=%.3f mid=%.3f z=%.2f fine=%.3f ein=%.3f\n", c.r.logoID, c.s, c.r.nullMax, d.cfg.fitMid(c.r.nullMax, L), (c.s-d.cfg.fitMid(c.r.nullMax, L))/d.cfg.ShapeWidth, fine, a.inner)
+	}
 }

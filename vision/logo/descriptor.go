@@ -44,12 +44,15 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|small%v|%v|%v|%v", smallSides, smallCuts, smallRatio, smallCost)
 	fmt.Fprint(h, "|glyphs2") // the glyph corpus holds the faces of nullglyphs/
 
-	fmt.Fprintf(h, "|twins%v", twinScore)                                                                           // colour regions with a grey box enter the null calibration (twins.go)
-	fmt.Fprint(h, "|roundsmall1")                                                                                   // round references' small renderings and their null score (roundsmall.go)
-	fmt.Fprintf(h, "|ecc%d", eccSide)                                                                               // the grey template (ecc.go)
-	fmt.Fprint(h, "|chromaraw1")                                                                                    // the chroma ladder cuts the colour raster before its median (photoCandidates): its regions enter the null calibration
-	fmt.Fprint(h, "|nested1")                                                                                       // a component with the parts inside its holes is a region (ladderRegions): they enter the null calibration
-	fmt.Fprintf(h, "|finenull%d|%v|%d|%d|%d|%v", fineNullTop, fineTau, fineSide, fineMaxPoints, wordGap, wordFaces) // the fine outline's chance level (nullCalibration, words.go)
+	fmt.Fprintf(h, "|twins%v", twinScore) // colour regions with a grey box enter the null calibration (twins.go)
+	fmt.Fprint(h, "|roundsmall1")         // round references' small renderings and their null score (roundsmall.go)
+	fmt.Fprintf(h, "|ecc%d", eccSide)     // the grey template (ecc.go)
+	fmt.Fprint(h, "|chromaraw1")          // the chroma ladder cuts the colour raster before its median (photoCandidates): its regions enter the null calibration
+	fmt.Fprint(h, "|nested1")             // a component with the parts inside its holes is a region (ladderRegions): they enter the null calibration
+
+	// The fine outline's chance level (nullCalibration) and the words it
+	// reads (words.go).
+	fmt.Fprintf(h, "|finenull%d|%v|%d|%d|%d|%v", fineNullTop, fineTau, fineSide, fineMaxPoints, wordGap, wordFaces)
 	return h.Sum64()
 }
 

@@ -76,9 +76,8 @@ const fineNullTop = 4
 // and of the common words (words, see words.go) its silhouette fits best
 // over the null corpus's floor, 0 when none reaches it. A wordmark fits
 // scene text's outline about as well as its own mark where the letters
-// they share sit (so does a plain blob a disc), a distinctive mark fits
-// nothing finely: the learned decision reads a match's fine fit over this
-// level (fFineOverNull).
+// they share sit, a distinctive mark fits nothing finely: the learned
+// decision reads a match's fine fit over this level (fFineOverNull).
 func nullCalibration(p *prepared, null, words []*candidate, cfg Config) (nullMax, fineNull float64) {
 	floor := cfg.ShapeMid - 0.1
 	type scored struct {

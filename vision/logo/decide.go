@@ -11,9 +11,10 @@ import (
 // the evidence about it (the fit against the reference's midpoint, the
 // margins over other brands, the outline's edge ratio, the gaps, the figure
 // around the region, texture, the fine outline comparison of the reference
-// and of the second brand with the region (see fineOutline), the grey
-// template's correlation and the second brand's). Its weights are fitted by
-// scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our 16
+// and of the second brand with the region (see fineOutline) and that fit
+// over what the reference reaches by chance (nullCalibration), the grey
+// template's correlation and the second brand's). Its weights are fitted
+// by scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our 16
 // brands) and 200-207 (16 brands drawn by each seed, so the model does not
 // learn what only our marks look like), never on the seeds the figures are
 // read on nor on the held-out brands, and written to decide_weights.go; the
@@ -30,23 +31,24 @@ import (
 
 // Features of a shape match, in the model's order.
 const (
-	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
-	fMargin            // (score - second) * 10
-	fLogL              // log(L / 64), L the region's longer side
-	fRadial            // radial-profile distance of region and reference
-	fEdgeLow           // edge ratio - EdgeMid, where under it
-	fEdgeHigh          // edge ratio - EdgeMid, where over it
-	fGapRead           // 1 when the gap level was read (a reference of parts)
-	fGap               // the gap level, 0 ink to 1 ground, when read
-	fCrowd             // (score - crowd) * 10
-	fRepeated          // 1 when the region is one tile of a texture
-	fFigure            // parts of a larger figure outside the box (at most 3)
-	fFineRead          // 1 when the fine outline comparison was read
-	fFine              // its fit, 0 to 1 (see fineOutline)
-	fFineMargin        // it less the second brand's (it alone when not read)
-	fGreyRead          // 1 when the grey template's inner correlation was read
-	fGreyInner         // that correlation
-	fGreyMargin        // it less the second brand's (0 when not read)
+	fFit          = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
+	fMargin              // (score - second) * 10
+	fLogL                // log(L / 64), L the region's longer side
+	fRadial              // radial-profile distance of region and reference
+	fEdgeLow             // edge ratio - EdgeMid, where under it
+	fEdgeHigh            // edge ratio - EdgeMid, where over it
+	fGapRead             // 1 when the gap level was read (a reference of parts)
+	fGap                 // the gap level, 0 ink to 1 ground, when read
+	fCrowd               // (score - crowd) * 10
+	fRepeated            // 1 when the region is one tile of a texture
+	fFigure              // parts of a larger figure outside the box (at most 3)
+	fFineRead            // 1 when the fine outline comparison was read
+	fFine                // its fit, 0 to 1 (see fineOutline)
+	fFineMargin          // it less the second brand's (it alone when not read)
+	fFineOverNull        // it less its reference's chance level (fineNull; 0 when not read)
+	fGreyRead            // 1 when the grey template's inner correlation was read
+	fGreyInner           // that correlation
+	fGreyMargin          // it less the second brand's (0 when not read)
 	numDecide
 )
 
@@ -63,7 +65,7 @@ var decideRange = [numDecide][2]float64{
 	fFit: {-10, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
-	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
+	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1}, fFineOverNull: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
 
@@ -184,6 +186,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		if v, ok := fineOutline(m.cand, &rg, m.ref, g, col); ok {
 			fine = v
 			x[fFineRead], x[fFine], x[fFineMargin] = 1, v, v
+			x[fFineOverNull] = clampTo(v-m.ref.fineNull, -1, 1)
 			if m.secondRef != nil {
 				if v2, ok := fineOutline(m.cand, &rg, m.secondRef, g, col); ok {
 					fineSecond = v2

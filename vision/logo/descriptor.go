@@ -49,6 +49,10 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|ecc%d", eccSide)     // the grey template (ecc.go)
 	fmt.Fprint(h, "|chromaraw1")          // the chroma ladder cuts the colour raster before its median (photoCandidates): its regions enter the null calibration
 	fmt.Fprint(h, "|nested1")             // a component with the parts inside its holes is a region (ladderRegions): they enter the null calibration
+
+	// The fine outline's chance level (nullCalibration) and the words it
+	// reads (words.go).
+	fmt.Fprintf(h, "|finenull%d|%v|%d|%d|%d|%v", fineNullTop, fineTau, fineSide, fineMaxPoints, wordGap, wordFaces)
 	return h.Sum64()
 }
 
@@ -102,7 +106,7 @@ func encodePrepared(p *prepared, version uint64) []byte {
 	w := &descWriter{w: fw}
 	w.flag(p.flat)
 	for _, v := range []float64{p.mo.area, p.mo.cx, p.mo.cy, p.mo.radius, p.mo.ecc, p.mo.theta, p.mo.l1, p.mo.l2,
-		p.aspect, p.logEcc, p.nullMax, p.distinct} {
+		p.aspect, p.logEcc, p.nullMax, p.distinct, p.fineNull} {
 		w.f64(v)
 	}
 	for i := range p.views {
@@ -204,7 +208,7 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 	r := &descReader{r: fr}
 	p := &prepared{flat: r.flag()}
 	for _, f := range []*float64{&p.mo.area, &p.mo.cx, &p.mo.cy, &p.mo.radius, &p.mo.ecc, &p.mo.theta, &p.mo.l1, &p.mo.l2,
-		&p.aspect, &p.logEcc, &p.nullMax, &p.distinct} {
+		&p.aspect, &p.logEcc, &p.nullMax, &p.distinct, &p.fineNull} {
 		*f = r.f64()
 	}
 	for i := range p.views {

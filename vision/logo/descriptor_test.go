@@ -29,6 +29,11 @@ func TestDescriptorsStandInForPreparing(t *testing.T) {
 		t.Error("descriptor for an unknown logo")
 	}
 	b := newTestDetector(t, fromDesc)
+	for id, p := range a.refs.Load().byID {
+		if q := b.refs.Load().byID[id]; q.nullMax != p.nullMax || q.fineNull != p.fineNull {
+			t.Errorf("%s: null levels %.4f, %.4f from the descriptor, %.4f, %.4f prepared", id, q.nullMax, q.fineNull, p.nullMax, p.fineNull)
+		}
+	}
 	if got, want := len(b.refs.Load().textured), len(a.refs.Load().textured); got != want || got != 1 {
 		t.Errorf("textured references: %d from descriptors, %d prepared", got, want)
 	}

@@ -364,6 +364,9 @@ type refSet struct {
 type Detector struct {
 	cfg  Config
 	null []*candidate // regions of the null corpus, see nullFS
+	// words are the regions of common words, which the fine outline's
+	// chance level reads besides null (see nullCalibration).
+	words []*candidate
 	// descVer fingerprints the settings descriptors depend on.
 	descVer uint64
 	refs    atomic.Pointer[refSet]
@@ -400,7 +403,11 @@ func New(cfg Config) (*Detector, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Detector{cfg: cfg, null: null, descVer: descVersion(cfg, len(null))}
+	words, err := wordCandidates(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &Detector{cfg: cfg, null: null, words: words, descVer: descVersion(cfg, len(null)+len(words))}
 	d.refs.Store(&refSet{byID: map[string]*prepared{}})
 	return d, nil
 }
@@ -471,7 +478,7 @@ func (d *Detector) load(r Reference) (*prepared, error) {
 	}
 	p.rev = r.Rev
 	if p.feat == nil {
-		p.nullMax = nullScore(p, d.null, d.cfg)
+		p.nullMax, p.fineNull = nullCalibration(p, d.null, d.words, d.cfg)
 		p.nullRound = nullRoundScore(p, d.null, d.cfg)
 	}
 	return p, nil

@@ -66,6 +66,64 @@ func nullScore(p *prepared, null []*candidate, cfg Config) float64 {
 	return nullBest(p, null, cfg, scoreRef)
 }
 
+// fineNullTop is how many of a reference's best-fitting null-corpus
+// regions its fine outline is compared with (see nullCalibration).
+const fineNullTop = 4
+
+// nullCalibration returns p's best score on the null corpus null
+// (nullScore) and its fine outline's chance level, what nullMax is to the
+// score: the best fineOutline fit of p on the fineNullTop regions of null
+// and of the common words (words, see words.go) its silhouette fits best
+// over the null corpus's floor, 0 when none reaches it. A wordmark fits
+// scene text's outline about as well as its own mark where the letters
+// they share sit, a distinctive mark fits nothing finely: the learned
+// decision reads a match's fine fit over this level (fFineOverNull).
+func nullCalibration(p *prepared, null, words []*candidate, cfg Config) (nullMax, fineNull float64) {
+	floor := cfg.ShapeMid - 0.1
+	type scored struct {
+		c *candidate
+		s float64
+	}
+	var top []scored
+	for k, c := range append(null[:len(null):len(null)], words...) {
+		if !cfg.inEccWindow(c, p) {
+			continue
+		}
+		s := scoreRef(c, p, cfg, floor)
+		if k < len(null) {
+			nullMax = math.Max(nullMax, s)
+		}
+		if s < floor || p.tmpl.w == 0 {
+			continue
+		}
+		i := len(top)
+		for i > 0 && top[i-1].s < s {
+			i--
+		}
+		if i < fineNullTop {
+			top = append(top[:i], append([]scored{{c, s}}, top[i:]...)...)
+			top = top[:min(len(top), fineNullTop)]
+		}
+	}
+	for _, t := range top {
+		// A copy: the pose search caches shifted views on the region,
+		// and the null corpus is the detector's for its whole life.
+		c := *t.c
+		c.shifts, c.alignedShifts = nil, nil
+		rg, ok := regionGrid(&c)
+		if !ok {
+			continue
+		}
+		// The raster sizes only scale a colour region's coordinates to
+		// the grey raster and back (refPose, fineOutline): equal, they
+		// cancel.
+		if v, ok := fineOutline(&c, &rg, p, grayImage{w: 1, h: 1}, rgbImage{w: 1, h: 1}); ok {
+			fineNull = math.Max(fineNull, v)
+		}
+	}
+	return nullMax, fineNull
+}
+
 // nullBest is the best score of p on the regions of null in its
 // eccentricity window by score, with the null corpus's floor.
 func nullBest(p *prepared, null []*candidate, cfg Config, score func(*candidate, *prepared, Config, float64) float64) float64 {

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"testing"
 
 	"counterlens/internal/synth"
@@ -47,6 +48,40 @@ func TestPrimitivesCalibrateGenericMarks(t *testing.T) {
 	for _, det := range dets {
 		if det.LogoID == "ring" {
 			t.Errorf("reported the plain ring at %v (drawn at %v)", det.Box, gt)
+		}
+	}
+}
+
+// TestWordsSetTheFineLevelOfWordmarks: a wordmark fits scene text's
+// outline where the letters it shares sit. The null corpus alone (photos,
+// single glyphs, primitives) leaves the "cora" wordmark no fine outline
+// level at all, as no region fits its silhouette over the floor; the
+// common words give it one at least as high as its false alarms on
+// printed text read (about 0.7), while distinctive marks, which fit no
+// word, keep a low one.
+func TestWordsSetTheFineLevelOfWordmarks(t *testing.T) {
+	dir := iconsDir(t)
+	cora, err := rasterSVG(filepath.Join(dir, "cora.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := loadDir(t, "testdata/marks")
+	d := newTestDetector(t, []Reference{
+		{LogoID: "cora", BrandID: "cora", Image: cora},
+		{LogoID: "puma", BrandID: "puma", Image: marks["puma"]},
+		{LogoID: "starbucks", BrandID: "starbucks", Image: marks["starbucks"]},
+	})
+	set := d.refs.Load()
+	p := set.byID["cora"]
+	if _, fine := nullCalibration(p, d.null, nil, d.cfg); fine != 0 {
+		t.Errorf("cora's fine level on the null corpus alone is %.3f, want 0 (no region over the floor)", fine)
+	}
+	if p.fineNull < 0.7 {
+		t.Errorf("cora's fine level with the words is %.3f, want 0.7 or more", p.fineNull)
+	}
+	for _, id := range []string{"puma", "starbucks"} {
+		if q := set.byID[id]; q.fineNull > 0.5 || q.fineNull > p.fineNull-0.25 {
+			t.Errorf("%s's fine level is %.3f, want it well under the wordmark's %.3f", id, q.fineNull, p.fineNull)
 		}
 	}
 }

@@ -45,6 +45,9 @@ type prepared struct {
 	logEcc  float64
 	// nullMax is its best score on the null corpus (see nullFS).
 	nullMax float64
+	// fineNull is its fine outline's chance level on the null corpus
+	// (see nullFine).
+	fineNull float64
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64
 	// feature route (textured references)

@@ -30,23 +30,26 @@ import (
 
 // Features of a shape match, in the model's order.
 const (
-	fFit        = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
-	fMargin            // (score - second) * 10
-	fLogL              // log(L / 64), L the region's longer side
-	fRadial            // radial-profile distance of region and reference
-	fEdgeLow           // edge ratio - EdgeMid, where under it
-	fEdgeHigh          // edge ratio - EdgeMid, where over it
-	fGapRead           // 1 when the gap level was read (a reference of parts)
-	fGap               // the gap level, 0 ink to 1 ground, when read
-	fCrowd             // (score - crowd) * 10
-	fRepeated          // 1 when the region is one tile of a texture
-	fFigure            // parts of a larger figure outside the box (at most 3)
-	fFineRead          // 1 when the fine outline comparison was read
-	fFine              // its fit, 0 to 1 (see fineOutline)
-	fFineMargin        // it less the second brand's (it alone when not read)
-	fGreyRead          // 1 when the grey template's inner correlation was read
-	fGreyInner         // that correlation
-	fGreyMargin        // it less the second brand's (0 when not read)
+	fFit         = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
+	fMargin             // (score - second) * 10
+	fLogL               // log(L / 64), L the region's longer side
+	fRadial             // radial-profile distance of region and reference
+	fEdgeLow            // edge ratio - EdgeMid, where under it
+	fEdgeHigh           // edge ratio - EdgeMid, where over it
+	fGapRead            // 1 when the gap level was read (a reference of parts)
+	fGap                // the gap level, 0 ink to 1 ground, when read
+	fCrowd              // (score - crowd) * 10
+	fRepeated           // 1 when the region is one tile of a texture
+	fFigure             // parts of a larger figure outside the box (at most 3)
+	fFineRead           // 1 when the fine outline comparison was read
+	fFine               // its fit, 0 to 1 (see fineOutline)
+	fFineMargin         // it less the second brand's (it alone when not read)
+	fInnerRead          // 1 when the reference is a ring with parts and its inside was compared
+	fInner              // the inside's fit, 0 to 1 (see innerFit)
+	fInnerMargin        // it less the second brand's (it alone when the second is no ring)
+	fGreyRead           // 1 when the grey template's inner correlation was read
+	fGreyInner          // that correlation
+	fGreyMargin         // it less the second brand's (0 when not read)
 	numDecide
 )
 
@@ -64,6 +67,7 @@ var decideRange = [numDecide][2]float64{
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
 	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1},
+	fInnerRead: {0, 1}, fInner: {0, 1}, fInnerMargin: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
 
@@ -180,7 +184,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	fine, fineSecond := -1.0, -1.0
 	t3 := time.Now()
-	if rg, ok := regionGrid(m.cand); ok {
+	rg, rgOK := regionGrid(m.cand)
+	if rgOK {
 		if v, ok := fineOutline(m.cand, &rg, m.ref, g, col); ok {
 			fine = v
 			x[fFineRead], x[fFine], x[fFineMargin] = 1, v, v
@@ -188,6 +193,24 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 				if v2, ok := fineOutline(m.cand, &rg, m.secondRef, g, col); ok {
 					fineSecond = v2
 					x[fFineMargin] = clampTo(v-v2, -1, 1)
+				}
+			}
+		}
+	}
+	if held(fInnerRead) {
+		d.fineTime.Add(int64(time.Since(t3)))
+		return Detection{}, false
+	}
+	// A ring reference's inside, compared on its own (see innerFit).
+	inner, innerSecond := -1.0, -1.0
+	if rgOK {
+		if v, ok := innerFit(m.cand, &rg, m.ref, g, col); ok {
+			inner = v
+			x[fInnerRead], x[fInner], x[fInnerMargin] = 1, v, v
+			if m.secondRef != nil {
+				if v2, ok := innerFit(m.cand, &rg, m.secondRef, g, col); ok {
+					innerSecond = v2
+					x[fInnerMargin] = clampTo(v-v2, -1, 1)
 				}
 			}
 		}
@@ -229,7 +252,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		LogoID: m.ref.logoID, BrandID: m.ref.brandID, Confidence: conf,
 		Box: m.cand.box, Method: MethodShape, score: m.score, second: m.second, nullMax: null,
 		radial: radial, edge: edge, crowd: crowd, gap: gap, grey: grey, greySecond: other,
-		figure: figure, fine: fine, fineSecond: fineSecond, features: &x,
+		figure: figure, fine: fine, fineSecond: fineSecond, inner: inner, innerSecond: innerSecond,
+		features: &x,
 	}, true
 }
 

@@ -103,6 +103,9 @@ type Detection struct {
 	// fine and fineSecond are the fine outline fits of the reference and
 	// of the second brand's (see fineOutline), -1 when not read.
 	fine, fineSecond float64
+	// inner and innerSecond are the insides' fits of a ring reference
+	// and of the second brand's (see innerFit), -1 when not read.
+	inner, innerSecond float64
 	// features are the learned decision's inputs (see decide.go), nil
 	// when the match was not decided by it.
 	features *[numDecide]float64

@@ -30,6 +30,15 @@ type ringCore struct {
 	core []bool
 }
 
+// ringHoleMin is the least share of the area a ring encloses (its own ink
+// and its holes) that its holes must cover: a ring is more hole than band.
+// A disc with a few details in small holes (Starbucks' face: 0.22) is not
+// one; its silhouette carries its shape, and its small inner details are
+// what blur removes first. Of the 3,470 simple-icons marks with parts
+// inside, 509 have all their parts in one component's holes, 258 of them
+// at this share or more (osu! 0.81, OWASP 0.71, 7-Zip 0.57).
+const ringHoleMin = 0.5
+
 // ringPartMin is the least area, in template pixels (eccSide on the
 // longer side), of a part inside a ring or outside it: DefaultConfig's
 // MinPartArea, the least part the region code nests.
@@ -38,7 +47,8 @@ const ringPartMin = 8
 // ringInside returns t's inside when t is a ring with parts: one ink
 // component (t.pix ≥ 128, as the fine outline reads it) whose holes hold
 // parts of ringPartMin pixels or more and every other such component of
-// the mark, at any depth; false otherwise.
+// the mark, at any depth, and cover ringHoleMin of the area it encloses;
+// false otherwise.
 func ringInside(t *eccTemplate) (ringCore, bool) {
 	const minArea = ringPartMin
 	if t.w < 3 || t.h < 3 || len(t.pix) < t.w*t.h {
@@ -117,6 +127,18 @@ func ringInside(t *eccTemplate) (ringCore, bool) {
 	}
 	chamfer34(d, W, H)
 	tau := float32(fineTau * float64(max(t.w, t.h)))
+	var hole, filled int
+	for i := range d {
+		if !reached[i] {
+			filled++
+			if outer[i] == 0 {
+				hole++
+			}
+		}
+	}
+	if float64(hole) < ringHoleMin*float64(filled) {
+		return ringCore{}, false
+	}
 	rc := ringCore{w: t.w, h: t.h, core: make([]bool, t.w*t.h)}
 	n := 0
 	for y := range t.h {

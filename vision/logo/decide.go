@@ -11,8 +11,9 @@ import (
 // the evidence about it (the fit against the reference's midpoint, the
 // margins over other brands, the outline's edge ratio, the gaps, the figure
 // around the region, texture, the fine outline comparison of the reference
-// and of the second brand with the region (see fineOutline), the grey
-// template's correlation and the second brand's). Its weights are fitted by
+// and of the second brand with the region (see fineOutline), the same for
+// the inside of a reference that is a ring with parts (see innerFit), the
+// grey template's correlation and the second brand's). Its weights are fitted by
 // scripts/fit-logos.sh on the benchmark's training seeds 100-107 (our 16
 // brands) and 200-207 (16 brands drawn by each seed, so the model does not
 // learn what only our marks look like), never on the seeds the figures are
@@ -23,7 +24,7 @@ import (
 // candidate, and so is a second look's match under it (nearMatches) whose
 // grey template reads its inner strokes (see decideShape); their features
 // are read cheapest first. Before each costlier one (edge, gaps, crowd,
-// texture, figure, fine outlines, grey alignments) the probability's upper
+// texture, figure, fine outlines, insides, grey alignments) the probability's upper
 // bound over the features not yet read, each within its range, is compared
 // with MinConfidence: a feature is read only while it can still change the
 // decision, so the alignments run on few matches a photo.

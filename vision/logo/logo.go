@@ -36,7 +36,9 @@
 // reference scores by chance on an embedded corpus of mark-free photos and
 // of letters and digits, and higher for small regions), its margins over
 // other brands, its outline, gaps and context, how finely its outline fits
-// the reference's and the runner-up's (see fine.go), and its grey levels.
+// the reference's and the runner-up's (see fine.go), how the inside of a
+// reference that is a ring with parts fits the region's (see inner.go: a
+// ring whose inside fits under half is not reported), and its grey levels.
 // For features it is a logistic of the inlier count.
 package logo
 

@@ -357,7 +357,7 @@ func evaluate(b *testing.B, d *Detector, set []devImage) devScore {
 				truth = slices.ContainsFunc(im.gt[det.LogoID], func(r image.Rectangle) bool { return boxIoU(det.Box, r) >= 0.5 })
 			}
 			if dumpF != nil {
-				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, truth, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v fine=%.3f fine2=%.3f", det.figure.parts, det.figure.outside, det.figure.ok, det.fine, det.fineSecond)+" x="+decideLine(det.features))
+				fmt.Fprintf(dumpF, "%s %.4f %v %d %.4f %.4f %.4f %.4f %s %s\n", det.LogoID, det.Confidence, truth, max(det.Box.Dx(), det.Box.Dy()), det.score, det.second, det.nullMax, det.radial, det.Method, im.where(det.Box)+fmt.Sprintf(" edge=%.2f crowd=%.3f gap=%.3f ecc=%.3f ein=%.3f ew=%d ecol=%v ein2=%.3f ein0=%.3f", det.edge, det.crowd, det.gap, det.grey.rho, det.grey.inner, det.grey.why, det.grey.colour, det.greySecond.inner, det.grey.startInner)+fmt.Sprintf(" figure=%d/%d/%v fine=%.3f fine2=%.3f inner=%.3f inner2=%.3f", det.figure.parts, det.figure.outside, det.figure.ok, det.fine, det.fineSecond, det.inner, det.innerSecond)+" x="+decideLine(det.features))
 			}
 			if dumpF != nil && os.Getenv("COUNTERLENS_BENCH_WHY") != "" && (det.Confidence < 0.5 && det.edge < d.cfg.EdgeMid+0.5 && det.score > 0.7 || det.Confidence >= 0.5 && (bi < 0 || best < 0.5)) {
 				edgeWhy(d, im.img, det.Box)

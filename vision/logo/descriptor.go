@@ -269,6 +269,7 @@ func decodePrepared(b []byte, version uint64) (*prepared, error) {
 	p.tmpl.sy = r.f64()
 	if r.err == nil {
 		_, r.err = io.ReadFull(r.r, p.tmpl.pix)
+		p.inside, _ = ringInside(&p.tmpl)
 	}
 	if r.flag() {
 		f := &refFeatures{w: int(r.u64()), h: int(r.u64())}

@@ -21,6 +21,20 @@ import (
 // covers the mark.
 func placedRegion(t *testing.T, mark *image.Alpha, p *prepared, long, angle, persp float64, seed uint64) (c *candidate, score float64, g grayImage, col rgbImage) {
 	t.Helper()
+	over, g, col := placedRegions(t, mark, long, angle, persp, seed)
+	cfg := DefaultConfig()
+	for _, k := range over {
+		if s := scoreRef(k, p, cfg, 0); c == nil || s > score {
+			c, score = k, s
+		}
+	}
+	return c, score, g, col
+}
+
+// placedRegions places mark as placedRegion does and returns every region
+// over it (box IoU 0.6 or more) and the rasters they were cut from.
+func placedRegions(t *testing.T, mark *image.Alpha, long, angle, persp float64, seed uint64) (over []*candidate, g grayImage, col rgbImage) {
+	t.Helper()
 	scene := loadImage(t, "testdata/scenes/home.jpg")
 	rng := rand.New(rand.NewPCG(seed, 11))
 	bg := toRGBA(scene)
@@ -33,14 +47,11 @@ func placedRegion(t *testing.T, mark *image.Alpha, p *prepared, long, angle, per
 		t.Fatal(err)
 	}
 	for _, k := range cands {
-		if boxIoU(scaleRect(k.box, 1/scale), gt) < 0.6 {
-			continue
-		}
-		if s := scoreRef(k, p, cfg, 0); c == nil || s > score {
-			c, score = k, s
+		if boxIoU(scaleRect(k.box, 1/scale), gt) >= 0.6 {
+			over = append(over, k)
 		}
 	}
-	return c, score, g, col
+	return over, g, col
 }
 
 // eccPlacement places mark as placedRegion does and returns the best

@@ -36,7 +36,9 @@
 // reference scores by chance on an embedded corpus of mark-free photos and
 // of letters and digits, and higher for small regions), its margins over
 // other brands, its outline, gaps and context, how finely its outline fits
-// the reference's and the runner-up's (see fine.go), and its grey levels.
+// the reference's and the runner-up's (see fine.go), how the inside of a
+// reference that is a ring with parts fits the region's (see inner.go: a
+// ring whose inside fits under half is not reported), and its grey levels.
 // For features it is a logistic of the inlier count.
 package logo
 
@@ -103,6 +105,9 @@ type Detection struct {
 	// fine and fineSecond are the fine outline fits of the reference and
 	// of the second brand's (see fineOutline), -1 when not read.
 	fine, fineSecond float64
+	// inner and innerSecond are the insides' fits of a ring reference
+	// and of the second brand's (see innerFit), -1 when not read.
+	inner, innerSecond float64
 	// features are the learned decision's inputs (see decide.go), nil
 	// when the match was not decided by it.
 	features *[numDecide]float64

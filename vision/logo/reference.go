@@ -64,6 +64,10 @@ type prepared struct {
 	// tmpl is the silhouette as a grey template for the grey alignment
 	// of a match (see ecc.go).
 	tmpl eccTemplate
+	// inside is the template's inside when the mark is a ring with parts
+	// (see ringInside), core nil otherwise; derived from tmpl, so not in
+	// the descriptor.
+	inside ringCore
 }
 
 // prepare normalises a reference: grey, trimmed to the mark, its silhouette
@@ -133,6 +137,7 @@ func prepare(ref Reference, cfg Config) (*prepared, error) {
 	}
 	p.logEcc = math.Log(math.Max(mo.ecc, 1e-3))
 	p.tmpl = newECCTemplate(src)
+	p.inside, _ = ringInside(&p.tmpl)
 	p.aniso = mo.ecc < anisoRefEcc
 	if p.aniso {
 		p.aligned[0] = newShapeView(rasterizeAligned(src, mo, false))

@@ -1,0 +1,320 @@
+package logo
+
+import (
+	"image"
+	"math"
+)
+
+// This file compares what lies inside a ring. Since session 14 a component
+// with the parts inside its holes is a candidate region (scene.go,
+// nesting), so a mark that is a ring or a badge outline round letters or a
+// figure is found whole. But on the 64×64 silhouette and on the fine
+// outline the ring is most of the mark: a reference that is "a ring round
+// something" fits any ring round something else, or a ring round nothing,
+// about as well as its own mark. For such a reference (its grey template
+// is one outer component whose holes hold every other part of the mark:
+// ringInside, the same nesting the region code uses) innerFit compares the
+// inside alone: at the fine outline's pose, refined on the whole outline
+// (the ring pins it), the truncated chamfer distances both ways between the
+// outline points of region and reference that lie in the ring's hole, away
+// from the ring's own inner edge. An empty inside, or one unlike the
+// reference's, fits low whatever the ring does. The learned decision reads
+// it and its margin over the runner-up brand's (decide.go).
+
+// ringCore is a ring reference's inside: core[y*w+x] is on for the
+// pixels of its grey template (w×h) that lie in the outer component's holes
+// deeper than fineTau of the template's longer side from the ring (its own
+// inner edge is the ring's, not the inside's).
+type ringCore struct {
+	w, h int
+	core []bool
+}
+
+// ringHoleMin is the least share of the area a ring encloses (its own ink
+// and its holes) that its holes must cover: a ring is more hole than band.
+// A disc with a few details in small holes (Starbucks' face: 0.22) is not
+// one; its silhouette carries its shape, and its small inner details are
+// what blur removes first. Of the 3,470 simple-icons marks with parts
+// inside, 509 have all their parts in one component's holes, 258 of them
+// at this share or more (osu! 0.81, OWASP 0.71, 7-Zip 0.57).
+const ringHoleMin = 0.5
+
+// ringPartMin is the least area, in template pixels (eccSide on the
+// longer side), of a part inside a ring or outside it: DefaultConfig's
+// MinPartArea, the least part the region code nests.
+const ringPartMin = 8
+
+// ringInside returns t's inside when t is a ring with parts: one ink
+// component (t.pix ≥ 128, as the fine outline reads it) whose holes hold
+// parts of ringPartMin pixels or more and every other such component of
+// the mark, at any depth, and cover ringHoleMin of the area it encloses;
+// false otherwise.
+func ringInside(t *eccTemplate) (ringCore, bool) {
+	const minArea = ringPartMin
+	if t.w < 3 || t.h < 3 || len(t.pix) < t.w*t.h {
+		return ringCore{}, false
+	}
+	// One pixel of ground round the template, which is trimmed to the
+	// mark: the ground must be one component touching the border.
+	W, H := t.w+2, t.h+2
+	pix := make([]uint8, W*H)
+	for y := range t.h {
+		for x := range t.w {
+			if t.pix[y*t.w+x] >= 128 {
+				pix[(y+1)*W+x+1] = 255
+			}
+		}
+	}
+	var rl runLabeler
+	rl.cut(pix, W, H, 127)
+	ink := rl.components(0, nil)
+	ground := rl.components(1, nil)
+	var nest nesting
+	nest.find(&rl, 0, ink, ground, minArea)
+	// The outer component is the one holding the most ink.
+	best, bestArea := int32(-1), 0
+	for _, k := range nest.outer {
+		a := 0
+		for _, l := range nest.members(k) {
+			a += ink[l].area
+		}
+		if a > bestArea {
+			best, bestArea = k, a
+		}
+	}
+	if best < 0 {
+		return ringCore{}, false
+	}
+	inRing := make([]bool, len(ink))
+	for _, l := range nest.members(best) {
+		inRing[l] = true
+	}
+	for l := 1; l < len(ink); l++ {
+		if ink[l].area >= minArea && !inRing[l] {
+			return ringCore{}, false // a part outside the ring: not a ring mark
+		}
+	}
+	// The hole: what the border's ground cannot reach without crossing
+	// the outer component.
+	outer := rl.fill(nil, 0, image.Rect(0, 0, W, H), best)
+	reached := make([]bool, W*H)
+	stack := []int{0}
+	reached[0] = true
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := i%W, i/W
+		for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+			if n[0] < 0 || n[1] < 0 || n[0] >= W || n[1] >= H {
+				continue
+			}
+			j := n[1]*W + n[0]
+			if !reached[j] && outer[j] == 0 {
+				reached[j] = true
+				stack = append(stack, j)
+			}
+		}
+	}
+	// Depth in the hole: the distance to the nearest pixel outside it.
+	const far = math.MaxFloat32 / 4
+	d := make([]float32, W*H)
+	for i := range d {
+		if reached[i] || outer[i] != 0 {
+			d[i] = 0
+		} else {
+			d[i] = far
+		}
+	}
+	chamfer34(d, W, H)
+	tau := float32(fineTau * float64(max(t.w, t.h)))
+	var hole, filled int
+	for i := range d {
+		if !reached[i] {
+			filled++
+			if outer[i] == 0 {
+				hole++
+			}
+		}
+	}
+	if float64(hole) < ringHoleMin*float64(filled) {
+		return ringCore{}, false
+	}
+	rc := ringCore{w: t.w, h: t.h, core: make([]bool, t.w*t.h)}
+	n := 0
+	for y := range t.h {
+		for x := range t.w {
+			if d[(y+1)*W+x+1] > tau {
+				rc.core[y*t.w+x] = true
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return ringCore{}, false
+	}
+	return rc, true
+}
+
+// in reports whether template pixel (x, y) (centre coordinates) is in the
+// core.
+func (rc *ringCore) in(x, y float64) bool {
+	ix, iy := int(math.Round(x)), int(math.Round(y))
+	return ix >= 0 && iy >= 0 && ix < rc.w && iy < rc.h && rc.core[iy*rc.w+ix]
+}
+
+// innerFit returns how well the inside of reference r, a ring with parts
+// (r.inside), fits what lies at the same place in region c (see above):
+// 1 less the larger of the two mean truncated chamfer distances, over
+// fineTau of the template's longer side, of the outline points in the
+// ring's core, 0 when the region has none there; false when r is not a
+// ring, or there is no pose or no outline. rg is c's grid (regionGrid).
+func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (float64, bool) {
+	rc := &r.inside
+	t := &r.tmpl
+	if rc.core == nil || t.w == 0 || len(rg.edges) == 0 {
+		return 0, false
+	}
+	tpad, tau, tg, F, ok := finePoseOf(c, rg, r, g, col)
+	if !ok {
+		return 0, false
+	}
+	Fi, ok := F.inverse()
+	if !ok {
+		return 0, false
+	}
+	pad := float64(tpad)
+	var tIn, rIn [][2]float64
+	for _, e := range tg.edges {
+		if rc.in(e[0]-pad, e[1]-pad) {
+			tIn = append(tIn, e)
+		}
+	}
+	if len(tIn) == 0 {
+		return 0, false
+	}
+	for _, e := range rg.edges {
+		x, y, _ := Fi.at(e[0], e[1])
+		if rc.in(x-pad, y-pad) {
+			rIn = append(rIn, [2]float64{x, y})
+		}
+	}
+	if len(rIn) == 0 {
+		return 0, true // nothing inside the ring
+	}
+	var a, b float64
+	tIn = strided(tIn, fineMaxPoints)
+	for _, e := range tIn {
+		x, y, perT := F.at(e[0], e[1])
+		d := rg.at(x, y)
+		if d < 0 || perT <= 0 {
+			d = tau
+		} else {
+			d = math.Min(tau, d/perT)
+		}
+		a += d
+	}
+	rIn = strided(rIn, fineMaxPoints)
+	for _, e := range rIn {
+		d := tg.at(e[0], e[1])
+		if d < 0 {
+			d = tau
+		}
+		b += math.Min(tau, d)
+	}
+	a /= float64(len(tIn)) * tau
+	b /= float64(len(rIn)) * tau
+	return clampTo(1-max(a, b), 0, 1), true
+}
+
+// finePoseOf is fineOutline's pose search (fine.go), which does not return
+// its pose: the map F from reference r's template grid (tpad cells of
+// ground round the template; its outline tg, truncation tau in template
+// pixels) to region c's grid, refined on the whole outline from the
+// matcher's pose.
+func finePoseOf(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (tpad int, tau float64, tg fineGrid, F homography, ok bool) {
+	t := &r.tmpl
+	P, ok := refPose(c, r, g, col)
+	if !ok {
+		return 0, 0, fineGrid{}, homography{}, false
+	}
+	tL := float64(max(t.w, t.h))
+	tau = fineTau * tL
+	tpad = int(math.Ceil(tau)) + 1
+	tg = templateGrid(t, tpad)
+	if len(tg.edges) == 0 {
+		return 0, 0, fineGrid{}, homography{}, false
+	}
+	sx, sy := 1.0, 1.0
+	if c.colour {
+		sx, sy = float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
+	}
+	toRegion := func(x, y float64) (float64, float64) {
+		mx, my := (x-float64(tpad)+0.5)/t.sx, (y-float64(tpad)+0.5)/t.sy
+		gx, gy := P.at(mx, my)
+		rx, ry := gx*sx-float64(c.src.Min.X), gy*sy-float64(c.src.Min.Y)
+		return rx/rg.k + float64(rg.pad) - 0.5, ry/rg.k + float64(rg.pad) - 0.5
+	}
+	ox, oy := toRegion(0, 0)
+	ax, ay := toRegion(1, 0)
+	bx, by := toRegion(0, 1)
+	Q := affine2{ax - ox, bx - ox, ox, ay - oy, by - oy, oy}
+	ccx, ccy := Q.at(float64(tg.w-1)/2, float64(tg.h-1)/2)
+	regionL := tL * math.Sqrt(math.Abs(Q[0]*Q[4]-Q[1]*Q[3]))
+	tEdges := strided(tg.edges, fineMaxPoints)
+	rEdges := strided(rg.edges, fineMaxPoints)
+	cost := func(p [fineParams]float64) float64 {
+		F, ok := finePose(Q, p, ccx, ccy, regionL)
+		if !ok {
+			return 2
+		}
+		Fi, ok := F.inverse()
+		if !ok {
+			return 2
+		}
+		var a, b float64
+		for _, e := range tEdges {
+			x, y, perT := F.at(e[0], e[1])
+			d := rg.at(x, y)
+			if d < 0 || perT <= 0 {
+				d = tau
+			} else {
+				d = math.Min(tau, d/perT)
+			}
+			a += d
+		}
+		for _, e := range rEdges {
+			x, y, _ := Fi.at(e[0], e[1])
+			d := tg.at(x, y)
+			if d < 0 {
+				d = tau
+			}
+			b += math.Min(tau, d)
+		}
+		a /= float64(len(tEdges)) * tau
+		b /= float64(len(rEdges)) * tau
+		return max(a, b)
+	}
+	var p [fineParams]float64
+	step := [fineParams]float64{0.04 * regionL, 0.04 * regionL, 3 * math.Pi / 180, 0.04, 0.04, 0.04, 0.03, 0.03}
+	best := cost(p)
+	for range 4 {
+		for j := range p {
+			for _, dir := range [2]float64{1, -1} {
+				for range 3 {
+					q := p
+					q[j] += dir * step[j]
+					v := cost(q)
+					if v >= best {
+						break
+					}
+					p, best = q, v
+				}
+			}
+		}
+		for j := range step {
+			step[j] /= 2
+		}
+	}
+	F, ok = finePose(Q, p, ccx, ccy, regionL)
+	return tpad, tau, tg, F, ok
+}

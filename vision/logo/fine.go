@@ -176,20 +176,46 @@ func templateGrid(t *eccTemplate, pad int) fineGrid {
 // fineTau of the template's longer side), in [0, 1]; false when there is
 // no pose or no outline. rg is c's grid (regionGrid).
 func fineOutline(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (float64, bool) {
-	t := &r.tmpl
-	if t.w == 0 || len(rg.edges) == 0 {
+	if r.tmpl.w == 0 || len(rg.edges) == 0 {
 		return 0, false
 	}
-	P, ok := refPose(c, r, g, col)
+	f, ok := finePoseSearch(c, rg, r, g, col)
 	if !ok {
 		return 0, false
+	}
+	return clampTo(1-f.cost, 0, 1), true
+}
+
+// finePoseFit is what finePoseSearch finds: the map F from the reference's
+// template grid (tpad cells of ground round the template; its outline tg,
+// truncation tau in template pixels) to the region's grid, Fok false when
+// the refined parameters make no homography, and the pose's cost, the
+// larger of the two mean truncated chamfer distances over tau.
+type finePoseFit struct {
+	tpad int
+	tau  float64
+	tg   fineGrid
+	F    homography
+	Fok  bool
+	cost float64
+}
+
+// finePoseSearch refines the matcher's pose of reference r on region c
+// (grid rg) over a homography, on the whole outline, by the truncated
+// chamfer distance both ways; false when there is no pose or the template
+// has no outline. fineOutline reads its cost, innerFit its pose.
+func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (finePoseFit, bool) {
+	t := &r.tmpl
+	P, ok := refPose(c, r, g, col)
+	if !ok {
+		return finePoseFit{}, false
 	}
 	tL := float64(max(t.w, t.h))
 	tau := fineTau * tL
 	tpad := int(math.Ceil(tau)) + 1
 	tg := templateGrid(t, tpad)
 	if len(tg.edges) == 0 {
-		return 0, false
+		return finePoseFit{}, false
 	}
 	// Q maps a template grid cell (centre coordinates) to the region's
 	// grid: template → trimmed mask → grey raster (P) → c's raster →
@@ -271,7 +297,8 @@ func fineOutline(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgb
 			step[j] /= 2
 		}
 	}
-	return clampTo(1-best, 0, 1), true
+	F, Fok := finePose(Q, p, ccx, ccy, regionL)
+	return finePoseFit{tpad: tpad, tau: tau, tg: tg, F: F, Fok: Fok, cost: best}, true
 }
 
 // fineParams is the number of parameters of finePose.

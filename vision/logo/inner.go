@@ -174,15 +174,16 @@ func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbIma
 	if rc.core == nil || t.w == 0 || len(rg.edges) == 0 {
 		return 0, false
 	}
-	tpad, tau, tg, F, ok := finePoseOf(c, rg, r, g, col)
-	if !ok {
+	f, ok := finePoseSearch(c, rg, r, g, col)
+	if !ok || !f.Fok {
 		return 0, false
 	}
+	tau, tg, F := f.tau, f.tg, f.F
 	Fi, ok := F.inverse()
 	if !ok {
 		return 0, false
 	}
-	pad := float64(tpad)
+	pad := float64(f.tpad)
 	var tIn, rIn [][2]float64
 	for _, e := range tg.edges {
 		if rc.in(e[0]-pad, e[1]-pad) {
@@ -224,97 +225,4 @@ func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbIma
 	a /= float64(len(tIn)) * tau
 	b /= float64(len(rIn)) * tau
 	return clampTo(1-max(a, b), 0, 1), true
-}
-
-// finePoseOf is fineOutline's pose search (fine.go), which does not return
-// its pose: the map F from reference r's template grid (tpad cells of
-// ground round the template; its outline tg, truncation tau in template
-// pixels) to region c's grid, refined on the whole outline from the
-// matcher's pose.
-func finePoseOf(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (tpad int, tau float64, tg fineGrid, F homography, ok bool) {
-	t := &r.tmpl
-	P, ok := refPose(c, r, g, col)
-	if !ok {
-		return 0, 0, fineGrid{}, homography{}, false
-	}
-	tL := float64(max(t.w, t.h))
-	tau = fineTau * tL
-	tpad = int(math.Ceil(tau)) + 1
-	tg = templateGrid(t, tpad)
-	if len(tg.edges) == 0 {
-		return 0, 0, fineGrid{}, homography{}, false
-	}
-	sx, sy := 1.0, 1.0
-	if c.colour {
-		sx, sy = float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
-	}
-	toRegion := func(x, y float64) (float64, float64) {
-		mx, my := (x-float64(tpad)+0.5)/t.sx, (y-float64(tpad)+0.5)/t.sy
-		gx, gy := P.at(mx, my)
-		rx, ry := gx*sx-float64(c.src.Min.X), gy*sy-float64(c.src.Min.Y)
-		return rx/rg.k + float64(rg.pad) - 0.5, ry/rg.k + float64(rg.pad) - 0.5
-	}
-	ox, oy := toRegion(0, 0)
-	ax, ay := toRegion(1, 0)
-	bx, by := toRegion(0, 1)
-	Q := affine2{ax - ox, bx - ox, ox, ay - oy, by - oy, oy}
-	ccx, ccy := Q.at(float64(tg.w-1)/2, float64(tg.h-1)/2)
-	regionL := tL * math.Sqrt(math.Abs(Q[0]*Q[4]-Q[1]*Q[3]))
-	tEdges := strided(tg.edges, fineMaxPoints)
-	rEdges := strided(rg.edges, fineMaxPoints)
-	cost := func(p [fineParams]float64) float64 {
-		F, ok := finePose(Q, p, ccx, ccy, regionL)
-		if !ok {
-			return 2
-		}
-		Fi, ok := F.inverse()
-		if !ok {
-			return 2
-		}
-		var a, b float64
-		for _, e := range tEdges {
-			x, y, perT := F.at(e[0], e[1])
-			d := rg.at(x, y)
-			if d < 0 || perT <= 0 {
-				d = tau
-			} else {
-				d = math.Min(tau, d/perT)
-			}
-			a += d
-		}
-		for _, e := range rEdges {
-			x, y, _ := Fi.at(e[0], e[1])
-			d := tg.at(x, y)
-			if d < 0 {
-				d = tau
-			}
-			b += math.Min(tau, d)
-		}
-		a /= float64(len(tEdges)) * tau
-		b /= float64(len(rEdges)) * tau
-		return max(a, b)
-	}
-	var p [fineParams]float64
-	step := [fineParams]float64{0.04 * regionL, 0.04 * regionL, 3 * math.Pi / 180, 0.04, 0.04, 0.04, 0.03, 0.03}
-	best := cost(p)
-	for range 4 {
-		for j := range p {
-			for _, dir := range [2]float64{1, -1} {
-				for range 3 {
-					q := p
-					q[j] += dir * step[j]
-					v := cost(q)
-					if v >= best {
-						break
-					}
-					p, best = q, v
-				}
-			}
-		}
-		for j := range step {
-			step[j] /= 2
-		}
-	}
-	F, ok = finePose(Q, p, ccx, ccy, regionL)
-	return tpad, tau, tg, F, ok
 }

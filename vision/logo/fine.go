@@ -251,17 +251,8 @@ func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col 
 		if !ok {
 			return 2
 		}
-		var a, b float64
-		for _, e := range tEdges {
-			x, y, perT := F.at(e[0], e[1])
-			d := rg.at(x, y)
-			if d < 0 || perT <= 0 {
-				d = tau
-			} else {
-				d = math.Min(tau, d/perT)
-			}
-			a += d
-		}
+		a := chamferToRegion(&F, tEdges, rg, tau)
+		var b float64
 		for _, e := range rEdges {
 			x, y, _ := Fi.at(e[0], e[1])
 			d := tg.at(x, y)
@@ -270,7 +261,6 @@ func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col 
 			}
 			b += math.Min(tau, d)
 		}
-		a /= float64(len(tEdges)) * tau
 		b /= float64(len(rEdges)) * tau
 		return max(a, b)
 	}
@@ -299,6 +289,25 @@ func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col 
 	}
 	F, Fok := finePose(Q, p, ccx, ccy, regionL)
 	return finePoseFit{tpad: tpad, tau: tau, tg: tg, F: F, Fok: Fok, cost: best}, true
+}
+
+// chamferToRegion is the mean truncated distance, over tau, from the template
+// grid's points pts mapped by F to the outline of region grid rg; the
+// distance is measured in template pixels (over F's local scale), tau
+// where a point falls off the grid or behind the horizon.
+func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float64) float64 {
+	var a float64
+	for _, e := range pts {
+		x, y, perT := F.at(e[0], e[1])
+		d := rg.at(x, y)
+		if d < 0 || perT <= 0 {
+			d = tau
+		} else {
+			d = math.Min(tau, d/perT)
+		}
+		a += d
+	}
+	return a / (float64(len(pts)) * tau)
 }
 
 // fineParams is the number of parameters of finePose.

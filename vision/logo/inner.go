@@ -202,18 +202,8 @@ func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbIma
 	if len(rIn) == 0 {
 		return 0, true // nothing inside the ring
 	}
-	var a, b float64
-	tIn = strided(tIn, fineMaxPoints)
-	for _, e := range tIn {
-		x, y, perT := F.at(e[0], e[1])
-		d := rg.at(x, y)
-		if d < 0 || perT <= 0 {
-			d = tau
-		} else {
-			d = math.Min(tau, d/perT)
-		}
-		a += d
-	}
+	a := chamferToRegion(&F, strided(tIn, fineMaxPoints), rg, tau)
+	var b float64
 	rIn = strided(rIn, fineMaxPoints)
 	for _, e := range rIn {
 		d := tg.at(e[0], e[1])
@@ -222,7 +212,6 @@ func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbIma
 		}
 		b += math.Min(tau, d)
 	}
-	a /= float64(len(tIn)) * tau
 	b /= float64(len(rIn)) * tau
 	return clampTo(1-max(a, b), 0, 1), true
 }

@@ -187,14 +187,20 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	fine, fineSecond := -1.0, -1.0
 	t3 := time.Now()
+	// The fine outline's poses of the reference and of the second brand,
+	// which the insides below read too.
+	var pose, pose2 finePoseFit
+	poseOK, pose2OK := false, false
 	rg, rgOK := regionGrid(m.cand)
 	if rgOK {
-		if v, ok := fineOutline(m.cand, &rg, m.ref, g, col); ok {
+		if pose, poseOK = finePoseSearch(m.cand, &rg, m.ref, g, col); poseOK {
+			v := pose.fit()
 			fine = v
 			x[fFineRead], x[fFine], x[fFineMargin] = 1, v, v
 			x[fFineOverNull] = clampTo(v-m.ref.fineNull, -1, 1)
 			if m.secondRef != nil {
-				if v2, ok := fineOutline(m.cand, &rg, m.secondRef, g, col); ok {
+				if pose2, pose2OK = finePoseSearch(m.cand, &rg, m.secondRef, g, col); pose2OK {
+					v2 := pose2.fit()
 					fineSecond = v2
 					x[fFineMargin] = clampTo(v-v2, -1, 1)
 				}
@@ -207,8 +213,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	}
 	// A ring reference's inside, compared on its own (see innerFit).
 	inner, innerSecond := -1.0, -1.0
-	if rgOK {
-		if v, ok := innerFit(m.cand, &rg, m.ref, g, col); ok {
+	if poseOK {
+		if v, ok := innerFit(&pose, &rg, m.ref); ok {
 			// A gate as well as a feature: a ring whose inside is empty
 			// or unlike the reference's does not pass on its ring (see
 			// innerMin). Nor is it trained on, as a second look's match
@@ -220,8 +226,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 			}
 			inner = v
 			x[fInnerRead], x[fInner], x[fInnerMargin] = 1, v, v
-			if m.secondRef != nil {
-				if v2, ok := innerFit(m.cand, &rg, m.secondRef, g, col); ok {
+			if pose2OK {
+				if v2, ok := innerFit(&pose2, &rg, m.secondRef); ok {
 					innerSecond = v2
 					x[fInnerMargin] = clampTo(v-v2, -1, 1)
 				}

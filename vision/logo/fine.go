@@ -176,15 +176,15 @@ func templateGrid(t *eccTemplate, pad int) fineGrid {
 // fineTau of the template's longer side), in [0, 1]; false when there is
 // no pose or no outline. rg is c's grid (regionGrid).
 func fineOutline(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (float64, bool) {
-	if r.tmpl.w == 0 || len(rg.edges) == 0 {
-		return 0, false
-	}
 	f, ok := finePoseSearch(c, rg, r, g, col)
 	if !ok {
 		return 0, false
 	}
-	return clampTo(1-f.cost, 0, 1), true
+	return f.fit(), true
 }
+
+// fit is fineOutline's reading of the pose: 1 less its cost, in [0, 1].
+func (f *finePoseFit) fit() float64 { return clampTo(1-f.cost, 0, 1) }
 
 // finePoseFit is what finePoseSearch finds: the map F from the reference's
 // template grid (tpad cells of ground round the template; its outline tg,
@@ -203,9 +203,13 @@ type finePoseFit struct {
 // finePoseSearch refines the matcher's pose of reference r on region c
 // (grid rg) over a homography, on the whole outline, by the truncated
 // chamfer distance both ways; false when there is no pose or the template
-// has no outline. fineOutline reads its cost, innerFit its pose.
+// or the region has no outline. fineOutline reads its cost, innerFit its
+// pose.
 func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (finePoseFit, bool) {
 	t := &r.tmpl
+	if t.w == 0 || len(rg.edges) == 0 {
+		return finePoseFit{}, false
+	}
 	P, ok := refPose(c, r, g, col)
 	if !ok {
 		return finePoseFit{}, false
@@ -251,18 +255,7 @@ func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col 
 		if !ok {
 			return 2
 		}
-		a := chamferToRegion(&F, tEdges, rg, tau)
-		var b float64
-		for _, e := range rEdges {
-			x, y, _ := Fi.at(e[0], e[1])
-			d := tg.at(x, y)
-			if d < 0 {
-				d = tau
-			}
-			b += math.Min(tau, d)
-		}
-		b /= float64(len(rEdges)) * tau
-		return max(a, b)
+		return max(chamferToRegion(&F, tEdges, rg, tau), chamferToTemplate(&Fi, rEdges, &tg, tau))
 	}
 	// Coordinate descent from the matcher's pose, the steps halved each
 	// round: the pose is quantised to a cell and the angle step.
@@ -308,6 +301,22 @@ func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float6
 		a += d
 	}
 	return a / (float64(len(pts)) * tau)
+}
+
+// chamferToTemplate is the mean truncated distance, over tau, from the
+// region grid's points pts mapped by Fi to the outline of template grid
+// tg, in template pixels; tau where a point falls off the grid.
+func chamferToTemplate(Fi *homography, pts [][2]float64, tg *fineGrid, tau float64) float64 {
+	var b float64
+	for _, e := range pts {
+		x, y, _ := Fi.at(e[0], e[1])
+		d := tg.at(x, y)
+		if d < 0 {
+			d = tau
+		}
+		b += math.Min(tau, d)
+	}
+	return b / (float64(len(pts)) * tau)
 }
 
 // fineParams is the number of parameters of finePose.

@@ -163,19 +163,15 @@ func (rc *ringCore) in(x, y float64) bool {
 }
 
 // innerFit returns how well the inside of reference r, a ring with parts
-// (r.inside), fits what lies at the same place in region c (see above):
-// 1 less the larger of the two mean truncated chamfer distances, over
+// (r.inside), fits what lies at the same place in region c, at the pose f
+// the fine outline found for r on c (finePoseSearch; rg is c's grid): 1
+// less the larger of the two mean truncated chamfer distances, over
 // fineTau of the template's longer side, of the outline points in the
 // ring's core, 0 when the region has none there; false when r is not a
-// ring, or there is no pose or no outline. rg is c's grid (regionGrid).
-func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (float64, bool) {
+// ring, or the pose makes no map.
+func innerFit(f *finePoseFit, rg *regionFine, r *prepared) (float64, bool) {
 	rc := &r.inside
-	t := &r.tmpl
-	if rc.core == nil || t.w == 0 || len(rg.edges) == 0 {
-		return 0, false
-	}
-	f, ok := finePoseSearch(c, rg, r, g, col)
-	if !ok || !f.Fok {
+	if rc.core == nil || !f.Fok {
 		return 0, false
 	}
 	tau, tg, F := f.tau, f.tg, f.F
@@ -196,22 +192,13 @@ func innerFit(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbIma
 	for _, e := range rg.edges {
 		x, y, _ := Fi.at(e[0], e[1])
 		if rc.in(x-pad, y-pad) {
-			rIn = append(rIn, [2]float64{x, y})
+			rIn = append(rIn, e)
 		}
 	}
 	if len(rIn) == 0 {
 		return 0, true // nothing inside the ring
 	}
 	a := chamferToRegion(&F, strided(tIn, fineMaxPoints), rg, tau)
-	var b float64
-	rIn = strided(rIn, fineMaxPoints)
-	for _, e := range rIn {
-		d := tg.at(e[0], e[1])
-		if d < 0 {
-			d = tau
-		}
-		b += math.Min(tau, d)
-	}
-	b /= float64(len(rIn)) * tau
+	b := chamferToTemplate(&Fi, strided(rIn, fineMaxPoints), &tg, tau)
 	return clampTo(1-max(a, b), 0, 1), true
 }

@@ -69,7 +69,7 @@ func TestInnerFitTellsRingsApart(t *testing.T) {
 				if !ok {
 					t.Fatal("no grid for the region")
 				}
-				fit, ok := innerFit(c, &rg, own, g, col)
+				fit, ok := innerFitOn(c, &rg, own, g, col)
 				if !ok || fit < innerOwnMin {
 					t.Fatalf("own inside fits %.3f (read %v, score %.3f), want >= %.2f", fit, ok, score, innerOwnMin)
 				}
@@ -77,7 +77,7 @@ func TestInnerFitTellsRingsApart(t *testing.T) {
 					if id == name {
 						continue
 					}
-					if f, ok := innerFit(c, &rg, p, g, col); ok && f > fit-innerLead {
+					if f, ok := innerFitOn(c, &rg, p, g, col); ok && f > fit-innerLead {
 						t.Errorf("%s's inside fits at %.3f (score %.3f), own %.3f", id, f, scoreRef(c, p, cfg, 0), fit)
 					}
 				}
@@ -91,7 +91,7 @@ func TestInnerFitTellsRingsApart(t *testing.T) {
 					if !ok {
 						continue
 					}
-					if f, ok := innerFit(k, &kg, own, g, col); ok && f >= innerEmptyMax {
+					if f, ok := innerFitOn(k, &kg, own, g, col); ok && f >= innerEmptyMax {
 						t.Errorf("the ring alone: own inside fits %.3f (score %.3f), want < %.2f", f, scoreRef(k, own, cfg, 0), innerEmptyMax)
 					} else {
 						t.Logf("the ring alone: own inside %.3f (read %v), score %.3f", f, ok, scoreRef(k, own, cfg, 0))
@@ -104,4 +104,14 @@ func TestInnerFitTellsRingsApart(t *testing.T) {
 	if checked < innerCases {
 		t.Errorf("%d placements checked, want %d or more", checked, innerCases)
 	}
+}
+
+// innerFitOn is innerFit of r on region c at the fine outline's pose, as
+// decideShape reads it.
+func innerFitOn(c *candidate, rg *regionFine, r *prepared, g grayImage, col rgbImage) (float64, bool) {
+	f, ok := finePoseSearch(c, rg, r, g, col)
+	if !ok {
+		return 0, false
+	}
+	return innerFit(&f, rg, r)
 }

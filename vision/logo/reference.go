@@ -46,7 +46,7 @@ type prepared struct {
 	// nullMax is its best score on the null corpus (see nullFS).
 	nullMax float64
 	// fineNull is its fine outline's chance level on the null corpus
-	// (see nullFine).
+	// and common words (see nullCalibration).
 	fineNull float64
 	// distinct is the concavity share of the hull; near 0 for discs and bars.
 	distinct float64

@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8120 shape matches of the benchmark's training seeds 100-107 (our
+// 8001 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.5907,
+	bias: -10.3086,
 	w: [numDecide]float64{
-		fFit:          0.12543,
-		fMargin:       1.84938,
-		fLogL:         -0.318601,
-		fRadial:       0.127756,
-		fEdgeLow:      0.539224,
-		fEdgeHigh:     0.75815,
-		fGapRead:      0.069803,
-		fGap:          0.177987,
-		fCrowd:        1.24097,
-		fRepeated:     -1.11909,
-		fFigure:       -2.47934,
-		fFineRead:     1.165e-28,
-		fFine:         5.43132,
-		fFineMargin:   -0.963658,
-		fFineOverNull: 2.28353,
-		fInnerRead:    -0.114928,
-		fInner:        0.174664,
-		fInnerMargin:  0.115069,
-		fGreyRead:     -1.12156,
-		fGreyInner:    2.83081,
-		fGreyMargin:   1.73086,
+		fFit:          0.135876,
+		fMargin:       1.88501,
+		fLogL:         -0.449764,
+		fRadial:       0.307495,
+		fEdgeLow:      0.865635,
+		fEdgeHigh:     0.535727,
+		fGapRead:      -0.0568625,
+		fGap:          0.224265,
+		fCrowd:        1.19413,
+		fRepeated:     -1.24542,
+		fFigure:       -2.24624,
+		fFineRead:     2.36021e-28,
+		fFine:         6.26229,
+		fFineMargin:   -1.09625,
+		fFineOverNull: 1.53835,
+		fInnerRead:    -0.201898,
+		fInner:        0.121596,
+		fInnerMargin:  0.100261,
+		fGreyRead:     -0.910157,
+		fGreyInner:    2.88133,
+		fGreyMargin:   1.60224,
 	},
 }

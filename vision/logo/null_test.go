@@ -85,3 +85,41 @@ func TestWordsSetTheFineLevelOfWordmarks(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsRaiseTheMidpointOfMarksThatFitText: a reference that fits
+// common printed words (the "cora" wordmark fits "comp" at 0.75-0.77 on
+// page photos) gets a chance level from them, its wordRank-th best word,
+// that lifts its reporting midpoint over those fits; our registered
+// wordmarks, whose letters fit few words, keep the midpoint they have on
+// the null corpus alone.
+func TestWordsRaiseTheMidpointOfMarksThatFitText(t *testing.T) {
+	dir := iconsDir(t)
+	cora, err := rasterSVG(filepath.Join(dir, "cora.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := loadDir(t, "testdata/marks")
+	refs := []Reference{{LogoID: "cora", BrandID: "cora", Image: cora}}
+	wordmarks := []string{"sony", "samsung", "fila", "cocacola", "reebok"}
+	for _, id := range wordmarks {
+		refs = append(refs, Reference{LogoID: id, BrandID: id, Image: marks[id]})
+	}
+	d := newTestDetector(t, refs)
+	cfg := d.cfg
+	set := d.refs.Load()
+	p := set.byID["cora"]
+	alone, _ := nullCalibration(p, d.null, nil, cfg)
+	if mid := cfg.fitMid(alone, 200); mid > 0.75 {
+		t.Errorf("cora's midpoint on the null corpus alone is %.3f, want it under its fits on text (the words are what lift it)", mid)
+	}
+	if mid := cfg.fitMid(p.nullMax, 200); mid < 0.78 {
+		t.Errorf("cora's midpoint with the words is %.3f (level %.3f), want it over 0.78", mid, p.nullMax)
+	}
+	for _, id := range wordmarks {
+		q := set.byID[id]
+		alone, _ := nullCalibration(q, d.null, nil, cfg)
+		if got, want := cfg.fitMid(q.nullMax, 200), cfg.fitMid(alone, 200); got != want {
+			t.Errorf("%s's midpoint is %.3f with the words, %.3f without: want it unmoved", id, got, want)
+		}
+	}
+}

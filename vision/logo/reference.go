@@ -43,7 +43,9 @@ type prepared struct {
 	tapered [][2]shapeView
 	aspect  float64 // trimmed mask width/height, for the box
 	logEcc  float64
-	// nullMax is its best score on the null corpus (see nullFS).
+	// nullMax is its chance level: its best score on the null corpus (see
+	// nullFS), or on printed words where that is higher (see
+	// nullCalibration).
 	nullMax float64
 	// fineNull is its fine outline's chance level on the null corpus
 	// and common words (see nullCalibration).

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// This file holds the words of the fine outline's chance level (see
+// This file holds the words of the chance levels (see
 // nullCalibration). Scene text is the commonest source of a wordmark's
 // false alarms: at 1,000 references "cora" fits the word "comp" of a
 // printed page, "we" (WeTransfer) the word "we", with the letters they
@@ -16,8 +16,9 @@ import (
 // into regions at any letter gap), lower case, and the words in capitals,
 // set from the glyph strips of a few faces (serif and sans, regular and
 // bold, condensed, mono) with a fixed letter gap. They enter the fine
-// outline's chance level only, not nullMax: a mark's reporting midpoint
-// does not move, only the learned decision reads the level.
+// outline's chance level, and nullMax through a high rank of their
+// scores (wordRank): the reporting midpoint of a reference that fits
+// common words rises over what printed text scores.
 
 // commonWords are the hundred commonest English words (the Oxford
 // English Corpus's list, less "I" and "a").

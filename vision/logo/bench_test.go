@@ -697,7 +697,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 		if dir := os.Getenv("COUNTERLENS_BENCH_RASTERS"); dir != "" {
 			path = filepath.Join(dir, fmt.Sprintf("near_%s_%d_%d.png", logoID, gt.Min.X, gt.Min.Y))
 		}
-		a, _ := eccScore(rows[bi].c, ref, g, col, true)
+		a, _ := eccScore(rows[bi].c, ref, g, col, true, nil)
 		fmt.Fprintf(dumpF, "  %s iou=%.2f gated=%.3f colour=%v ecc=%.3f ein=%.3f ein0=%.3f ew=%d\n", nearWhy(rows[bi].c, ref, path), rows[bi].iou, rows[bi].gated, rows[bi].colour, a.rho, a.inner, a.startInner, a.why)
 	}
 	// What matchShapes kept for the regions over the box, and whether
@@ -806,7 +806,7 @@ func whyContest(d *Detector, m shapeMatch, cands []*candidate, g grayImage, col 
 				fine = v
 			}
 		}
-		a := d.alignGrey(m.cand, c.r, g, col)
+		a := d.alignGrey(m.cand, c.r, g, col, nil)
 		fmt.Fprintf(dumpF, "    contest %s score=%.3f null=%.3f mid=%.3f z=%.2f fine=%.3f ein=%.3f\n", c.r.logoID, c.s, c.r.nullMax, d.cfg.fitMid(c.r.nullMax, L), (c.s-d.cfg.fitMid(c.r.nullMax, L))/d.cfg.ShapeWidth, fine, a.inner)
 	}
 }

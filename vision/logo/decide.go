@@ -239,7 +239,20 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		return Detection{}, false
 	}
 	unread := eccAlignment{rho: -1, inner: -1, why: eccNoPose}
-	grey, other := d.alignGrey(m.cand, m.ref, g, col), unread
+	// The fine outline's poses, where the alignment from the matcher's
+	// fails (see eccScore).
+	var fineAt, fineAt2 *homography
+	if poseOK {
+		if h, ok := pose.templateToGrey(m.cand, &rg, g, col); ok {
+			fineAt = &h
+		}
+	}
+	if pose2OK {
+		if h, ok := pose2.templateToGrey(m.cand, &rg, g, col); ok {
+			fineAt2 = &h
+		}
+	}
+	grey, other := d.alignGrey(m.cand, m.ref, g, col, fineAt), unread
 	// A second look's match (nearMatches) fits its silhouette under the
 	// reference's midpoint: only the grey template can carry it (see
 	// nearGreyHolds).
@@ -254,7 +267,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		lo, hi := x, x
 		lo[fGreyMargin], hi[fGreyMargin] = grey.inner-1, grey.inner+1
 		if m.secondRef != nil && (study || m.near || max(model.logit(&lo), model.logit(&hi)) >= cut) {
-			other = d.alignGrey(m.cand, m.secondRef, g, col)
+			other = d.alignGrey(m.cand, m.secondRef, g, col, fineAt2)
 			if other.inner > -1 {
 				x[fGreyMargin] = clampTo(grey.inner-other.inner, -2, 2)
 			}

@@ -225,7 +225,17 @@ const (
 // left the pose (see eccMaxDrift). Outside study it is not run for a
 // reference whose template has no inner correlation to read (see
 // filledOutlineOf), and the start's inner correlation is not read.
-func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool) (a eccAlignment, ok bool) {
+//
+// fine, when not nil, is the fine outline's pose of r on c as a map from
+// the stored template to g (finePoseFit.templateToGrey). ECC converges
+// only from a start within a stroke or so, and the matcher's pose is
+// quantised to a cell and its angle step and knows no perspective; the
+// fine pose has moved the outline onto the region's. Where the alignment
+// from the matcher's pose does not converge or leaves it, it is run once
+// more from the fine pose, and held to that pose. (Run also where the
+// first reads no print, under nearGreyMin, it mended a few reads but
+// doubled the alignments' time: most reads that low are of blobs.)
+func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, fine *homography) (a eccAlignment, ok bool) {
 	t := &r.tmpl
 	if t.w == 0 || len(g.pix) < g.w*g.h || g.w == 0 {
 		a.why = eccNoPose
@@ -389,19 +399,43 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool) 
 	if min(W, H) >= 2*eccCoarseMin {
 		levels = 2
 	}
-	rho, err := ecc.Align(tmpl, input, &warp, levels, eccIters, eccEps, eccBlur)
-	if err != nil || math.IsNaN(rho) {
-		a.why = eccNoConvergence
-		return a, false
-	}
-	// The result must be the same pose refined: centre and area near the
-	// start's.
+	// align runs ECC from start s and holds the result to it: centre and
+	// area near the start's (the same pose refined).
 	cx, cy := float64(W)/2-0.5, float64(H)/2-0.5
-	ax, ay, aj := homAt(start, cx, cy)
-	bx, by, bj := homAt(warp, cx, cy)
-	if aj <= 0 || bj <= 0 || math.Hypot(ax-bx, ay-by) > eccMaxDrift*markL*math.Sqrt(fx*fy) ||
-		bj > eccMaxZoom*aj || aj > eccMaxZoom*bj {
-		a.why = eccLeftPose
+	align := func(s [9]float32) (warp [9]float32, rho float64, why eccWhy) {
+		warp = s
+		rho, err := ecc.Align(tmpl, input, &warp, levels, eccIters, eccEps, eccBlur)
+		if err != nil || math.IsNaN(rho) {
+			return warp, 0, eccNoConvergence
+		}
+		ax, ay, aj := homAt(s, cx, cy)
+		bx, by, bj := homAt(warp, cx, cy)
+		if aj <= 0 || bj <= 0 || math.Hypot(ax-bx, ay-by) > eccMaxDrift*markL*math.Sqrt(fx*fy) ||
+			bj > eccMaxZoom*aj || aj > eccMaxZoom*bj {
+			return warp, 0, eccLeftPose
+		}
+		return warp, rho, eccReadOK
+	}
+	warp, rho, why := align(start)
+	if why != eccReadOK && fine != nil {
+		// The working template's pixel (centres) → the stored
+		// template's (corners) → g (fine) → the input's pixel (centres).
+		toStored := homography{
+			float64(t.w) / float64(wm), 0, (0.5 - float64(m)) * float64(t.w) / float64(wm),
+			0, float64(t.h) / float64(hm), (0.5 - float64(m)) * float64(t.h) / float64(hm),
+			0, 0, 1,
+		}
+		toInput := homography{fx, 0, -float64(crop.Min.X)*fx - 0.5, 0, fy, -float64(crop.Min.Y)*fy - 0.5, 0, 0, 1}
+		if h := toInput.after(*fine).after(toStored); h[8] > 1e-9 {
+			var s [9]float32
+			for i := range h {
+				s[i] = float32(h[i] / h[8])
+			}
+			warp, rho, why = align(s)
+		}
+	}
+	if why != eccReadOK {
+		a.why = why
 		return a, false
 	}
 	a.rho = rho
@@ -680,9 +714,9 @@ func homAt(h [9]float32, x, y float64) (px, py, jac float64) {
 
 // alignGrey runs eccScore, counting for the benchmark; rho and inner are
 // -1 when not read.
-func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage) eccAlignment {
+func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage, fine *homography) eccAlignment {
 	t0 := time.Now()
-	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign)
+	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, fine)
 	d.eccRuns.Add(1)
 	d.eccTime.Add(int64(time.Since(t0)))
 	if !ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -55,16 +56,86 @@ func placedRegions(t *testing.T, mark *image.Alpha, long, angle, persp float64, 
 }
 
 // eccPlacement places mark as placedRegion does and returns the best
-// region's shape score and p's grey alignment on it (rho, ok as eccScore
-// returns them); found is false when no region covers the mark.
+// region's shape score and p's grey alignment on it as decideShape reads
+// it, with the fine outline's pose for a second start (rho, ok as
+// eccScore returns them); found is false when no region covers the mark.
 func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, persp float64, seed uint64) (score, rho, inner float64, ok, innerOK, found bool) {
 	t.Helper()
 	best, score, g, col := placedRegion(t, mark, p, long, angle, persp, seed)
 	if best == nil {
 		return 0, 0, 0, false, false, false
 	}
-	a, ok := eccScore(best, p, g, col, true)
+	a, ok := eccScore(best, p, g, col, true, finePoseOnGrey(best, p, g, col))
 	return score, a.rho, a.inner, ok, a.innerOK, true
+}
+
+// finePoseOnGrey is the fine outline's pose of p on c as decideShape
+// gives it to the grey alignment (finePoseFit.templateToGrey), nil when
+// there is none.
+func finePoseOnGrey(c *candidate, p *prepared, g grayImage, col rgbImage) *homography {
+	rg, ok := regionGrid(c)
+	if !ok {
+		return nil
+	}
+	f, ok := finePoseSearch(c, &rg, p, g, col)
+	if !ok {
+		return nil
+	}
+	h, ok := f.templateToGrey(c, &rg, g, col)
+	if !ok {
+		return nil
+	}
+	return &h
+}
+
+// TestECCStartsAgainFromTheFinePose: JBL's mark, 179 px at -1° under
+// 0.08 perspective in orange straight on the home photo (no panel),
+// blurred, noise 2, JPEG 70 (placement seed 23), is found by a colour
+// region; the grey alignment from the matcher's pose does not converge,
+// and eccScore given the fine outline's pose starts again from it and
+// reads the alignment.
+func TestECCStartsAgainFromTheFinePose(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	p, err := prepare(Reference{LogoID: "jbl", BrandID: "jbl", Image: marks["jbl"]}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(23, 11))
+	long, angle := 80+rng.Float64()*180, -28+rng.Float64()*56
+	fg := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+	bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
+	gt := synth.Composite(bg, synth.MarkAlpha(marks["jbl"]), synth.Placement{Long: long, Angle: angle, Persp: 0.08, CX: 300, CY: 220, FG: fg}, rng)
+	img := degrade(t, bg, 1, 2, 70, rng)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, col, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *candidate
+	best := 0.0
+	for _, k := range cands {
+		if s := scoreRef(k, p, cfg, 0); boxIoU(scaleRect(k.box, 1/scale), gt) >= 0.6 && s > best {
+			c, best = k, s
+		}
+	}
+	if c == nil {
+		t.Fatal("no region over the mark")
+	}
+	from, ok := eccScore(c, p, g, col, false, nil)
+	t.Logf("region colour %v, score %.3f; from the matcher's pose: read %v (why %d)", c.colour, best, ok, from.why)
+	if ok || from.why != eccNoConvergence && from.why != eccLeftPose {
+		t.Fatalf("from the matcher's pose: read %v, why %d: the case no longer fails to align", ok, from.why)
+	}
+	fine := finePoseOnGrey(c, p, g, col)
+	if fine == nil {
+		t.Fatal("no fine pose")
+	}
+	a, ok := eccScore(c, p, g, col, false, fine)
+	t.Logf("with the fine pose: read %v (why %d), rho %.3f, inner %.3f", ok, a.why, a.rho, a.inner)
+	if !ok || !a.innerOK {
+		t.Errorf("with the fine pose: read %v (why %d), inner read %v; want it read", ok, a.why, a.innerOK)
+	}
 }
 
 // heldWordmarkSizes and heldWordmarkPhoto are the case of

@@ -284,6 +284,45 @@ func finePoseSearch(c *candidate, rg *regionFine, r *prepared, g grayImage, col 
 	return finePoseFit{tpad: tpad, tau: tau, tg: tg, F: F, Fok: Fok, cost: best}, true
 }
 
+// templateToGrey is the fine pose as a map from reference r's stored
+// grey template (pixel corner coordinates) to the working grey raster g
+// (corner coordinates), for region c (grid rg); false when the pose made
+// no homography. The grey alignment starts from it when it does not
+// converge from the matcher's pose (see eccScore).
+func (f *finePoseFit) templateToGrey(c *candidate, rg *regionFine, g grayImage, col rgbImage) (homography, bool) {
+	if !f.Fok {
+		return homography{}, false
+	}
+	sx, sy := 1.0, 1.0
+	if c.colour {
+		if col.w == 0 || col.h == 0 {
+			return homography{}, false
+		}
+		sx, sy = float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
+	}
+	// Template corner → template grid cell centre, F, region cell centre
+	// → c's raster → grey raster (corners).
+	toGrid := homography{1, 0, float64(f.tpad) - 0.5, 0, 1, float64(f.tpad) - 0.5, 0, 0, 1}
+	off := 0.5 - float64(rg.pad)
+	toGrey := homography{
+		rg.k / sx, 0, (off*rg.k + float64(c.src.Min.X)) / sx,
+		0, rg.k / sy, (off*rg.k + float64(c.src.Min.Y)) / sy,
+		0, 0, 1,
+	}
+	return toGrey.after(f.F).after(toGrid), true
+}
+
+// after is the homography h·o: o applied first, then h.
+func (h homography) after(o homography) homography {
+	var p homography
+	for r := range 3 {
+		for k := range 3 {
+			p[3*r+k] = h[3*r]*o[k] + h[3*r+1]*o[3+k] + h[3*r+2]*o[6+k]
+		}
+	}
+	return p
+}
+
 // chamferToRegion is the mean truncated distance, over tau, from the template
 // grid's points pts mapped by F to the outline of region grid rg; the
 // distance is measured in template pixels (over F's local scale), tau

@@ -1,6 +1,7 @@
 package logo
 
 import (
+	"context"
 	"image"
 	"math/rand/v2"
 	"testing"
@@ -85,5 +86,59 @@ func TestNearLookFindsBlurredWordmarks(t *testing.T) {
 		if c, ok := found(t, d, blob, "newbalance", gt); ok {
 			t.Errorf("newbalance's filled outline at %vpx (seed %d) reported at %.3f", tc.long, tc.seed, c)
 		}
+	}
+}
+
+// TestNearLookTakesTheReferenceOverItsMidpoint: on the region of a
+// blurred Sony wordmark (70 px, placement seed 2, which the second look
+// finds), a reference of another brand with Sony's very silhouette but a
+// chance level 0.2 higher (a mark that fits anything as well) scores as
+// Sony does and comes first in the queue; the second look takes Sony,
+// whose score lies higher over its own midpoint, and the other as the
+// second, where the top raw score kept the first met.
+func TestNearLookTakesTheReferenceOverItsMidpoint(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	sony, err := prepare(Reference{LogoID: "sony", BrandID: "sony", Image: marks["sony"]}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sony.nullMax = 0.6
+	twin := *sony
+	twin.logoID, twin.brandID, twin.nullMax = "twin", "twin", 0.8
+	img, gt := blurredWordmarkPhoto(t, synth.MarkAlpha(marks["sony"]), 70, 2)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *candidate
+	best := 0.0
+	for _, k := range cands {
+		if s := scoreRef(k, sony, cfg, 0); boxIoU(scaleRect(k.box, 1/scale), gt) >= 0.5 && s > best {
+			c, best = k, s
+		}
+	}
+	if c == nil {
+		t.Fatal("no region over the mark")
+	}
+	floor := cfg.queueFloor()
+	refs := []*prepared{&twin, sony}
+	q := queuePair(nil, 0, c, &twin, cfg, floor)
+	q = queuePair(q, 1, c, sony, cfg, floor)
+	m := nearBest(c, q, refs, cfg, floor)
+	if m.ref == nil {
+		t.Fatalf("no match (score %.3f, queue of %d views)", best, len(q))
+	}
+	t.Logf("score %.3f, second %.3f", m.score, m.second)
+	if m.ref != sony || m.secondRef != &twin || m.second != m.score {
+		second := "none"
+		if m.secondRef != nil {
+			second = m.secondRef.logoID
+		}
+		t.Errorf("took %s at %.3f, second %s at %.3f; want sony, and the twin at the same score", m.ref.logoID, m.score, second, m.second)
+	}
+	if old, _, _, _ := refineRankedUpTo(c, q, refs, floor, rankedTries); old.ref != &twin {
+		t.Errorf("the top raw score took %s: the case no longer tests the choice", old.ref.logoID)
 	}
 }

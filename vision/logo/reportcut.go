@@ -121,9 +121,9 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 // pair refined; ranked by how far the refined score lies under its
 // reference's midpoint (fitMid), at most cfg.NearLooks regions a photo,
 // none overlapping a kept match's region or one taken before (one look a
-// place), are refined in full as the cut would (refineRankedUpTo, with the
-// queue floor for the cut) and returned marked near, for the learned
-// decision to weigh (decideShape).
+// place), have their first pairs refined, the reference lying highest
+// over its own midpoint taken (nearBest), and are returned marked near,
+// for the learned decision to weigh (decideShape).
 func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []shapeMatch, refs []*prepared, cfg Config, floor, cut float64) []shapeMatch {
 	type look struct {
 		i int
@@ -158,7 +158,7 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 		if overlapsAny(c.box, taken) {
 			continue
 		}
-		m, _, _, _ := refineRankedUpTo(c, queues[l.i], refs, floor, rankedTries)
+		m := nearBest(c, queues[l.i], refs, cfg, floor)
 		if m.ref == nil || m.score < floor || m.score >= cut {
 			continue
 		}
@@ -167,6 +167,44 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 		taken = append(taken, c.box)
 	}
 	return out
+}
+
+// nearBest is a second look's match on region c (queue q): of its first
+// rankedTries pairs by the estimate (those of estimate floor or more),
+// each refined, the reference whose score lies highest over its own
+// midpoint (fitMid), with the best score of another brand as the second.
+// The top raw score is not the reference to look at under the midpoints:
+// with a thousand references it is often one whose score its null-corpus
+// best reaches too (a chance fit), over the mark's own reference
+// (docs/benchmarks.md, "Marks lost from 16 to 1,000 references, session
+// 15").
+func nearBest(c *candidate, q []queuedView, refs []*prepared, cfg Config, floor float64) shapeMatch {
+	L := max(c.box.Dx(), c.box.Dy())
+	type fit struct {
+		r *prepared
+		s float64
+	}
+	var fits []fit
+	for _, p := range rankPairs(q) {
+		if len(fits) == rankedTries || p.est < floor {
+			break
+		}
+		r := refs[p.q[0].ref]
+		fits = append(fits, fit{r, refineOver(c, p.q, r, 0)})
+	}
+	m := shapeMatch{cand: c}
+	bz := math.Inf(-1)
+	for _, f := range fits {
+		if z := f.s - cfg.fitMid(f.r.nullMax, L); z > bz {
+			m.ref, m.score, bz = f.r, f.s, z
+		}
+	}
+	for _, f := range fits {
+		if m.ref != nil && f.r.brandID != m.ref.brandID && f.s > m.second {
+			m.second, m.secondRef = f.s, f.r
+		}
+	}
+	return m
 }
 
 // overlapsAny reports whether box b overlaps any of boxes at IoU 0.5 or

@@ -126,7 +126,11 @@ func TestNearLookTakesTheReferenceOverItsMidpoint(t *testing.T) {
 	refs := []*prepared{&twin, sony}
 	q := queuePair(nil, 0, c, &twin, cfg, floor)
 	q = queuePair(q, 1, c, sony, cfg, floor)
-	m := nearBest(c, q, refs, cfg, floor)
+	pairs := rankPairs(q)
+	if len(pairs) == 0 {
+		t.Fatal("no pair queued")
+	}
+	m := nearBest(c, pairs, refineOver(c, pairs[0].q, refs[pairs[0].q[0].ref], 0), refs, cfg, floor)
 	if m.ref == nil {
 		t.Fatalf("no match (score %.3f, queue of %d views)", best, len(q))
 	}

@@ -126,8 +126,10 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 // for the learned decision to weigh (decideShape).
 func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []shapeMatch, refs []*prepared, cfg Config, floor, cut float64) []shapeMatch {
 	type look struct {
-		i int
-		z float64
+		i     int
+		z     float64
+		pairs []rankedPair
+		first float64 // the first pair's refined score
 	}
 	var looks []look
 	for _, i := range left {
@@ -142,7 +144,7 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 			continue
 		}
 		L := max(c.box.Dx(), c.box.Dy())
-		looks = append(looks, look{i, s - cfg.fitMid(r.nullMax, L)})
+		looks = append(looks, look{i, s - cfg.fitMid(r.nullMax, L), pairs, s})
 	}
 	sort.SliceStable(looks, func(a, b int) bool { return looks[a].z > looks[b].z })
 	var out []shapeMatch
@@ -158,7 +160,7 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 		if overlapsAny(c.box, taken) {
 			continue
 		}
-		m := nearBest(c, queues[l.i], refs, cfg, floor)
+		m := nearBest(c, l.pairs, l.first, refs, cfg, floor)
 		if m.ref == nil || m.score < floor || m.score >= cut {
 			continue
 		}
@@ -169,28 +171,32 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 	return out
 }
 
-// nearBest is a second look's match on region c (queue q): of its first
-// rankedTries pairs by the estimate (those of estimate floor or more),
-// each refined, the reference whose score lies highest over its own
+// nearBest is a second look's match on region c: of its first
+// rankedTries pairs by the estimate (pairs, rankPairs' order; those of
+// estimate floor or more), each refined (the first's score, first, is
+// nearMatches' already), the reference whose score lies highest over its own
 // midpoint (fitMid), with the best score of another brand as the second.
 // The top raw score is not the reference to look at under the midpoints:
 // with a thousand references it is often one whose score its null-corpus
 // best reaches too (a chance fit), over the mark's own reference
 // (docs/benchmarks.md, "Marks lost from 16 to 1,000 references, session
 // 15").
-func nearBest(c *candidate, q []queuedView, refs []*prepared, cfg Config, floor float64) shapeMatch {
+func nearBest(c *candidate, pairs []rankedPair, first float64, refs []*prepared, cfg Config, floor float64) shapeMatch {
 	L := max(c.box.Dx(), c.box.Dy())
 	type fit struct {
 		r *prepared
 		s float64
 	}
 	var fits []fit
-	for _, p := range rankPairs(q) {
+	for k, p := range pairs {
 		if len(fits) == rankedTries || p.est < floor {
 			break
 		}
-		r := refs[p.q[0].ref]
-		fits = append(fits, fit{r, refineOver(c, p.q, r, 0)})
+		r, s := refs[p.q[0].ref], first
+		if k > 0 {
+			s = refineOver(c, p.q, r, 0)
+		}
+		fits = append(fits, fit{r, s})
 	}
 	m := shapeMatch{cand: c}
 	bz := math.Inf(-1)

@@ -95,13 +95,9 @@ const wordRank = 5
 // match's fine fit over its fine level (fFineOverNull).
 func nullCalibration(p *prepared, null, words []*candidate, cfg Config) (nullMax, fineNull float64) {
 	floor := cfg.ShapeMid - 0.1
-	type scored struct {
-		c *candidate
-		s float64
-	}
-	var top []scored
-	// wordTop are the best word scores, highest first.
-	wordTop := make([]float64, 0, wordRank+1)
+	// top are the regions the fine outline reads, wordTop the best word
+	// regions, each best first.
+	var top, wordTop []scoredRegion
 	for k, c := range append(null[:len(null):len(null)], words...) {
 		if !cfg.inEccWindow(c, p) {
 			continue
@@ -110,26 +106,12 @@ func nullCalibration(p *prepared, null, words []*candidate, cfg Config) (nullMax
 		if k < len(null) {
 			nullMax = math.Max(nullMax, s)
 		} else if s >= floor {
-			i := len(wordTop)
-			for i > 0 && wordTop[i-1] < s {
-				i--
-			}
-			if i < wordRank {
-				wordTop = append(wordTop[:i], append([]float64{s}, wordTop[i:]...)...)
-				wordTop = wordTop[:min(len(wordTop), wordRank)]
-			}
+			wordTop = keepBest(wordTop, scoredRegion{c, s}, wordRank)
 		}
 		if s < floor || p.tmpl.w == 0 {
 			continue
 		}
-		i := len(top)
-		for i > 0 && top[i-1].s < s {
-			i--
-		}
-		if i < fineNullTop {
-			top = append(top[:i], append([]scored{{c, s}}, top[i:]...)...)
-			top = top[:min(len(top), fineNullTop)]
-		}
+		top = keepBest(top, scoredRegion{c, s}, fineNullTop)
 	}
 	for _, t := range top {
 		// A copy: the pose search caches shifted views on the region,
@@ -148,9 +130,29 @@ func nullCalibration(p *prepared, null, words []*candidate, cfg Config) (nullMax
 		}
 	}
 	if len(wordTop) == wordRank {
-		nullMax = math.Max(nullMax, wordTop[wordRank-1])
+		nullMax = math.Max(nullMax, wordTop[wordRank-1].s)
 	}
 	return nullMax, fineNull
+}
+
+// scoredRegion is a region and a reference's score on it.
+type scoredRegion struct {
+	c *candidate
+	s float64
+}
+
+// keepBest inserts x into top, held best score first (an earlier equal
+// score first), and keeps at most n.
+func keepBest(top []scoredRegion, x scoredRegion, n int) []scoredRegion {
+	i := len(top)
+	for i > 0 && top[i-1].s < x.s {
+		i--
+	}
+	if i >= n {
+		return top
+	}
+	top = append(top[:i], append([]scoredRegion{x}, top[i:]...)...)
+	return top[:min(len(top), n)]
 }
 
 // nullBest is the best score of p on the regions of null in its

@@ -95,41 +95,20 @@ func ringInside(t *eccTemplate) (ringCore, bool) {
 		}
 	}
 	// The hole: what the border's ground cannot reach without crossing
-	// the outer component.
+	// the outer component (enclosed, with the component itself).
 	outer := rl.fill(nil, 0, image.Rect(0, 0, W, H), best)
-	reached := make([]bool, W*H)
-	stack := []int{0}
-	reached[0] = true
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		x, y := i%W, i/W
-		for _, n := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
-			if n[0] < 0 || n[1] < 0 || n[0] >= W || n[1] >= H {
-				continue
-			}
-			j := n[1]*W + n[0]
-			if !reached[j] && outer[j] == 0 {
-				reached[j] = true
-				stack = append(stack, j)
-			}
-		}
-	}
+	enclosed := fillHoles(outer, W, H)
 	// Depth in the hole: the distance to the nearest pixel outside it.
 	const far = math.MaxFloat32 / 4
 	d := make([]float32, W*H)
+	var hole, filled int
 	for i := range d {
-		if reached[i] || outer[i] != 0 {
+		if !enclosed[i] || outer[i] != 0 {
 			d[i] = 0
 		} else {
 			d[i] = far
 		}
-	}
-	chamfer34(d, W, H)
-	tau := float32(fineTau * float64(max(t.w, t.h)))
-	var hole, filled int
-	for i := range d {
-		if !reached[i] {
+		if enclosed[i] {
 			filled++
 			if outer[i] == 0 {
 				hole++
@@ -139,6 +118,8 @@ func ringInside(t *eccTemplate) (ringCore, bool) {
 	if float64(hole) < ringHoleMin*float64(filled) {
 		return ringCore{}, false
 	}
+	chamfer34(d, W, H)
+	tau := float32(fineTau * float64(max(t.w, t.h)))
 	rc := ringCore{w: t.w, h: t.h, core: make([]bool, t.w*t.h)}
 	n := 0
 	for y := range t.h {

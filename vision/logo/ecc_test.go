@@ -112,13 +112,7 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c *candidate
-	best := 0.0
-	for _, k := range cands {
-		if s := scoreRef(k, p, cfg, 0); boxIoU(scaleRect(k.box, 1/scale), gt) >= 0.6 && s > best {
-			c, best = k, s
-		}
-	}
+	c, best := bestRegionOver(cands, scale, gt, 0.6, p, cfg)
 	if c == nil {
 		t.Fatal("no region over the mark")
 	}
@@ -136,6 +130,18 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if !ok || !a.innerOK {
 		t.Errorf("with the fine pose: read %v (why %d), inner read %v; want it read", ok, a.why, a.innerOK)
 	}
+}
+
+// bestRegionOver is the region of cands (cut from a raster at scale) over
+// box gt (box IoU minIoU or more) where p scores highest, and that score;
+// nil when none scores over 0.
+func bestRegionOver(cands []*candidate, scale float64, gt image.Rectangle, minIoU float64, p *prepared, cfg Config) (c *candidate, best float64) {
+	for _, k := range cands {
+		if s := scoreRef(k, p, cfg, 0); boxIoU(scaleRect(k.box, 1/scale), gt) >= minIoU && s > best {
+			c, best = k, s
+		}
+	}
+	return c, best
 }
 
 // heldWordmarkSizes and heldWordmarkPhoto are the case of

@@ -112,13 +112,7 @@ func TestNearLookTakesTheReferenceOverItsMidpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c *candidate
-	best := 0.0
-	for _, k := range cands {
-		if s := scoreRef(k, sony, cfg, 0); boxIoU(scaleRect(k.box, 1/scale), gt) >= 0.5 && s > best {
-			c, best = k, s
-		}
-	}
+	c, best := bestRegionOver(cands, scale, gt, 0.5, sony, cfg)
 	if c == nil {
 		t.Fatal("no region over the mark")
 	}

@@ -166,14 +166,17 @@ func nullRoundScore(p *prepared, null []*candidate, cfg Config) float64 {
 // most small regions have such a runner-up, and turning them all cost
 // 16-30 CPU ms a photo on seed 42.
 func (c Config) liftRoundSmall(m shapeMatch) (shapeMatch, float64) {
-	if m.ref.aniso || m.score < max(c.ShapeMid, c.reportFloor()) || m.score-m.second < c.MarginMid {
+	if m.ref.aniso || m.score < max(c.ShapeMid, c.reportFloor()) {
+		return m, m.ref.nullMax
+	}
+	L := max(m.cand.box.Dx(), m.cand.box.Dy())
+	if m.secondRef != nil && m.score-c.onScale(m.second, m.secondRef, c.fitMid(m.ref.nullMax, L), L) < c.MarginMid {
 		return m, m.ref.nullMax
 	}
 	s := roundSmallScore(m.cand, m.ref, c, c.ShapeMid)
 	if s <= m.score {
 		return m, m.ref.nullMax
 	}
-	L := max(m.cand.box.Dx(), m.cand.box.Dy())
 	null := math.Max(m.ref.nullMax, m.ref.nullRound)
 	if c.shapeConfidence(s, m.second, null, L) <= c.shapeConfidence(m.score, m.second, m.ref.nullMax, L) {
 		return m, m.ref.nullMax

@@ -23,43 +23,27 @@ var crowdReach = decideRange[fCrowd][1] / 10
 // crowdScore returns the CrowdRank-th best score of the brands other than
 // m's on m's region, or 0 when fewer come within reach of the decision:
 // scores more than crowdReach under m's cannot change the feature and are
-// not refined. Every score is on m's scale (onScale: mid is m's
-// midpoint, L the region's longer side), as is rival, the best of them
-// (0 when none comes within reach), the margin's runner-up.
-func (c Config) crowdScore(m shapeMatch, mid float64, L int, refs []*prepared) (crowd, rival float64) {
+// not refined.
+func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
 	floor := m.score - crowdReach
 	best := map[string]float64{}
 	for _, r := range refs {
 		if r.brandID == m.ref.brandID || !c.inEccWindow(m.cand, r) {
 			continue
 		}
-		shift := c.fitMid(r.nullMax, L) - mid
-		if s := scoreRef(m.cand, r, c, floor+shift) - shift; s >= floor && s > best[r.brandID] {
+		if s := scoreRef(m.cand, r, c, floor); s >= floor && s > best[r.brandID] {
 			best[r.brandID] = s
 		}
+	}
+	if len(best) < c.CrowdRank {
+		return 0
 	}
 	scores := make([]float64, 0, len(best))
 	for _, s := range best {
 		scores = append(scores, s)
-		rival = math.Max(rival, s)
-	}
-	if len(scores) < c.CrowdRank {
-		return 0, rival
 	}
 	slices.Sort(scores)
-	return scores[len(scores)-c.CrowdRank], rival
-}
-
-// onScale is score s of reference r on a region of longer side L moved
-// onto the scale of a reference whose midpoint there is mid: its fit over
-// its own midpoint (fitMid, its chance level), added to mid. The margin
-// and the crowd compare brands on one scale: with a thousand references
-// the best other brand on a real mark is most often one that fits any
-// blob about as well (a high chance level), whose raw score says little
-// against the mark's own reference (docs/benchmarks.md, "Marks lost from
-// 16 to 1,000 references, session 17").
-func (c Config) onScale(s float64, r *prepared, mid float64, L int) float64 {
-	return s - c.fitMid(r.nullMax, L) + mid
+	return scores[len(scores)-c.CrowdRank]
 }
 
 // inEccWindow reports whether region cand's eccentricity lies in

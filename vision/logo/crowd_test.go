@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 
 	"counterlens/internal/synth"
@@ -76,14 +75,14 @@ func TestCrowdSeparatesMarksFromFieldFits(t *testing.T) {
 	if !ok || m.ref.logoID != "nike" {
 		t.Fatalf("no swoosh match at %v", nikeBox)
 	}
-	if crowd, _ := crowdOf(cfg, m, set.flat); m.score-crowd < crowdReach {
+	if crowd := cfg.crowdScore(m, set.flat); m.score-crowd < crowdReach {
 		t.Errorf("swoosh: score %.3f, crowd %.3f: lead under %.2f", m.score, crowd, crowdReach)
 	}
 	m, ok = best(discBox)
 	if !ok {
 		t.Fatalf("no match at the disc %v", discBox)
 	}
-	crowd, _ := crowdOf(cfg, m, set.flat)
+	crowd := cfg.crowdScore(m, set.flat)
 	if crowd == 0 || crowd > m.score {
 		t.Fatalf("disc: crowd %.3f with winner %s at %.3f, want the third other bitten disc's score", crowd, m.ref.logoID, m.score)
 	}
@@ -92,72 +91,4 @@ func TestCrowdSeparatesMarksFromFieldFits(t *testing.T) {
 	} else {
 		t.Logf("disc: winner %s %.3f leads the third of the field by %.3f", m.ref.logoID, m.score, m.score-crowd)
 	}
-}
-
-// crowdOf is cfg.crowdScore on match m at its own midpoint.
-func crowdOf(cfg Config, m shapeMatch, refs []*prepared) (crowd, rival float64) {
-	L := max(m.cand.box.Dx(), m.cand.box.Dy())
-	return cfg.crowdScore(m, cfg.fitMid(m.ref.nullMax, L), L, refs)
-}
-
-// TestMarginReadsTheRunnerUpOnItsOwnScale: Samsung's wordmark drawn in the
-// home photo, registered beside Panasonic's (the runner-up over the lost
-// Samsungs at 1,000 references: a wordmark whose chance level, and so its
-// midpoint, is higher than Samsung's). The learned decision's margin and
-// crowd read Panasonic's score on Samsung's scale (onScale): its raw score
-// less the difference of the two midpoints, so the margin exceeds the raw
-// one by that difference (unless at its top).
-func TestMarginReadsTheRunnerUpOnItsOwnScale(t *testing.T) {
-	dir := iconsDir(t)
-	panasonic, err := rasterSVG(filepath.Join(dir, "panasonic.svg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	marks := loadDir(t, "testdata/marks")
-	refs := []Reference{
-		{LogoID: "samsung", BrandID: "samsung", Image: marks["samsung"]},
-		{LogoID: "panasonic", BrandID: "panasonic", Image: panasonic},
-	}
-	d := newTestDetector(t, refs)
-	d.decideStudy = true
-	cfg := d.cfg
-	rng := rand.New(rand.NewPCG(7, 8))
-	scene := toRGBA(loadDir(t, "testdata/scenes")["home"])
-	box := synth.Composite(scene, synth.MarkAlpha(marks["samsung"]), synth.Placement{Long: 160, CX: 300, CY: 220, Angle: 15, FG: black, Patch: &white}, rng)
-	img := degrade(t, scene, 1, 2, 70, rng)
-
-	g, scale := toGray(img, cfg.MaxSide, false)
-	cands, col, err := photoCandidates(context.Background(), img, g, scale, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	flat := d.refs.Load().flat
-	var m shapeMatch
-	for _, c := range matchShapes(cands, flat, cfg) {
-		if boxIoU(scaleRect(c.cand.box, 1/scale), box) >= 0.5 && c.score > m.score {
-			m = c
-		}
-	}
-	if m.ref == nil || m.ref.logoID != "samsung" || m.secondRef == nil {
-		t.Fatalf("no samsung match with a runner-up over %v: %+v", box, m)
-	}
-	L := max(m.cand.box.Dx(), m.cand.box.Dy())
-	mid, midP := cfg.fitMid(m.ref.nullMax, L), cfg.fitMid(m.secondRef.nullMax, L)
-	if midP <= mid+0.01 {
-		t.Fatalf("panasonic's midpoint %.3f, samsung's %.3f: want panasonic's higher (the case this tests)", midP, mid)
-	}
-	_, rival := cfg.crowdScore(m, mid, L, flat)
-	if want := m.second - (midP - mid); math.Abs(rival-want) > 0.01 {
-		t.Errorf("rival %.3f, want panasonic's %.3f on samsung's scale (%.3f raw, midpoints %.3f and %.3f)", rival, want, m.second, midP, mid)
-	}
-	det, ok := d.decideShape(m, m.ref.nullMax, L, cands, g, col, flat)
-	if !ok {
-		t.Fatal("the study decision dropped the match")
-	}
-	raw := clampTo(10*(m.score-m.second), 0, 3)
-	want := clampTo(10*(m.score-max(rival, cfg.onScale(m.second, m.secondRef, mid, L))), 0, 3)
-	if got := det.features[fMargin]; math.Abs(got-want) > 1e-9 || (raw < 3 && got < raw+5*(midP-mid)) {
-		t.Errorf("margin %.3f, want %.3f (raw %.3f, midpoints %.3f and %.3f)", got, want, raw, midP, mid)
-	}
-	t.Logf("score %.3f, panasonic %.3f raw, %.3f on samsung's scale; margin %.3f raw, %.3f read", m.score, m.second, rival, raw, det.features[fMargin])
 }

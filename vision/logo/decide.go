@@ -33,14 +33,14 @@ import (
 // Features of a shape match, in the model's order.
 const (
 	fFit          = iota // (score - midpoint) / ShapeWidth, the fit's logit (under 0 for a second look's match only)
-	fMargin              // (score - second) * 10, the second on the score's scale (onScale)
+	fMargin              // (score - second) * 10
 	fLogL                // log(L / 64), L the region's longer side
 	fRadial              // radial-profile distance of region and reference
 	fEdgeLow             // edge ratio - EdgeMid, where under it
 	fEdgeHigh            // edge ratio - EdgeMid, where over it
 	fGapRead             // 1 when the gap level was read (a reference of parts)
 	fGap                 // the gap level, 0 ink to 1 ground, when read
-	fCrowd               // (score - crowd) * 10, the crowd on the score's scale
+	fCrowd               // (score - crowd) * 10
 	fRepeated            // 1 when the region is one tile of a texture
 	fFigure              // parts of a larger figure outside the box (at most 3)
 	fFineRead            // 1 when the fine outline comparison was read
@@ -118,8 +118,7 @@ func clampTo(v, lo, hi float64) float64 { return math.Max(lo, math.Min(hi, v)) }
 // returned, whatever the model says.
 func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candidate, g grayImage, col rgbImage, flat []*prepared) (Detection, bool) {
 	cfg := d.cfg
-	mid := cfg.fitMid(null, L)
-	z := (m.score - mid) / cfg.ShapeWidth
+	z := (m.score - cfg.fitMid(null, L)) / cfg.ShapeWidth
 	if sigmoid(z) < decideFitMin && !m.near {
 		return Detection{}, false
 	}
@@ -132,14 +131,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	var x [numDecide]float64
 	held := func(read int) bool { return !study && model.upper(&x, read) < cut }
 	x[fFit] = clampTo(z, -10, 10)
-	// The margin over the second brand on this match's scale (onScale);
-	// the crowd's scan below may find another brand higher on it, which
-	// only lowers the margin: the bounds taken before it still hold.
-	second := m.second
-	if m.secondRef != nil {
-		second = cfg.onScale(m.second, m.secondRef, mid, L)
-	}
-	x[fMargin] = clampTo(10*(m.score-second), 0, 3)
+	x[fMargin] = clampTo(10*(m.score-m.second), 0, 3)
 	x[fLogL] = clampTo(math.Log(float64(L)/64), -1, 3)
 	radial := radialDist(&m.cand.rad, &m.ref.rad)
 	x[fRadial] = clampTo(radial, 0, 1)
@@ -171,12 +163,8 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 	var crowd float64
 	if cfg.CrowdRank > 0 {
 		t1 := time.Now()
-		var rival float64
-		crowd, rival = cfg.crowdScore(m, mid, L, flat)
+		crowd = cfg.crowdScore(m, flat)
 		d.crowdTime.Add(int64(time.Since(t1)))
-		if rival > second {
-			x[fMargin] = clampTo(10*(m.score-rival), 0, 3)
-		}
 	}
 	x[fCrowd] = clampTo(10*(m.score-crowd), 0, 2.5)
 	if held(fRepeated) {

@@ -184,3 +184,16 @@ func (c Config) liftRoundSmall(m shapeMatch) (shapeMatch, float64) {
 	m.score = s
 	return m, null
 }
+
+// onScale is score s of reference r on a region of longer side L moved
+// onto the scale of a reference whose midpoint there is mid: its fit over
+// its own midpoint (fitMid, its chance level), added to mid. At 1,000
+// references the second brand on a small round mark is often a reference
+// that fits any small blob (mainwp, 1password: chance levels 0.82-0.86,
+// midpoints 0.9 and more), whose raw score lies within MarginMid of the
+// mark's own reference while its fit lies 15 to 19 ShapeWidths under its
+// midpoint (docs/benchmarks.md, "Marks lost from 16 to 1,000 references,
+// session 17").
+func (c Config) onScale(s float64, r *prepared, mid float64, L int) float64 {
+	return s - c.fitMid(r.nullMax, L) + mid
+}

@@ -24,8 +24,8 @@ import (
 // round marks, session 9"). Only the match a region reports is compared
 // with its reference's renderings (liftRoundSmall), once the plain score
 // has reached ShapeMid, the least score the report cut lets through at
-// confidence 0.5 (reportFloor), and leads every other brand's by
-// MarginMid; so few regions a photo are turned, the report cut stays exact
+// confidence 0.5 (reportFloor), and leads the second brand's, on its
+// scale (onScale), by MarginMid; so few regions a photo are turned, the report cut stays exact
 // (a rendering only raises a region the cut keeps), and the other brands'
 // scores (second, crowd) are what the search found.
 // The rendering's score is calibrated on its own null-corpus score
@@ -159,12 +159,14 @@ func nullRoundScore(p *prepared, null []*candidate, cfg Config) float64 {
 // when MinConfidence is over 0.5: the report cut dropped the regions under
 // it, so a lift of one of those could not be reported either, and the
 // confidences do not depend on the cut. And only a region that already
-// leads every other brand by MarginMid: the lift answers a score held
+// leads the second brand by MarginMid, the second's score read on m's
+// scale (onScale: over its own midpoint): the lift answers a score held
 // under its midpoint, not a region that another brand fits about as well,
 // whose score against its own views is all the margin can fairly compare
 // (the other brands' renderings are not searched). At 1,000 references
 // most small regions have such a runner-up, and turning them all cost
-// 16-30 CPU ms a photo on seed 42.
+// 16-30 CPU ms a photo on seed 42; a runner-up that fits any small blob
+// (a high chance level) is no such brand.
 func (c Config) liftRoundSmall(m shapeMatch) (shapeMatch, float64) {
 	if m.ref.aniso || m.score < max(c.ShapeMid, c.reportFloor()) {
 		return m, m.ref.nullMax

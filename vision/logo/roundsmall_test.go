@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -168,4 +169,61 @@ func TestLiftOnlyOverReportFloor(t *testing.T) {
 		t.Errorf("report floor %.3f over the plain score %.3f: lifted to %.3f", high.reportFloor(), m.score, got.score)
 	}
 	t.Logf("plain %.3f, lifted %.3f, null %.3f and %.3f through the renderings", m.score, lifted.score, p.nullMax, p.nullRound)
+}
+
+// TestLiftReadsTheSecondBrandOnItsScale: the region of a 40-px Starbucks
+// (a placement of roundGains) with MainWP registered as another brand, a
+// mark that fits small blobs by chance (its chance level, and so its
+// midpoint, far over Starbucks'): MainWP's raw score lies within
+// MarginMid of Starbucks', as it did over the Starbucks lost at 1,000
+// references, yet the region is lifted, as its score on Starbucks' scale
+// (onScale) lies far under; with Starbucks' own twin as the second brand,
+// at Starbucks' score and midpoint, it is not.
+func TestLiftReadsTheSecondBrandOnItsScale(t *testing.T) {
+	mainwp, err := rasterSVG(filepath.Join(iconsDir(t), "mainwp.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	d := newTestDetector(t, []Reference{
+		{LogoID: "starbucks", BrandID: "starbucks", Image: marks["starbucks"]},
+		{LogoID: "twin", BrandID: "twin", Image: marks["starbucks"]},
+		{LogoID: "mainwp", BrandID: "mainwp", Image: mainwp},
+	})
+	set := d.refs.Load()
+	p, twin, q := set.byID["starbucks"], set.byID["twin"], set.byID["mainwp"]
+	img, gt := placeRound(t, marks["starbucks"], 40, -20, 0)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m shapeMatch
+	for _, c := range cands {
+		if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.5 {
+			continue
+		}
+		if s := scoreRef(c, p, cfg, 0); s > m.score {
+			m = shapeMatch{cand: c, ref: p, score: s}
+		}
+	}
+	if m.cand == nil || m.score < cfg.ShapeMid {
+		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", m.score)
+	}
+	L := max(m.cand.box.Dx(), m.cand.box.Dy())
+	m.second, m.secondRef = scoreRef(m.cand, q, cfg, 0), q
+	mid := cfg.fitMid(p.nullMax, L)
+	onScale := cfg.onScale(m.second, q, mid, L)
+	t.Logf("starbucks %.3f (midpoint %.3f), mainwp %.3f (midpoint %.3f), %.3f on starbucks' scale", m.score, mid, m.second, cfg.fitMid(q.nullMax, L), onScale)
+	if m.score-m.second >= cfg.MarginMid || m.score-onScale < cfg.MarginMid {
+		t.Fatalf("mainwp's lead: raw %.3f, on starbucks' scale %.3f: want under MarginMid %.2f raw only (the case this tests)", m.score-m.second, m.score-onScale, cfg.MarginMid)
+	}
+	if lifted, _ := cfg.liftRoundSmall(m); lifted.score < m.score+0.03 {
+		t.Errorf("mainwp second: lifted %.3f -> %.3f, want 0.03 more", m.score, lifted.score)
+	}
+	m.second, m.secondRef = scoreRef(m.cand, twin, cfg, 0), twin
+	if lifted, _ := cfg.liftRoundSmall(m); lifted.score != m.score {
+		t.Errorf("twin second at %.3f: lifted %.3f -> %.3f, want it held", m.second, m.score, lifted.score)
+	}
 }

@@ -362,6 +362,7 @@ func (c Config) colourLimits(toWork float64) Config {
 	cc.MinSide = max(4, int(float64(c.MinSide)/toWork))
 	cc.MinArea = max(4, int(float64(c.MinArea)/(toWork*toWork)))
 	cc.MinPartArea = max(1, int(float64(c.MinPartArea)/(toWork*toWork)))
+	cc.SmallSide = max(cc.MinSide, int(float64(c.SmallSide)/toWork))
 	return cc
 }
 

@@ -53,7 +53,8 @@ func descVersion(c Config, nullRegions int) uint64 {
 	// The fine outline's chance level (nullCalibration) and the words it
 	// reads (words.go).
 	fmt.Fprintf(h, "|finenull%d|%v|%d|%d|%d|%v", fineNullTop, fineTau, fineSide, fineMaxPoints, wordGap, wordFaces)
-	fmt.Fprintf(h, "|wordrank%d", wordRank) // the words' level enters nullMax
+	fmt.Fprintf(h, "|wordrank%d", wordRank)               // the words' level enters nullMax
+	fmt.Fprintf(h, "|midcut%v|%v", c.MidCut, midInkShare) // small ladder regions cut midway (midcut.go): they enter the null calibration
 	return h.Sum64()
 }
 

@@ -199,6 +199,12 @@ type Config struct {
 	// the midpoint of its colour and the surround's, which keeps blurred
 	// edges and thin strokes (see twoTone).
 	SplitTwoTone bool
+	// MidCut re-cuts each region of the grey and chroma ladders whose
+	// longer side is at most SmallSide at the level midway between its ink
+	// and its ground, instead of at the ladder's level that gave its box,
+	// where the surround is plain (see midcut.go): as a reference's small
+	// renderings are cut at half coverage.
+	MidCut bool
 	// EdgeMid is where the learned decision's edge features turn: the
 	// region's edge ratio, the gradient on its outline over the gradient
 	// inside and around it (see edgeRatio), is read as its distance under
@@ -276,6 +282,7 @@ func DefaultConfig() Config {
 		ColourSide:    500,
 		ColourTols:    []int{32},
 		SplitTwoTone:  true,
+		MidCut:        true,
 		EdgeMid:       4,
 		ChromaStep:    24,
 		NearLooks:     6,

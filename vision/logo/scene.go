@@ -116,6 +116,24 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	var rl runLabeler
 	var members [][]int32
 	var nest nesting
+	var mc midCutter
+	cutSeen := make(map[boxKey]bool)
+	step := 0
+	if len(levels) > 1 {
+		step = int(levels[1]) - int(levels[0])
+	}
+	// emitCut emits a region, a small one re-cut midway between its ink
+	// and its ground when cfg.MidCut says so and the cut holds (see
+	// midcut.go). Two regions whose mid cuts share a box keep the first's.
+	emitCut := func(mask []uint8, box image.Rectangle, p int) {
+		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
+			r, m, ok := mc.cut(pix, w, h, mask, box, p, step)
+			if ok && cfg.regionSized(r, countOn(m)) && fresh(cutSeen, r) {
+				mask, box = m, r
+			}
+		}
+		emit(mask, box, false)
+	}
 	for _, t := range levels {
 		rl.cut(pix, w, h, t)
 		// Polarity 0 is what ThresholdBinary keeps, 1 ThresholdBinaryInv.
@@ -134,7 +152,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, c.box, int32(k))
-				emit(buf, c.box, false)
+				emitCut(buf, c.box, p)
 			}
 			// Components with the parts inside their holes (a ring and
 			// its letters), whatever their sizes.
@@ -171,7 +189,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, gr.box, members[gi]...)
-				emit(buf, gr.box, false)
+				emitCut(buf, gr.box, p)
 			}
 		}
 	}
@@ -460,4 +478,15 @@ func newCellGrid(comps []component, parts []int) cellGrid {
 func (g cellGrid) at(gx, gy int) []int32 {
 	c := gy*g.w + gx
 	return g.list[g.start[c]:g.start[c+1]]
+}
+
+// countOn counts the set pixels of a mask.
+func countOn(m []uint8) int {
+	n := 0
+	for _, v := range m {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
 }

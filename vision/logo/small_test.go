@@ -25,7 +25,10 @@ func smallScores(t *testing.T, mark image.Image, p *prepared, long float64, blur
 	bg := toRGBA(scene)
 	gt := synth.Composite(bg, synth.MarkAlpha(mark), synth.Placement{Long: long, Angle: 12, Persp: 0.03, CX: 300, CY: 220, FG: black, Patch: &white}, rng)
 	img := degrade(t, bg, blur, 2, 70, rng)
+	// The regions at the ladder's levels, whose letters run together:
+	// what the renderings meet where the mid cut (midcut.go) gives up.
 	cfg := DefaultConfig()
+	cfg.MidCut = false
 	g, scale := toGray(img, cfg.MaxSide, false)
 	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
 	if err != nil {
@@ -195,7 +198,9 @@ func mergedScores(t *testing.T, mark image.Image, p *prepared, long float64, con
 	fg, patch := color.RGBA{170 - contrast, 170 - contrast, 170 - contrast, 255}, color.RGBA{170, 170, 165, 255}
 	gt := synth.Composite(bg, synth.MarkAlpha(mark), synth.Placement{Long: long, Angle: 15, Persp: 0.02, CX: 300, CY: 220, FG: fg, Patch: &patch}, rng)
 	img := degrade(t, bg, 1, 2, 60, rng)
+	// The regions at the ladder's levels (see smallScores).
 	cfg := DefaultConfig()
+	cfg.MidCut = false
 	g, scale := toGray(img, cfg.MaxSide, false)
 	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
 	if err != nil {

@@ -147,15 +147,8 @@ func TestLiftOnlyOverReportFloor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m shapeMatch
-	for _, c := range cands {
-		if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.5 {
-			continue
-		}
-		if s := scoreRef(c, p, cfg, 0); s > m.score {
-			m = shapeMatch{cand: c, ref: p, score: s}
-		}
-	}
+	c, best := bestRegionOver(cands, scale, gt, 0.5, p, cfg)
+	m := shapeMatch{cand: c, ref: p, score: best}
 	if m.cand == nil || m.score < cfg.ShapeMid {
 		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", m.score)
 	}
@@ -199,15 +192,8 @@ func TestLiftReadsTheSecondBrandOnItsScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m shapeMatch
-	for _, c := range cands {
-		if boxIoU(scaleRect(c.box, 1/scale), gt) < 0.5 {
-			continue
-		}
-		if s := scoreRef(c, p, cfg, 0); s > m.score {
-			m = shapeMatch{cand: c, ref: p, score: s}
-		}
-	}
+	c, best := bestRegionOver(cands, scale, gt, 0.5, p, cfg)
+	m := shapeMatch{cand: c, ref: p, score: best}
 	if m.cand == nil || m.score < cfg.ShapeMid {
 		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", m.score)
 	}

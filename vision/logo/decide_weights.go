@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8001 shape matches of the benchmark's training seeds 100-107 (our
+// 8243 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.3782,
+	bias: -11.0649,
 	w: [numDecide]float64{
-		fFit:          0.137144,
-		fMargin:       1.87543,
-		fLogL:         -0.451089,
-		fRadial:       0.286139,
-		fEdgeLow:      0.878726,
-		fEdgeHigh:     0.537349,
-		fGapRead:      -0.0589858,
-		fGap:          0.220378,
-		fCrowd:        1.2212,
-		fRepeated:     -1.22215,
-		fFigure:       -2.24331,
-		fFineRead:     -1.77726e-27,
-		fFine:         6.24383,
-		fFineMargin:   -1.05133,
-		fFineOverNull: 1.52039,
-		fInnerRead:    -0.207579,
-		fInner:        0.118843,
-		fInnerMargin:  0.097741,
-		fGreyRead:     -0.781428,
-		fGreyInner:    2.84778,
-		fGreyMargin:   1.52584,
+		fFit:          0.116808,
+		fMargin:       2.03702,
+		fLogL:         -0.491932,
+		fRadial:       -0.323926,
+		fEdgeLow:      0.35554,
+		fEdgeHigh:     0.706611,
+		fGapRead:      0.0429142,
+		fGap:          0.137217,
+		fCrowd:        1.28852,
+		fRepeated:     -1.38415,
+		fFigure:       -2.3125,
+		fFineRead:     -2.98366e-27,
+		fFine:         6.42694,
+		fFineMargin:   -1.05993,
+		fFineOverNull: 1.30847,
+		fInnerRead:    -0.167966,
+		fInner:        0.146561,
+		fInnerMargin:  0.105848,
+		fGreyRead:     -0.481482,
+		fGreyInner:    2.73472,
+		fGreyMargin:   1.43177,
 	},
 }

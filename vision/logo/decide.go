@@ -148,7 +148,7 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 		return Detection{}, false
 	}
 	gap := -1.0
-	if l, ok := gapLevel(m.cand, m.ref, g, col); ok {
+	if l, ok := gapLevel(m.cand, m.ref, g, col, cfg); ok {
 		// A gate as well as a feature: of the 47 training matches whose
 		// gaps read under GapMin (a blob of one ink), none was a mark.
 		if l < cfg.GapMin && !study {

@@ -25,6 +25,7 @@ type gapPose struct {
 	v       *shapeView
 	dx, dy  int
 	aligned bool
+	score   float64 // the shape score of v at the shift
 }
 
 // bestPose returns the view of r and the shift that fit region c best, as
@@ -34,13 +35,10 @@ type gapPose struct {
 // round one's view at the angles roundAngles allows; ok is false when
 // neither applies.
 func bestPose(c *candidate, r *prepared) (p gapPose, ok bool) {
-	best := -1.0
+	p.score = -1
 	try := func(shifts *shiftSet, v *shapeView, aligned bool) {
-		for i := range shiftN {
-			if s := shapeScore(shifts.at(i), v); s > best {
-				const n = 2*maxShift + 1
-				best, p = s, gapPose{v: v, dx: i%n - maxShift, dy: i/n - maxShift, aligned: aligned}
-			}
+		if q := shiftPose(shifts, v, aligned); q.score > p.score {
+			p = q
 		}
 	}
 	if r.aniso {
@@ -49,7 +47,7 @@ func bestPose(c *candidate, r *prepared) (p gapPose, ok bool) {
 			return p, false
 		}
 		try(c.alignedShifted(), &r.aligned[flip], true)
-		return p, best >= 0
+		return p, p.score >= 0
 	}
 	lo, hi, ok := roundAngles(c, r)
 	if !ok {
@@ -58,7 +56,44 @@ func bestPose(c *candidate, r *prepared) (p gapPose, ok bool) {
 	for i := lo; i <= hi; i++ {
 		try(c.shifted(), &r.views[i], false)
 	}
-	return p, best >= 0
+	return p, p.score >= 0
+}
+
+// shiftPose returns the shift of the candidate views in shifts at which
+// view v fits best, and its score.
+func shiftPose(shifts *shiftSet, v *shapeView, aligned bool) gapPose {
+	p := gapPose{score: -1}
+	for i := range shiftN {
+		if s := shapeScore(shifts.at(i), v); s > p.score {
+			const n = 2*maxShift + 1
+			p = gapPose{v: v, dx: i%n - maxShift, dy: i/n - maxShift, aligned: aligned, score: s}
+		}
+	}
+	return p
+}
+
+// gapViewPose is bestPose for the gap check: an elongated reference's
+// tapered view (taper.go) takes the aligned view's place where the region
+// overlaps it best and it fits better, less taperCost, as the matcher
+// compares them (scoreSearch). Under perspective the aligned view's gaps
+// lie cells off the photo's at the far end of a long mark: a Fila of
+// 382 px at 7% perspective, matched at 0.90 through a tapered view, read
+// ink on the aligned view's gaps (level 0.03) and was cut by GapMin.
+func gapViewPose(c *candidate, r *prepared, cfg Config) (gapPose, bool) {
+	p, ok := bestPose(c, r)
+	if !ok || !p.aligned {
+		return p, ok
+	}
+	flip := 0
+	if p.v == &r.aligned[1] {
+		flip = 1
+	}
+	if bi := nearestTapered(c, r, flip, cfg); bi >= 0 {
+		if q := shiftPose(c.alignedShifted(), &r.tapered[bi][flip], true); q.score-taperCost > p.score {
+			p = q
+		}
+	}
+	return p, true
 }
 
 // gapCells returns the cells of v that lie off its mask between two of its
@@ -162,14 +197,19 @@ const gapReach = 2
 
 // gapLevel returns where the photo's level on reference r's gaps lies
 // between the region's ink (0) and the ground around it (1), at the pose
-// the matcher found; ok is false when r has no gaps at that pose or the
-// region's ink and ground cannot be told apart. g and col are the rasters
-// grey and colour regions are cut from.
-func gapLevel(c *candidate, r *prepared, g grayImage, col rgbImage) (level float64, ok bool) {
-	p, ok := bestPose(c, r)
+// the matcher found (gapViewPose); ok is false when r has no gaps at that
+// pose or the region's ink and ground cannot be told apart. g and col are
+// the rasters grey and colour regions are cut from.
+func gapLevel(c *candidate, r *prepared, g grayImage, col rgbImage, cfg Config) (level float64, ok bool) {
+	p, ok := gapViewPose(c, r, cfg)
 	if !ok {
 		return 0, false
 	}
+	return gapLevelAt(c, p, g, col)
+}
+
+// gapLevelAt is gapLevel at pose p.
+func gapLevelAt(c *candidate, p gapPose, g grayImage, col rgbImage) (level float64, ok bool) {
 	gaps := gapCells(p.v)
 	if len(gaps) == 0 {
 		return 0, false

@@ -118,3 +118,44 @@ func detect(t *testing.T, d *Detector, img image.Image) []Detection {
 	}
 	return dets
 }
+
+// TestGapsReadOnTheTaperedView: a print of a mark of several parts at 8%
+// perspective and 300-380 px, whose region fits a tapered view of the
+// reference better than its aligned view (taper.go), has its gaps read
+// on that view (gapViewPose), as the matcher compared them: they lie off
+// the ink (level over GapMin, and over the aligned view's level). On the
+// aligned view the far end's gaps lie cells off the photo's: a Fila of
+// 382 px on seed 46 read 0.03 there and was cut by GapMin.
+func TestGapsReadOnTheTaperedView(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	tapered := 0
+	for _, brand := range []string{"fila", "reebok", "samsung"} {
+		d := newTestDetector(t, []Reference{{LogoID: brand, BrandID: brand, Image: marks[brand]}})
+		p := d.refs.Load().byID[brand]
+		for _, long := range []float64{300, 380} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				c, score, g, col := placedRegion(t, synth.MarkAlpha(marks[brand]), p, long, 6, 0.08, seed)
+				if c == nil || score < cfg.ShapeMid {
+					t.Logf("%s %.0f px seed %d: no region over the mark scores ShapeMid (%.3f)", brand, long, seed, score)
+					continue
+				}
+				plain, ok := bestPose(c, p)
+				pose, _ := gapViewPose(c, p, cfg)
+				if !ok || pose.v == plain.v {
+					continue
+				}
+				tapered++
+				at, atOK := gapLevelAt(c, pose, g, col)
+				flat, _ := gapLevelAt(c, plain, g, col)
+				t.Logf("%s %.0f px seed %d: score %.3f, gaps %.3f on the tapered view (%.3f), %.3f on the aligned (%.3f)", brand, long, seed, score, at, pose.score, flat, plain.score)
+				if !atOK || at < cfg.GapMin || at < flat {
+					t.Errorf("%s %.0f px seed %d: gap level %.3f on the tapered view, %.3f on the aligned: want it off the ink (over GapMin %.2f) and over the aligned's", brand, long, seed, at, flat, cfg.GapMin)
+				}
+			}
+		}
+	}
+	if tapered < 3 {
+		t.Errorf("%d placements fit a tapered view better: want at least 3 (what this tests)", tapered)
+	}
+}

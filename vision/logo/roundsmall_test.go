@@ -141,17 +141,7 @@ func TestLiftOnlyOverReportFloor(t *testing.T) {
 	cfg := DefaultConfig()
 	d := newTestDetector(t, []Reference{{LogoID: "starbucks", BrandID: "starbucks", Image: marks["starbucks"]}})
 	p := d.refs.Load().byID["starbucks"]
-	img, gt := placeRound(t, marks["starbucks"], 40, -20, 0)
-	g, scale := toGray(img, cfg.MaxSide, false)
-	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, best := bestRegionOver(cands, scale, gt, 0.5, p, cfg)
-	m := shapeMatch{cand: c, ref: p, score: best}
-	if m.cand == nil || m.score < cfg.ShapeMid {
-		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", m.score)
-	}
+	m := starbucksMatch(t, marks["starbucks"], p, cfg)
 	lifted, null := cfg.liftRoundSmall(m)
 	if lifted.score < m.score+0.03 || null != max(p.nullMax, p.nullRound) {
 		t.Errorf("lifted %.3f -> %.3f (null %.3f): want 0.03 more, held to the renderings' null %.3f", m.score, lifted.score, null, max(p.nullMax, p.nullRound))
@@ -186,17 +176,7 @@ func TestLiftReadsTheSecondBrandOnItsScale(t *testing.T) {
 	})
 	set := d.refs.Load()
 	p, twin, q := set.byID["starbucks"], set.byID["twin"], set.byID["mainwp"]
-	img, gt := placeRound(t, marks["starbucks"], 40, -20, 0)
-	g, scale := toGray(img, cfg.MaxSide, false)
-	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, best := bestRegionOver(cands, scale, gt, 0.5, p, cfg)
-	m := shapeMatch{cand: c, ref: p, score: best}
-	if m.cand == nil || m.score < cfg.ShapeMid {
-		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", m.score)
-	}
+	m := starbucksMatch(t, marks["starbucks"], p, cfg)
 	L := max(m.cand.box.Dx(), m.cand.box.Dy())
 	m.second, m.secondRef = scoreRef(m.cand, q, cfg, 0), q
 	mid := cfg.fitMid(p.nullMax, L)
@@ -212,4 +192,23 @@ func TestLiftReadsTheSecondBrandOnItsScale(t *testing.T) {
 	if lifted, _ := cfg.liftRoundSmall(m); lifted.score != m.score {
 		t.Errorf("twin second at %.3f: lifted %.3f -> %.3f, want it held", m.second, m.score, lifted.score)
 	}
+}
+
+// starbucksMatch places Starbucks' mark at 40 px, turned -20° (a
+// placement of roundGains), and returns the match of reference p on the
+// region over it that p fits best; it fails the test when none reaches
+// ShapeMid.
+func starbucksMatch(t *testing.T, mark image.Image, p *prepared, cfg Config) shapeMatch {
+	t.Helper()
+	img, gt := placeRound(t, mark, 40, -20, 0)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, best := bestRegionOver(cands, scale, gt, 0.5, p, cfg)
+	if c == nil || best < cfg.ShapeMid {
+		t.Fatalf("best region over the mark scores %.3f: want one at least ShapeMid", best)
+	}
+	return shapeMatch{cand: c, ref: p, score: best}
 }

@@ -30,10 +30,11 @@ type gapPose struct {
 
 // bestPose returns the view of r and the shift that fit region c best, as
 // the matcher compares them: an elongated reference's aligned view in the
-// flip that faces c (its tapered and small renderings are not searched:
-// their gaps lie where the aligned view's do, give or take a cell), a
-// round one's view at the angles roundAngles allows; ok is false when
-// neither applies.
+// flip that faces c (its small renderings are not searched: their gaps
+// lie where the aligned view's do, give or take a cell; its tapered views
+// are, for the gap check only, by gapViewPose), a round one's view at the
+// angles roundAngles allows; ok is false when neither applies. The grey
+// alignment starts from it (refPose).
 func bestPose(c *candidate, r *prepared) (p gapPose, ok bool) {
 	p.score = -1
 	try := func(shifts *shiftSet, v *shapeView, aligned bool) {

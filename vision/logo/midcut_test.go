@@ -36,12 +36,7 @@ func midCutScore(t *testing.T, scene, mark image.Image, p *prepared, long float6
 	if err != nil {
 		t.Fatal(err)
 	}
-	best := 0.0
-	for _, c := range cands {
-		if boxIoU(scaleRect(c.box, 1/scale), gt) >= 0.6 {
-			best = max(best, scoreRef(c, p, cfg, 0))
-		}
-	}
+	_, best := bestRegionOver(cands, scale, gt, 0.6, p, cfg)
 	return best
 }
 

@@ -42,15 +42,16 @@ type midCutter struct {
 // pixels above the threshold, 1 those at or below) at the level midway
 // between its ink (the mean of the midInkShare of its pixels farthest from
 // the ground) and its ground (the mean of a margin around box): the pixels on
-// the mark's side of that level connected to the region's own. ok is false
+// the mark's side of that level connected to the region's own, and how many
+// they are. ok is false
 // when the box lies against the raster's edge, the contrast is under
 // minContrast, the cut spills into the margin (the surround is not plain)
 // or gives the same mask.
-func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangle, p, minContrast int) (image.Rectangle, []uint8, bool) {
+func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangle, p, minContrast int) (image.Rectangle, []uint8, int, bool) {
 	margin := max(2, max(box.Dx(), box.Dy())/8)
 	outer := box.Inset(-margin)
 	if !outer.In(image.Rect(0, 0, w, h)) {
-		return box, nil, false
+		return box, nil, 0, false
 	}
 	// The ground: the margin's mean.
 	var gs, gn int
@@ -78,7 +79,7 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 		}
 	}
 	if n == 0 || gn == 0 {
-		return box, nil, false
+		return box, nil, 0, false
 	}
 	var is, in int
 	want := max(1, int(midInkShare*float64(n)))
@@ -96,7 +97,7 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 	}
 	ink, ground := float64(is)/float64(in), float64(gs)/float64(gn)
 	if d := ink - ground; p == 1 && -d < float64(minContrast) || p == 0 && d < float64(minContrast) {
-		return box, nil, false
+		return box, nil, 0, false
 	}
 	mid := (ink + ground) / 2
 	// Each pixel of outer: on the mark's side of mid or not.
@@ -156,7 +157,7 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 	}
 	mc.stack = stack
 	if got == 0 || float64(spill) > midSpill*float64(gn) {
-		return box, nil, false
+		return box, nil, 0, false
 	}
 	r := image.Rect(x0+outer.Min.X, y0+outer.Min.Y, x1+outer.Min.X+1, y1+outer.Min.Y+1)
 	if cap(mc.out) < r.Dx()*r.Dy() {
@@ -178,7 +179,7 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 		}
 	}
 	if same {
-		return box, nil, false
+		return box, nil, 0, false
 	}
-	return r, out, true
+	return r, out, got, true
 }

@@ -127,8 +127,8 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// midcut.go). Two regions whose mid cuts share a box keep the first's.
 	emitCut := func(mask []uint8, box image.Rectangle, p int) {
 		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
-			r, m, ok := mc.cut(pix, w, h, mask, box, p, step)
-			if ok && cfg.regionSized(r, countOn(m)) && fresh(cutSeen, r) {
+			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
+			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				mask, box = m, r
 			}
 		}
@@ -478,15 +478,4 @@ func newCellGrid(comps []component, parts []int) cellGrid {
 func (g cellGrid) at(gx, gy int) []int32 {
 	c := gy*g.w + gx
 	return g.list[g.start[c]:g.start[c+1]]
-}
-
-// countOn counts the set pixels of a mask.
-func countOn(m []uint8) int {
-	n := 0
-	for _, v := range m {
-		if v != 0 {
-			n++
-		}
-	}
-	return n
 }

@@ -126,7 +126,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// and its ground when cfg.MidCut says so and the cut holds (see
 	// midcut.go). Two regions whose mid cuts share a box keep the first's.
 	emitCut := func(mask []uint8, box image.Rectangle, p int) {
-		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
+		if cfg.MidCut && (cfg.MidCutLarge || max(box.Dx(), box.Dy()) <= cfg.SmallSide) {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				mask, box = m, r

@@ -205,6 +205,13 @@ type Config struct {
 	// where the surround is plain (see midcut.go): as a reference's small
 	// renderings are cut at half coverage.
 	MidCut bool
+	// MidCutLarge extends MidCut to the ladders' regions of every size:
+	// a reference is rendered at half coverage at any size, while the
+	// ladder keeps a region at the first of its levels that gives the
+	// region's box, near the ground for a light mark and near the ink for
+	// a dark one, so a large blurred wordmark's letters run together or a
+	// large dark emblem's strokes thin (see midcut.go).
+	MidCutLarge bool
 	// EdgeMid is where the learned decision's edge features turn: the
 	// region's edge ratio, the gradient on its outline over the gradient
 	// inside and around it (see edgeRatio), is read as its distance under
@@ -283,6 +290,7 @@ func DefaultConfig() Config {
 		ColourTols:    []int{32},
 		SplitTwoTone:  true,
 		MidCut:        true,
+		MidCutLarge:   true,
 		EdgeMid:       4,
 		ChromaStep:    24,
 		NearLooks:     6,

@@ -122,11 +122,11 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	if len(levels) > 1 {
 		step = int(levels[1]) - int(levels[0])
 	}
-	// emitCut emits a region, a small one re-cut midway between its ink
-	// and its ground when cfg.MidCut says so and the cut holds (see
-	// midcut.go). Two regions whose mid cuts share a box keep the first's.
+	// emitCut emits a region, a small one (any one with
+	// cfg.MidCutLarge) re-cut midway between its ink and its ground when
+	// cfg.MidCut says so and the cut holds (see midcut.go). Two regions whose mid cuts share a box keep the first's.
 	emitCut := func(mask []uint8, box image.Rectangle, p int) {
-		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
+		if cfg.MidCut && (cfg.MidCutLarge || max(box.Dx(), box.Dy()) <= cfg.SmallSide) {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				mask, box = m, r

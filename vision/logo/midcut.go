@@ -183,3 +183,15 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 	}
 	return r, out, got, true
 }
+
+// differInParts reports whether the ladder's cut of a region (mask over
+// box) and its mid cut (mid over r) have different numbers of 8-connected
+// parts: the cuts disagree on which letters run together. On a mark of a
+// few pixels a stroke or gap, either can be the one its reference's small
+// renderings match (a blurred Samsung 44 px long fits its merged
+// rendering, cut at the ladder's level, better than its mid cut), so
+// ladderRegions keeps both there; where the parts agree the cuts differ
+// only in stroke width, and the mid cut alone is kept.
+func differInParts(mask []uint8, box image.Rectangle, mid []uint8, r image.Rectangle) bool {
+	return parts(maskSource{w: box.Dx(), h: box.Dy(), pix: mask}) != parts(maskSource{w: r.Dx(), h: r.Dy(), pix: mid})
+}

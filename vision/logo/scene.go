@@ -125,11 +125,18 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// emitCut emits a region, a small one re-cut midway between its ink
 	// and its ground when cfg.MidCut says so and the cut holds (see
 	// midcut.go). Two regions whose mid cuts share a box keep the first's.
+	// Where the two cuts differ in parts (letters the ladder's level runs
+	// together that the mid cut splits, or the reverse), the ladder's cut
+	// is emitted too: which of them a photo's letters match is not known
+	// until they are compared (see differInParts).
 	emitCut := func(mask []uint8, box image.Rectangle, p int) {
 		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
-				mask, box = m, r
+				emit(m, r, false)
+				if !differInParts(mask, box, m, r) {
+					return
+				}
 			}
 		}
 		emit(mask, box, false)

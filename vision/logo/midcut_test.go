@@ -110,7 +110,7 @@ func TestMidCutSeparatesSmallLetters(t *testing.T) {
 // ladder's cut cleared the midpoint and whose mid cut alone did not
 // (cut midway 0.727, 0.725 and 0.733 against the ladder's 0.771, 0.757
 // and 0.760): the two cuts differ in parts there, and ladderRegions keeps
-// both (differInParts).
+// both (midCutter.parts).
 var ladderCutHeld = []struct {
 	brand      string
 	long       float64

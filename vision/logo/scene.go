@@ -125,16 +125,16 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// emitCut emits a region, a small one re-cut midway between its ink
 	// and its ground when cfg.MidCut says so and the cut holds (see
 	// midcut.go). Two regions whose mid cuts share a box keep the first's.
-	// Where the two cuts differ in parts (letters the ladder's level runs
-	// together that the mid cut splits, or the reverse), the ladder's cut
-	// is emitted too: which of them a photo's letters match is not known
-	// until they are compared (see differInParts).
-	emitCut := func(mask []uint8, box image.Rectangle, p int) {
+	// Where the two cuts differ in parts (n, the ladder's: letters its
+	// level runs together that the mid cut splits, or the reverse), the
+	// ladder's cut is emitted too: which of them a photo's letters match
+	// is not known until they are compared (see midCutter.parts).
+	emitCut := func(mask []uint8, box image.Rectangle, p, n int) {
 		if cfg.MidCut && max(box.Dx(), box.Dy()) <= cfg.SmallSide {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				emit(m, r, false)
-				if !differInParts(mask, box, m, r) {
+				if mc.parts(m, r.Dx(), r.Dy()) == n {
 					return
 				}
 			}
@@ -159,7 +159,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, c.box, int32(k))
-				emitCut(buf, c.box, p)
+				emitCut(buf, c.box, p, 1)
 			}
 			// Components with the parts inside their holes (a ring and
 			// its letters), whatever their sizes.
@@ -196,7 +196,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, gr.box, members[gi]...)
-				emitCut(buf, gr.box, p)
+				emitCut(buf, gr.box, p, len(members[gi]))
 			}
 		}
 	}

@@ -55,8 +55,8 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|finenull%d|%v|%d|%d|%d|%v", fineNullTop, fineTau, fineSide, fineMaxPoints, wordGap, wordFaces)
 	fmt.Fprintf(h, "|wordrank%d", wordRank)               // the words' level enters nullMax
 	fmt.Fprintf(h, "|midcut%v|%v", c.MidCut, midInkShare) // small ladder regions cut midway (midcut.go): they enter the null calibration
-	// Large ladder regions cut midway too (MidCutLarge).
-	fmt.Fprintf(h, "|midcutlarge%v", c.MidCutLarge)
+	fmt.Fprint(h, "|midcutparts1")                        // the ladder's cut kept beside a mid cut with other parts (midCutter.parts): they enter the null calibration
+	fmt.Fprintf(h, "|midcutlarge%v", c.MidCutLarge)       // ladder regions of every size cut midway (MidCutLarge)
 	return h.Sum64()
 }
 

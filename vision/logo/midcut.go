@@ -1,6 +1,10 @@
 package logo
 
-import "image"
+import (
+	"image"
+
+	"counterlens/vision/internal/runs"
+)
 
 // This file re-cuts a small region of the threshold ladder at the level
 // midway between its ink and its ground. The ladder keeps a region at the
@@ -36,6 +40,9 @@ type midCutter struct {
 	side  []uint8 // over the widened box: 1 on the mark's side, 2 reached
 	stack []int32
 	out   []uint8
+	// ink, blank and forest count a cut's parts (see parts).
+	ink, blank runs.Set
+	forest     runs.Forest
 }
 
 // cut re-cuts the region mask (over box, polarity p of pix, w x h: 0 the
@@ -182,4 +189,32 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 		return box, nil, 0, false
 	}
 	return r, out, got, true
+}
+
+// parts counts the 8-connected parts of mask m (w x h), as parts does,
+// reusing the cutter's buffers. ladderRegions compares it with the
+// ladder's cut's parts (a component is one, a group as many as its
+// members): where they differ, the cuts disagree on which letters run
+// together, and on a mark of a few pixels a stroke or gap either can be
+// the one its reference's small renderings match (a crisp Samsung 44 px
+// long fits its merged rendering, cut at the ladder's level, better than
+// its mid cut), so both are kept there; where they agree the cuts differ
+// in stroke width, and the mid cut alone is kept.
+func (mc *midCutter) parts(m []uint8, w, h int) int {
+	mc.ink.Reset()
+	mc.blank.Reset()
+	runs.Cut(m, w, image.Rect(0, 0, w, h), 0, &mc.ink, &mc.blank)
+	if cap(mc.forest) < len(mc.ink.Runs) {
+		mc.forest = make(runs.Forest, len(mc.ink.Runs))
+	}
+	f := mc.forest[:len(mc.ink.Runs)]
+	f.Reset()
+	mc.ink.Link(f, true)
+	n := 0
+	for i, root := range f {
+		if root == int32(i) {
+			n++
+		}
+	}
+	return n
 }

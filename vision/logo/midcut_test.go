@@ -43,9 +43,11 @@ func midCutScore(t *testing.T, scene, mark image.Image, p *prepared, long float6
 // midCutGains are placements of TestMidCutSeparatesSmallLetters that the
 // mid cut lifts from under the small-region midpoint (fitMid with no null
 // level) to over it by 0.02 or more on both sides. Of its 96 placements
-// 60 clear the midpoint cut midway and 48 at the ladder's levels (16
-// gained, 4 lost: Samsung at 44 px twice, Sony at 52 px and New Balance at
-// 36 px, blurred, whose ladder cuts fitted better).
+// 60 cleared the midpoint cut midway alone and 48 at the ladder's levels
+// (16 gained, 4 lost: Samsung at 44 px twice, Sony at 52 px and New
+// Balance at 36 px, blurred, whose ladder cuts fitted better); with the
+// ladder's cut kept beside the mid cut where their parts differ
+// (ladderCutHeld), 63 clear it.
 var midCutGains = map[string]bool{
 	"thenorthface/36px/look3/blur1": true,
 	"thenorthface/44px/look2/blur1": true,
@@ -101,5 +103,42 @@ func TestMidCutSeparatesSmallLetters(t *testing.T) {
 	t.Logf("over the midpoint: cut midway %d, at the ladder's levels %d", over[0], over[1])
 	if over[0] < over[1]+midCutMinGain {
 		t.Errorf("over the midpoint: cut midway %d, at the ladder's levels %d: want %d more", over[0], over[1], midCutMinGain)
+	}
+}
+
+// ladderCutHeld are placements of TestMidCutSeparatesSmallLetters whose
+// ladder's cut cleared the midpoint and whose mid cut alone did not
+// (cut midway 0.727, 0.725 and 0.733 against the ladder's 0.771, 0.757
+// and 0.760): the two cuts differ in parts there, and ladderRegions keeps
+// both (midCutter.parts).
+var ladderCutHeld = []struct {
+	brand      string
+	long       float64
+	look, blur int
+}{
+	{"newbalance", 36, 3, 1},
+	{"samsung", 44, 0, 0},
+	{"sony", 52, 1, 1},
+}
+
+// TestLadderCutKeptBesideMidCut: where the mid cut splits or merges the
+// letters the ladder's level cut (a blurred New Balance of 36 px, a crisp
+// Samsung of 44, a blurred Sony of 52 composited on a photo), the ladder's
+// cut is a region too, and the mark clears its midpoint with MidCut on.
+func TestLadderCutKeptBesideMidCut(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	scene := loadImage(t, "testdata/scenes/home.jpg")
+	cfg := DefaultConfig()
+	for _, pl := range ladderCutHeld {
+		t.Run(fmt.Sprintf("%s/%vpx/look%d/blur%d", pl.brand, pl.long, pl.look, pl.blur), func(t *testing.T) {
+			p, err := prepare(Reference{LogoID: pl.brand, BrandID: pl.brand, Image: marks[pl.brand]}, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mid := cfg.fitMid(0, int(pl.long))
+			if s := midCutScore(t, scene, marks[pl.brand], p, pl.long, pl.look, pl.blur, cfg); s < mid {
+				t.Errorf("best region %.3f, under the midpoint %.3f", s, mid)
+			}
+		})
 	}
 }

@@ -122,14 +122,22 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	if len(levels) > 1 {
 		step = int(levels[1]) - int(levels[0])
 	}
-	// emitCut emits a region, a small one (any one with
-	// cfg.MidCutLarge) re-cut midway between its ink and its ground when
-	// cfg.MidCut says so and the cut holds (see midcut.go). Two regions whose mid cuts share a box keep the first's.
-	emitCut := func(mask []uint8, box image.Rectangle, p int) {
+	// emitCut emits a region, a small one (any one with cfg.MidCutLarge)
+	// re-cut midway between its ink and its ground when cfg.MidCut says so
+	// and the cut holds (see midcut.go). Two regions whose mid cuts share a
+	// box keep the first's. Where the two cuts differ in parts (n, the
+	// ladder's: letters its level runs together that the mid cut splits, or
+	// the reverse), the ladder's cut is emitted too: which of them a
+	// photo's letters match is not known until they are compared (see
+	// midCutter.parts).
+	emitCut := func(mask []uint8, box image.Rectangle, p, n int) {
 		if cfg.MidCut && (cfg.MidCutLarge || max(box.Dx(), box.Dy()) <= cfg.SmallSide) {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
-				mask, box = m, r
+				emit(m, r, false)
+				if mc.parts(m, r.Dx(), r.Dy()) == n {
+					return
+				}
 			}
 		}
 		emit(mask, box, false)
@@ -152,7 +160,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, c.box, int32(k))
-				emitCut(buf, c.box, p)
+				emitCut(buf, c.box, p, 1)
 			}
 			// Components with the parts inside their holes (a ring and
 			// its letters), whatever their sizes.
@@ -189,7 +197,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 					continue
 				}
 				buf = rl.fill(buf, p, gr.box, members[gi]...)
-				emitCut(buf, gr.box, p)
+				emitCut(buf, gr.box, p, len(members[gi]))
 			}
 		}
 	}

@@ -47,7 +47,6 @@ const (
 	fFine                // its fit, 0 to 1 (see fineOutline)
 	fFineMargin          // it less the second brand's (it alone when not read)
 	fFineOverNull        // it less its reference's chance level (fineNull; 0 when not read)
-	fSplit               // where the reference and the second brand differ at their fine poses, the share of cells the region sides with the reference less the second's (see splitMargin; 0 when not read)
 	fInnerRead           // 1 when the reference is a ring with parts and its inside was compared
 	fInner               // the inside's fit, 0 to 1 (see innerFit)
 	fInnerMargin         // it less the second brand's (it alone when the second is no ring)
@@ -70,7 +69,7 @@ var decideRange = [numDecide][2]float64{
 	fFit: {-10, 10}, fMargin: {0, 3}, fLogL: {-1, 3}, fRadial: {0, 1},
 	fEdgeLow: {-3, 0}, fEdgeHigh: {0, 3}, fGapRead: {0, 1}, fGap: {0, 1},
 	fCrowd: {0, 2.5}, fRepeated: {0, 1}, fFigure: {0, 3},
-	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1}, fFineOverNull: {-1, 1}, fSplit: {-1, 1},
+	fFineRead: {0, 1}, fFine: {0, 1}, fFineMargin: {-1, 1}, fFineOverNull: {-1, 1},
 	fInnerRead: {0, 1}, fInner: {0, 1}, fInnerMargin: {-1, 1},
 	fGreyRead: {0, 1}, fGreyInner: {-1, 1}, fGreyMargin: {-2, 2},
 }
@@ -204,9 +203,6 @@ func (d *Detector) decideShape(m shapeMatch, null float64, L int, cands []*candi
 					v2 := pose2.fit()
 					fineSecond = v2
 					x[fFineMargin] = clampTo(v-v2, -1, 1)
-					if sm, ok := splitMargin(&pose, &pose2, &rg, m.ref, m.secondRef); ok {
-						x[fSplit] = sm
-					}
 				}
 			}
 		}

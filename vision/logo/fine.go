@@ -132,7 +132,6 @@ func strided(pts [][2]float64, n int) [][2]float64 {
 // pixels of its raster a cell, with pad cells of ground around it.
 type regionFine struct {
 	fineGrid
-	on  []bool // the cells inside the region's mask
 	k   float64
 	pad int
 }
@@ -155,7 +154,7 @@ func regionGrid(c *candidate) (regionFine, bool) {
 			on[(y+pad)*W+x+pad] = c.mask[sy*w+sx] != 0
 		}
 	}
-	return regionFine{fineGrid: newFineGrid(on, W, H), on: on, k: k, pad: pad}, true
+	return regionFine{fineGrid: newFineGrid(on, W, H), k: k, pad: pad}, true
 }
 
 // templateGrid is reference r's template outline for fineOutline, with
@@ -426,61 +425,4 @@ func finePose(Q affine2, p [fineParams]float64, cx, cy, L float64) (homography, 
 		F[3*r+2] = G[3*r]*Q[2] + G[3*r+1]*Q[5] + G[3*r+2]
 	}
 	return F, true
-}
-
-// splitMinShare is the least share of the region's grid on which two
-// references at their fine poses must differ for splitMargin to be read.
-const splitMinShare = 0.02
-
-// splitMargin compares two references where they differ: reference r at
-// its fine pose (pose) and reference r2 at its own (pose2) are laid on
-// region c's grid rg, and over the cells where one covers ink and the
-// other ground it returns the share on which the region's mask sides with
-// r less the share on which it sides with r2, in [-1, 1]. The silhouette
-// score compares each reference with the whole region, so two wordmarks
-// of similar outline differ there by a few hundredths (at 1,000
-// references some other brand always comes that close); on the cells that
-// tell them apart a print of r sides with r; a region that is neither (a
-// chance fit of both) sides with each about as often. false when a pose
-// made no homography or the two differ on under splitMinShare of the
-// grid.
-func splitMargin(pose, pose2 *finePoseFit, rg *regionFine, r, r2 *prepared) (float64, bool) {
-	if !pose.Fok || !pose2.Fok || len(rg.on) < rg.w*rg.h {
-		return 0, false
-	}
-	Fi, ok := pose.F.inverse()
-	if !ok {
-		return 0, false
-	}
-	Fi2, ok := pose2.F.inverse()
-	if !ok {
-		return 0, false
-	}
-	// inked reports whether template t, tpad cells of ground round it in
-	// its grid, has ink under grid point (x, y) of the region mapped by F.
-	inked := func(F *homography, t *eccTemplate, tpad int, x, y float64) bool {
-		u, v, s := F.at(x, y)
-		if s <= 0 {
-			return false
-		}
-		tx, ty := int(math.Round(u))-tpad, int(math.Round(v))-tpad
-		return tx >= 0 && ty >= 0 && tx < t.w && ty < t.h && t.pix[ty*t.w+tx] >= 128
-	}
-	var differ, withR int
-	for y := range rg.h {
-		for x := range rg.w {
-			a := inked(&Fi, &r.tmpl, pose.tpad, float64(x), float64(y))
-			if a == inked(&Fi2, &r2.tmpl, pose2.tpad, float64(x), float64(y)) {
-				continue
-			}
-			differ++
-			if rg.on[y*rg.w+x] == a {
-				withR++
-			}
-		}
-	}
-	if float64(differ) < splitMinShare*float64(rg.w*rg.h) {
-		return 0, false
-	}
-	return float64(2*withR-differ) / float64(differ), true
 }

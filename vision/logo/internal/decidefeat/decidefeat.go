@@ -7,5 +7,5 @@ package decidefeat
 // Names are the features in the model's order.
 var Names = []string{"fit", "margin", "logL", "radial", "edgeLow", "edgeHigh",
 	"gapRead", "gap", "crowd", "repeated", "figure",
-	"fineRead", "fine", "fineMargin", "fineOverNull", "split",
+	"fineRead", "fine", "fineMargin", "fineOverNull",
 	"innerRead", "inner", "innerMargin", "greyRead", "greyInner", "greyMargin"}

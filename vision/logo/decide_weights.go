@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8243 shape matches of the benchmark's training seeds 100-107 (our
+// 8981 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -11.0649,
+	bias: -10.9675,
 	w: [numDecide]float64{
-		fFit:          0.116808,
-		fMargin:       2.03702,
-		fLogL:         -0.491932,
-		fRadial:       -0.323926,
-		fEdgeLow:      0.35554,
-		fEdgeHigh:     0.706611,
-		fGapRead:      0.0429142,
-		fGap:          0.137217,
-		fCrowd:        1.28852,
-		fRepeated:     -1.38415,
-		fFigure:       -2.3125,
-		fFineRead:     -2.98366e-27,
-		fFine:         6.42694,
-		fFineMargin:   -1.05993,
-		fFineOverNull: 1.30847,
-		fInnerRead:    -0.167966,
-		fInner:        0.146561,
-		fInnerMargin:  0.105848,
-		fGreyRead:     -0.481482,
-		fGreyInner:    2.73472,
-		fGreyMargin:   1.43177,
+		fFit:          0.1114,
+		fMargin:       1.98641,
+		fLogL:         -0.673748,
+		fRadial:       -0.361577,
+		fEdgeLow:      0.326037,
+		fEdgeHigh:     0.732477,
+		fGapRead:      -0.0249453,
+		fGap:          0.510743,
+		fCrowd:        1.18831,
+		fRepeated:     -1.30078,
+		fFigure:       -2.15319,
+		fFineRead:     7.74587e-28,
+		fFine:         6.714,
+		fFineMargin:   -1.67069,
+		fFineOverNull: 2.00416,
+		fInnerRead:    -0.252635,
+		fInner:        0.16486,
+		fInnerMargin:  0.191089,
+		fGreyRead:     -0.47304,
+		fGreyInner:    2.34239,
+		fGreyMargin:   1.38493,
 	},
 }

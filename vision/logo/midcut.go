@@ -21,6 +21,13 @@ import (
 // region's extreme levels, not its mean: a stroke a pixel or two wide,
 // area-sampled and blurred, never reaches the mark's own ink, and a cut
 // midway to its mean ink would still run letters together.
+//
+// The same holds at any size (Config.MidCutLarge, on by default): the
+// ladder keeps a light mark's region at the level nearest its ground, so a
+// large blurred wordmark's letters run together, and a dark emblem's at
+// the level nearest its ink, its strokes thinned. Where the mid cut and the
+// ladder's cut differ in parts (midCutter.parts), both are kept: which of
+// them the reference's rendering matches is known only once compared.
 
 // midInkShare is the share of a region's pixels, farthest from its ground,
 // whose mean is its ink level. Of 256 composited wordmarks of 36-60 px

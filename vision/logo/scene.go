@@ -125,17 +125,20 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// emitCut emits a region, a small one (any one with cfg.MidCutLarge)
 	// re-cut midway between its ink and its ground when cfg.MidCut says so
 	// and the cut holds (see midcut.go). Two regions whose mid cuts share a
-	// box keep the first's. Where the two cuts differ in parts (n, the
-	// ladder's: letters its level runs together that the mid cut splits, or
-	// the reverse), the ladder's cut is emitted too: which of them a
-	// photo's letters match is not known until they are compared (see
-	// midCutter.parts).
+	// box keep the first's. Where a small region's two cuts differ in parts
+	// (n, the ladder's: letters its level runs together that the mid cut
+	// splits, or the reverse), the ladder's cut is emitted too: on strokes
+	// and gaps of a pixel or two, which of them a photo's letters match is
+	// not known until they are compared (see midCutter.parts). On larger
+	// regions both cuts cost some 10 ms a photo more at 1,000 references
+	// for no mark (session 18).
 	emitCut := func(mask []uint8, box image.Rectangle, p, n int) {
-		if cfg.MidCut && (cfg.MidCutLarge || max(box.Dx(), box.Dy()) <= cfg.SmallSide) {
+		small := max(box.Dx(), box.Dy()) <= cfg.SmallSide
+		if cfg.MidCut && (cfg.MidCutLarge || small) {
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				emit(m, r, false)
-				if mc.parts(m, r.Dx(), r.Dy()) == n {
+				if !small || mc.parts(m, r.Dx(), r.Dy()) == n {
 					return
 				}
 			}

@@ -130,8 +130,8 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 	// splits, or the reverse), the ladder's cut is emitted too: on strokes
 	// and gaps of a pixel or two, which of them a photo's letters match is
 	// not known until they are compared (see midCutter.parts). On larger
-	// regions both cuts cost some 10 ms a photo more at 1,000 references
-	// for no mark (session 18).
+	// regions both cuts cost some 12 ms a photo more at 1,000 references
+	// for a mark or two of the held-out brands and none of ours (session 18).
 	emitCut := func(mask []uint8, box image.Rectangle, p, n int) {
 		small := max(box.Dx(), box.Dy()) <= cfg.SmallSide
 		if cfg.MidCut && (cfg.MidCutLarge || small) {

@@ -68,42 +68,54 @@ const midCutMinGain = 8
 // (Config.MidCut) than at the ladder's levels: midCutGains do, and
 // midCutMinGain more in all.
 func TestMidCutSeparatesSmallLetters(t *testing.T) {
-	marks := loadDir(t, "testdata/marks")
-	scene := loadImage(t, "testdata/scenes/home.jpg")
 	on := DefaultConfig()
 	off := on
 	off.MidCut = false
-	over := [2]int{}
-	for _, brand := range []string{"thenorthface", "newbalance", "samsung", "sony"} {
+	over, under := midCutPlacements(t, []string{"thenorthface", "newbalance", "samsung", "sony"},
+		[]float64{36, 44, 52}, []int{0, 1}, on, off, midCutGains, 0)
+	t.Logf("over the midpoint: cut midway %d, at the ladder's levels %d", over, under)
+	if over < under+midCutMinGain {
+		t.Errorf("over the midpoint: cut midway %d, at the ladder's levels %d: want %d more", over, under, midCutMinGain)
+	}
+}
+
+// midCutPlacements composites each brand's mark at each length on
+// home.jpg in each of midCutLooks, crisp and at each blur, and scores it
+// cut with config on and with config off (midCutScore). It fails each
+// placement of gains that does not clear its midpoint (fitMid with no null
+// level) by margin with on and fall short of it by margin with off, and
+// returns how many placements clear their midpoint with each.
+func midCutPlacements(t *testing.T, brands []string, longs []float64, blurs []int, on, off Config, gains map[string]bool, margin float64) (overOn, overOff int) {
+	t.Helper()
+	marks := loadDir(t, "testdata/marks")
+	scene := loadImage(t, "testdata/scenes/home.jpg")
+	for _, brand := range brands {
 		p, err := prepare(Reference{LogoID: brand, BrandID: brand, Image: marks[brand]}, on)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, long := range []float64{36, 44, 52} {
+		for _, long := range longs {
 			mid := on.fitMid(0, int(long))
 			for li := range midCutLooks {
-				for blur := range 2 {
+				for _, blur := range blurs {
 					name := fmt.Sprintf("%s/%vpx/look%d/blur%d", brand, long, li, blur)
 					with := midCutScore(t, scene, marks[brand], p, long, li, blur, on)
 					without := midCutScore(t, scene, marks[brand], p, long, li, blur, off)
-					t.Logf("%s: midpoint %.3f, cut midway %.3f, at the ladder's levels %.3f", name, mid, with, without)
+					t.Logf("%s: midpoint %.3f, on %.3f, off %.3f", name, mid, with, without)
 					if with >= mid {
-						over[0]++
+						overOn++
 					}
 					if without >= mid {
-						over[1]++
+						overOff++
 					}
-					if midCutGains[name] && (with < mid || without >= mid) {
-						t.Errorf("%s: cut midway %.3f, at the ladder's levels %.3f: want over and under %.3f", name, with, without, mid)
+					if gains[name] && (with < mid+margin || without >= mid-margin) {
+						t.Errorf("%s: on %.3f, off %.3f: want over and under %.3f by %.2f", name, with, without, mid, margin)
 					}
 				}
 			}
 		}
 	}
-	t.Logf("over the midpoint: cut midway %d, at the ladder's levels %d", over[0], over[1])
-	if over[0] < over[1]+midCutMinGain {
-		t.Errorf("over the midpoint: cut midway %d, at the ladder's levels %d: want %d more", over[0], over[1], midCutMinGain)
-	}
+	return overOn, overOff
 }
 
 // ladderCutHeld are placements of TestMidCutSeparatesSmallLetters whose

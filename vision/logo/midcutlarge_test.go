@@ -1,9 +1,6 @@
 package logo
 
-import (
-	"fmt"
-	"testing"
-)
+import "testing"
 
 // midCutLargeGains are placements of TestMidCutLargeMarks that the mid
 // cut at every size lifts from under the midpoint to over it by 0.02 or
@@ -30,40 +27,13 @@ const midCutLargeMinGain = 5
 // only small ones are: midCutLargeGains do, and midCutLargeMinGain more in
 // all.
 func TestMidCutLargeMarks(t *testing.T) {
-	marks := loadDir(t, "testdata/marks")
-	scene := loadImage(t, "testdata/scenes/home.jpg")
 	on := DefaultConfig()
 	off := on
 	off.MidCutLarge = false
-	over := [2]int{}
-	for _, brand := range []string{"samsung", "sony", "starbucks", "cocacola"} {
-		p, err := prepare(Reference{LogoID: brand, BrandID: brand, Image: marks[brand]}, on)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, long := range []float64{90, 150} {
-			mid := on.fitMid(0, int(long))
-			for li := range midCutLooks {
-				for _, blur := range []int{0, 2} {
-					name := fmt.Sprintf("%s/%vpx/look%d/blur%d", brand, long, li, blur)
-					with := midCutScore(t, scene, marks[brand], p, long, li, blur, on)
-					without := midCutScore(t, scene, marks[brand], p, long, li, blur, off)
-					t.Logf("%s: midpoint %.3f, cut midway at every size %.3f, small only %.3f", name, mid, with, without)
-					if with >= mid {
-						over[0]++
-					}
-					if without >= mid {
-						over[1]++
-					}
-					if midCutLargeGains[name] && (with < mid+0.02 || without >= mid-0.02) {
-						t.Errorf("%s: cut midway at every size %.3f, small only %.3f: want over and under %.3f by 0.02", name, with, without, mid)
-					}
-				}
-			}
-		}
-	}
-	t.Logf("over the midpoint: cut midway at every size %d, small only %d", over[0], over[1])
-	if over[0] < over[1]+midCutLargeMinGain {
-		t.Errorf("over the midpoint: cut midway at every size %d, small only %d: want %d more", over[0], over[1], midCutLargeMinGain)
+	over, under := midCutPlacements(t, []string{"samsung", "sony", "starbucks", "cocacola"},
+		[]float64{90, 150}, []int{0, 2}, on, off, midCutLargeGains, 0.02)
+	t.Logf("over the midpoint: cut midway at every size %d, small only %d", over, under)
+	if over < under+midCutLargeMinGain {
+		t.Errorf("over the midpoint: cut midway at every size %d, small only %d: want %d more", over, under, midCutLargeMinGain)
 	}
 }

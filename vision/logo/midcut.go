@@ -1,10 +1,6 @@
 package logo
 
-import (
-	"image"
-
-	"counterlens/vision/internal/runs"
-)
+import "image"
 
 // This file re-cuts a small region of the threshold ladder at the level
 // midway between its ink and its ground. The ladder keeps a region at the
@@ -25,9 +21,10 @@ import (
 // The same holds at any size (Config.MidCutLarge, on by default): the
 // ladder keeps a light mark's region at the level nearest its ground, so a
 // large blurred wordmark's letters run together, and a dark emblem's at
-// the level nearest its ink, its strokes thinned. Where the mid cut and the
-// ladder's cut differ in parts (midCutter.parts), both are kept: which of
-// them the reference's rendering matches is known only once compared.
+// the level nearest its ink, its strokes thinned. Where a small region's mid
+// cut and ladder's cut differ in parts (midCutter.parts), both are kept:
+// which of them the reference's rendering matches is known only once
+// compared (see ladderRegions' emitCut).
 
 // midInkShare is the share of a region's pixels, farthest from its ground,
 // whose mean is its ink level. Of 256 composited wordmarks of 36-60 px
@@ -47,9 +44,9 @@ type midCutter struct {
 	side  []uint8 // over the widened box: 1 on the mark's side, 2 reached
 	stack []int32
 	out   []uint8
-	// ink, blank and forest count a cut's parts (see parts).
-	ink, blank runs.Set
-	forest     runs.Forest
+	// parts counts a cut's parts, to compare with the ladder's cut's
+	// (ladderRegions' emitCut).
+	parts partCounter
 }
 
 // cut re-cuts the region mask (over box, polarity p of pix, w x h: 0 the
@@ -57,10 +54,9 @@ type midCutter struct {
 // between its ink (the mean of the midInkShare of its pixels farthest from
 // the ground) and its ground (the mean of a margin around box): the pixels on
 // the mark's side of that level connected to the region's own, and how many
-// they are. ok is false
-// when the box lies against the raster's edge, the contrast is under
-// minContrast, the cut spills into the margin (the surround is not plain)
-// or gives the same mask.
+// they are. ok is false when the box lies against the raster's edge, the
+// contrast is under minContrast, the cut spills into the margin (the
+// surround is not plain) or gives the same mask.
 func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangle, p, minContrast int) (image.Rectangle, []uint8, int, bool) {
 	margin := max(2, max(box.Dx(), box.Dy())/8)
 	outer := box.Inset(-margin)
@@ -196,32 +192,4 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 		return box, nil, 0, false
 	}
 	return r, out, got, true
-}
-
-// parts counts the 8-connected parts of mask m (w x h), as parts does,
-// reusing the cutter's buffers. ladderRegions compares it with the
-// ladder's cut's parts (a component is one, a group as many as its
-// members): where they differ, the cuts disagree on which letters run
-// together, and on a mark of a few pixels a stroke or gap either can be
-// the one its reference's small renderings match (a crisp Samsung 44 px
-// long fits its merged rendering, cut at the ladder's level, better than
-// its mid cut), so both are kept there; where they agree the cuts differ
-// in stroke width, and the mid cut alone is kept.
-func (mc *midCutter) parts(m []uint8, w, h int) int {
-	mc.ink.Reset()
-	mc.blank.Reset()
-	runs.Cut(m, w, image.Rect(0, 0, w, h), 0, &mc.ink, &mc.blank)
-	if cap(mc.forest) < len(mc.ink.Runs) {
-		mc.forest = make(runs.Forest, len(mc.ink.Runs))
-	}
-	f := mc.forest[:len(mc.ink.Runs)]
-	f.Reset()
-	mc.ink.Link(f, true)
-	n := 0
-	for i, root := range f {
-		if root == int32(i) {
-			n++
-		}
-	}
-	return n
 }

@@ -138,7 +138,7 @@ func ladderRegions(ctx context.Context, pix []uint8, w, h int, levels []uint8, c
 			r, m, area, ok := mc.cut(pix, w, h, mask, box, p, step)
 			if ok && cfg.regionSized(r, area) && fresh(cutSeen, r) {
 				emit(m, r, false)
-				if !small || mc.parts(m, r.Dx(), r.Dy()) == n {
+				if !small || mc.parts.count(m, r.Dx(), r.Dy()) == n {
 					return
 				}
 			}

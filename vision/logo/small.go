@@ -178,11 +178,28 @@ func cutSmall(cov smallCover, cut float64) maskSource {
 // parts counts the 8-connected parts of m, labelled from its runs
 // (vision/internal/runs, as the grey ladder labels regions).
 func parts(m maskSource) int {
-	var ink, blank runs.Set
-	runs.Cut(m.pix, m.w, image.Rect(0, 0, m.w, m.h), 0, &ink, &blank)
-	f := make(runs.Forest, len(ink.Runs))
+	var pc partCounter
+	return pc.count(m.pix, m.w, m.h)
+}
+
+// partCounter counts the 8-connected parts of masks, reusing its buffers
+// from mask to mask.
+type partCounter struct {
+	ink, blank runs.Set
+	forest     runs.Forest
+}
+
+// count returns the number of 8-connected parts of mask m (w x h).
+func (pc *partCounter) count(m []uint8, w, h int) int {
+	pc.ink.Reset()
+	pc.blank.Reset()
+	runs.Cut(m, w, image.Rect(0, 0, w, h), 0, &pc.ink, &pc.blank)
+	if cap(pc.forest) < len(pc.ink.Runs) {
+		pc.forest = make(runs.Forest, len(pc.ink.Runs))
+	}
+	f := pc.forest[:len(pc.ink.Runs)]
 	f.Reset()
-	ink.Link(f, true)
+	pc.ink.Link(f, true)
 	n := 0
 	for i, root := range f {
 		if root == int32(i) {

@@ -57,6 +57,7 @@ func descVersion(c Config, nullRegions int) uint64 {
 	fmt.Fprintf(h, "|midcut%v|%v", c.MidCut, midInkShare) // small ladder regions cut midway (midcut.go): they enter the null calibration
 	fmt.Fprint(h, "|midcutparts1")                        // the ladder's cut kept beside a mid cut with other parts (midCutter.parts): they enter the null calibration
 	fmt.Fprintf(h, "|midcutlarge%v", c.MidCutLarge)       // ladder regions of every size cut midway (MidCutLarge)
+	fmt.Fprintf(h, "|groupslack%d", c.GroupSlack)         // groups linked a pixel looser (GroupSlack): they enter the null calibration
 	return h.Sum64()
 }
 

@@ -255,6 +255,13 @@ type Config struct {
 	// decision, whose grey alignment can tell a blurred or slanted mark
 	// from a blob. 0 turns it off.
 	NearLooks int
+	// GroupSlack is how many pixels wider than GroupGap times the smaller
+	// part's size a gap between two parts may be and still link them (see
+	// groupComponents): a threshold cut of the blurred raster places each
+	// edge to a pixel, so a gap of letters 4-6 px tall, where GroupGap
+	// allows one or two pixels, reads a pixel wider at one level than at
+	// the next.
+	GroupSlack int
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -297,6 +304,7 @@ func DefaultConfig() Config {
 		FrameCutMax:   0.25,
 		GapMin:        0.05,
 		LearnedMin:    0.75,
+		GroupSlack:    1,
 	}
 }
 
@@ -314,6 +322,8 @@ func (c Config) Validate() error {
 		return bad("MinArea", c.MinArea)
 	case c.GroupGap < 0 || c.GroupGap > 2:
 		return bad("GroupGap", c.GroupGap)
+	case c.GroupSlack < 0 || c.GroupSlack > 4:
+		return bad("GroupSlack", c.GroupSlack)
 	case c.MinPartArea < 1 || c.MaxParts < 2 || c.MaxPartRatio < 1:
 		return bad("MinPartArea/MaxParts", [2]int{c.MinPartArea, c.MaxParts})
 	case c.MaxLogEcc <= 0:

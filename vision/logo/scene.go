@@ -358,7 +358,8 @@ func (c *candidate) alignedView() *shapeView {
 }
 
 // groupComponents links components whose boxes are closer than GroupGap
-// times the smaller one's size (letters of a word, parts of an emblem) and
+// times the smaller one's size, plus GroupSlack pixels (letters of a word,
+// parts of an emblem; see Config.linkGap) and
 // returns, per label, its group index (-1 for none), and the groups of two
 // or more parts. Tiny specks do not link; a level with too many parts
 // (texture, noise) is not grouped at all. alike, when set, must also hold
@@ -385,8 +386,7 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 	size := func(b image.Rectangle) int { return max(b.Dx(), b.Dy()) }
 	for _, k := range parts {
 		b := comps[k].box
-		gap := int(cfg.GroupGap*float64(size(b))) + 1
-		e := b.Inset(-gap)
+		e := b.Inset(-cfg.linkGap(size(b)) - 1)
 		for gy := max(0, e.Min.Y) / gridCell; gy <= min(grid.h-1, max(0, e.Max.Y-1)/gridCell); gy++ {
 			for gx := max(0, e.Min.X) / gridCell; gx <= min(grid.w-1, max(0, e.Max.X-1)/gridCell); gx++ {
 				for _, j := range grid.at(gx, gy) {
@@ -401,8 +401,7 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 					if max(sb, so) > cfg.MaxPartRatio*min(sb, so) {
 						continue
 					}
-					g2 := int(cfg.GroupGap*float64(min(sb, so))) + 1
-					if b.Inset(-g2).Overlaps(o) && (alike == nil || alike(j, k)) {
+					if b.Inset(-cfg.linkGap(min(sb, so))-1).Overlaps(o) && (alike == nil || alike(j, k)) {
 						sets.Union(int32(j), int32(k))
 					}
 				}
@@ -410,6 +409,13 @@ func groupComponents(comps []component, cfg Config, alike func(a, b int) bool) (
 		}
 	}
 	return groupOf, collectGroups(comps, parts, find, groupOf)
+}
+
+// linkGap is the widest gap, in pixels, between the boxes of two parts
+// whose smaller one's longer side is size that groupComponents links: a
+// box grown by linkGap+1 overlaps the other.
+func (c Config) linkGap(size int) int {
+	return int(c.GroupGap*float64(size)) + c.GroupSlack
 }
 
 // collectGroups makes a group of every set of two or more of parts that

@@ -62,14 +62,16 @@ var twinGains = map[string]bool{
 // of its own now, and the mark scores higher (twinGains); the others are
 // logged (most marks' grey cut is clean, and their colour twin dropped).
 // The grey ladder's large regions are cut at the ladder's levels here, as
-// when twins.go was written: cut midway (Config.MidCutLarge) the grey cut
-// of twinGains' mark holds the letters alone too (0.836 either way), and
-// no placement here gains from its colour twin.
+// when twins.go was written, and grouped with no GroupSlack: cut midway
+// (Config.MidCutLarge), or with its letters linked a pixel looser
+// (GroupSlack), the grey cut of twinGains' mark holds the letters alone too
+// (0.836 either way), and no placement here gains from its colour twin.
 func TestColourRegionsWithGreyBoxes(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	scenes := loadDir(t, "testdata/scenes")
 	cfg := DefaultConfig()
 	cfg.MidCutLarge = false
+	cfg.GroupSlack = 0
 	yellow := color.RGBA{225, 205, 40, 255}
 	green := color.RGBA{30, 95, 70, 255}
 	for _, brand := range []string{"samsung", "sony", "cocacola", "thenorthface", "underarmour"} {

@@ -131,7 +131,7 @@ func mstNeed(comps []component, ins []int, cfg Config) float64 {
 		dx := max(0, max(a.Min.X-b.Max.X, b.Min.X-a.Max.X))
 		dy := max(0, max(a.Min.Y-b.Max.Y, b.Min.Y-a.Max.Y))
 		gap := max(dx, dy) // Inset overlaps in both axes
-		return float64(max(0, gap-1)) / float64(min(sa, sb))
+		return float64(max(0, gap-cfg.GroupSlack)) / float64(min(sa, sb))
 	}
 	// Prim's.
 	inTree := make([]bool, len(ins))

@@ -292,6 +292,18 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, 
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
+	if c.colour {
+		// A region cut by its colour is read by its colour: the photo
+		// as nearness to the region's ink colour (see inkNearness), where
+		// a textured ground of other colours (a chessboard, a gradient)
+		// lies flat, as the template's ground does. The luminance is
+		// kept where the ink is no step of colour from the ground.
+		if gi, ok := inkNearness(c, t, starts, k, m, wm, hm, g, col, markL); ok {
+			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
+				g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
+			}
+		}
+	}
 	if math.Abs(ink-ground) < eccMinContrast {
 		// A mark of another hue than its ground at about its lightness:
 		// the photo is read along the step of colour from ground to ink
@@ -656,6 +668,109 @@ func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]f
 			p := col.pix[3*(cy*col.w+cx):]
 			v := ((float64(p[0])-ground[0])*d[0] + (float64(p[1])-ground[1])*d[1] + (float64(p[2])-ground[2])*d[2]) / n2
 			out.pix[y*w+x] = uint8(math.Round(255 * math.Max(0, math.Min(1, v))))
+		}
+	}
+	return out, true
+}
+
+// regionInk returns the mean colour (RGB) of the colour raster col under
+// region c's own mask (c.src is in col's pixels when c.colour, else in
+// those of the w x h grey raster); ok is false when the mask covers fewer
+// than 8 pixels of col.
+func regionInk(c *candidate, col rgbImage, w, h int) (ink [3]float64, ok bool) {
+	sx, sy := 1.0, 1.0
+	if !c.colour {
+		sx, sy = float64(col.w)/float64(w), float64(col.h)/float64(h)
+	}
+	bw := c.src.Dx()
+	var n float64
+	for y := c.src.Min.Y; y < c.src.Max.Y; y++ {
+		cy := int((float64(y) + 0.5) * sy)
+		if cy < 0 || cy >= col.h {
+			continue
+		}
+		for x := c.src.Min.X; x < c.src.Max.X; x++ {
+			cx := int((float64(x) + 0.5) * sx)
+			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] == 0 || cx < 0 || cx >= col.w {
+				continue
+			}
+			p := col.pix[3*(cy*col.w+cx):]
+			for j := range 3 {
+				ink[j] += float64(p[j])
+			}
+			n++
+		}
+	}
+	if n < 8 {
+		return ink, false
+	}
+	for j := range 3 {
+		ink[j] /= n
+	}
+	return ink, true
+}
+
+// colourDist is the Euclidean distance of the RGB pixel p from colour c.
+func colourDist(p []uint8, c [3]float64) float64 {
+	a, b, d := float64(p[0])-c[0], float64(p[1])-c[1], float64(p[2])-c[2]
+	return math.Sqrt(a*a + b*b + d*d)
+}
+
+// inkNearness returns a grey raster of g's size that reads the colour
+// raster col as nearness to region c's ink colour (see regionInk): 255 at
+// the ink's colour, falling linearly to 0 at the ground's mean distance
+// from it, the ground being the template's margin at the first of starts
+// (as in startColours), and 0 farther. Only the starts' extent, widened
+// by a third of the mark (markL pixels of g), is read; the rest is 0.
+// Unlike the luminance, or the step from the ground's mean colour to the
+// ink's (projectedGrey), a ground of several colours none of which is the
+// ink's reads flat. ok is false when the ground's mean distance is under
+// eccMinColourStep: the ink is no step of colour from its ground.
+func inkNearness(c *candidate, t *eccTemplate, starts []affine2, k float64, m, wm, hm int, g grayImage, col rgbImage, markL float64) (grayImage, bool) {
+	if col.w == 0 || col.h == 0 {
+		return grayImage{}, false
+	}
+	ink, ok := regionInk(c, col, g.w, g.h)
+	if !ok {
+		return grayImage{}, false
+	}
+	sx, sy := float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
+	var dist, n float64
+	for ty := range hm + 2*m {
+		for tx := range wm + 2*m {
+			if _, inMark := t.padded(tx, ty, k, m, wm, hm); inMark {
+				continue
+			}
+			x, y := starts[0].at(float64(tx), float64(ty))
+			cx, cy := int(x*sx), int(y*sy)
+			if x < 0 || y < 0 || cx >= col.w || cy >= col.h {
+				continue
+			}
+			dist += colourDist(col.pix[3*(cy*col.w+cx):], ink)
+			n++
+		}
+	}
+	if n < 8 || dist < eccMinColourStep*n {
+		return grayImage{}, false
+	}
+	dist /= n
+	W, H := float64(wm+2*m), float64(hm+2*m)
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, s := range starts {
+		for _, q := range [4][2]float64{{0, 0}, {W, 0}, {0, H}, {W, H}} {
+			x, y := s.at(q[0]-0.5, q[1]-0.5)
+			x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
+		}
+	}
+	pad := markL / 3
+	win := image.Rect(int(x0-pad), int(y0-pad), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(image.Rect(0, 0, g.w, g.h))
+	out := grayImage{w: g.w, h: g.h, pix: make([]uint8, g.w*g.h)}
+	for y := win.Min.Y; y < win.Max.Y; y++ {
+		cy := min(col.h-1, int((float64(y)+0.5)*sy))
+		for x := win.Min.X; x < win.Max.X; x++ {
+			cx := min(col.w-1, int((float64(x)+0.5)*sx))
+			v := 1 - colourDist(col.pix[3*(cy*col.w+cx):], ink)/dist
+			out.pix[y*g.w+x] = uint8(math.Round(255 * math.Max(0, v)))
 		}
 	}
 	return out, true

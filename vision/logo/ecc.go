@@ -292,16 +292,14 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, 
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
-	if c.colour {
-		// A region cut by its colour is read by its colour: the photo
-		// as nearness to the region's ink colour (see inkNearness), where
-		// a textured ground of other colours (a chessboard, a gradient)
-		// lies flat, as the template's ground does. The luminance is
-		// kept where the ink is no step of colour from the ground.
-		if gi, ok := inkNearness(c, t, starts, k, m, wm, hm, g, col, markL); ok {
-			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
-				g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
-			}
+	if r := regionInkReading(c, col); r.byColour {
+		// A colour region that stands out from its ground more by its
+		// colour than by its luminance is read by nearness to its ink
+		// colour (see regionInkReading), where a textured ground of other
+		// colours lies flat, as the template's ground does.
+		gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
+		if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
+			g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
 		}
 	}
 	if math.Abs(ink-ground) < eccMinContrast {
@@ -673,41 +671,86 @@ func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]f
 	return out, true
 }
 
-// regionInk returns the mean colour (RGB) of the colour raster col under
-// region c's own mask (c.src is in col's pixels when c.colour, else in
-// those of the w x h grey raster); ok is false when the mask covers fewer
-// than 8 pixels of col.
-func regionInk(c *candidate, col rgbImage, w, h int) (ink [3]float64, ok bool) {
-	sx, sy := 1.0, 1.0
-	if !c.colour {
-		sx, sy = float64(col.w)/float64(w), float64(col.h)/float64(h)
+// inkReading is how a colour region is read (see regionInkReading): by
+// nearness to its ink colour ink, falling to 0 at distance dist, when
+// byColour; by luminance otherwise.
+type inkReading struct {
+	ink      [3]float64
+	dist     float64
+	byColour bool
+}
+
+// regionInkReading returns how colour region c is read by the grey
+// alignment. Its ink is the mean colour of the colour raster col under
+// its own mask, its ground the rest of its box (the gaps between its
+// letters, its counters, its corners): the photo is read by nearness to
+// the ink colour where the region stands out from that ground more by it
+// than by luminance (Fisher's ratio: the squared step between the means
+// over the sum of the variances), and its ground's mean distance from the
+// ink is eccMinColourStep or more. A textured ground (a chessboard, fur,
+// fruit) of other colours than the ink varies in luminance and lies far
+// from the ink either way. The reading is the region's, whichever
+// reference is aligned on it: the match's and the runner-up's
+// correlations are read alike.
+func regionInkReading(c *candidate, col rgbImage) (r inkReading) {
+	if !c.colour || col.w == 0 || col.h == 0 || !c.src.In(image.Rect(0, 0, col.w, col.h)) {
+		return r
 	}
 	bw := c.src.Dx()
 	var n float64
 	for y := c.src.Min.Y; y < c.src.Max.Y; y++ {
-		cy := int((float64(y) + 0.5) * sy)
-		if cy < 0 || cy >= col.h {
-			continue
-		}
 		for x := c.src.Min.X; x < c.src.Max.X; x++ {
-			cx := int((float64(x) + 0.5) * sx)
-			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] == 0 || cx < 0 || cx >= col.w {
+			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] == 0 {
 				continue
 			}
-			p := col.pix[3*(cy*col.w+cx):]
+			p := col.pix[3*(y*col.w+x):]
 			for j := range 3 {
-				ink[j] += float64(p[j])
+				r.ink[j] += float64(p[j])
 			}
 			n++
 		}
 	}
 	if n < 8 {
-		return ink, false
+		return r
 	}
 	for j := range 3 {
-		ink[j] /= n
+		r.ink[j] /= n
 	}
-	return ink, true
+	var lum, dist [2]meanVar // ground, ink
+	for y := c.src.Min.Y; y < c.src.Max.Y; y++ {
+		for x := c.src.Min.X; x < c.src.Max.X; x++ {
+			on := 0
+			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] != 0 {
+				on = 1
+			}
+			p := col.pix[3*(y*col.w+x):]
+			lum[on].add(0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2]))
+			dist[on].add(colourDist(p, r.ink))
+		}
+	}
+	if lum[0].n < 8 {
+		return r
+	}
+	r.dist = dist[0].mean()
+	r.byColour = r.dist >= eccMinColourStep && fisher(dist[0], dist[1]) > fisher(lum[0], lum[1])
+	return r
+}
+
+// meanVar accumulates values for their mean and variance.
+type meanVar struct{ n, s, ss float64 }
+
+func (m *meanVar) add(v float64) { m.n, m.s, m.ss = m.n+1, m.s+v, m.ss+v*v }
+func (m meanVar) mean() float64  { return m.s / m.n }
+func (m meanVar) variance() float64 {
+	mu := m.mean()
+	return max(0, m.ss/m.n-mu*mu)
+}
+
+// fisher is Fisher's ratio of two samples: the squared step between their
+// means over the sum of their variances (1 added: pixel levels are whole).
+func fisher(a, b meanVar) float64 {
+	d := a.mean() - b.mean()
+	return d * d / (a.variance() + b.variance() + 1)
 }
 
 // colourDist is the Euclidean distance of the RGB pixel p from colour c.
@@ -717,44 +760,12 @@ func colourDist(p []uint8, c [3]float64) float64 {
 }
 
 // inkNearness returns a grey raster of g's size that reads the colour
-// raster col as nearness to region c's ink colour (see regionInk): 255 at
-// the ink's colour, falling linearly to 0 at the ground's mean distance
-// from it, the ground being the template's margin at the first of starts
-// (as in startColours), and 0 farther. Only the starts' extent, widened
-// by a third of the mark (markL pixels of g), is read; the rest is 0.
-// Unlike the luminance, or the step from the ground's mean colour to the
-// ink's (projectedGrey), a ground of several colours none of which is the
-// ink's reads flat. ok is false when the ground's mean distance is under
-// eccMinColourStep: the ink is no step of colour from its ground.
-func inkNearness(c *candidate, t *eccTemplate, starts []affine2, k float64, m, wm, hm int, g grayImage, col rgbImage, markL float64) (grayImage, bool) {
-	if col.w == 0 || col.h == 0 {
-		return grayImage{}, false
-	}
-	ink, ok := regionInk(c, col, g.w, g.h)
-	if !ok {
-		return grayImage{}, false
-	}
+// raster col as r says: 255 at the ink's colour, falling linearly to 0 at
+// r.dist from it, and 0 farther. Only the starts' extent (templates of
+// W x H pixels), widened by a third of the mark (markL pixels of g), is
+// read; the rest is 0.
+func inkNearness(r inkReading, starts []affine2, W, H float64, g grayImage, col rgbImage, markL float64) grayImage {
 	sx, sy := float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
-	var dist, n float64
-	for ty := range hm + 2*m {
-		for tx := range wm + 2*m {
-			if _, inMark := t.padded(tx, ty, k, m, wm, hm); inMark {
-				continue
-			}
-			x, y := starts[0].at(float64(tx), float64(ty))
-			cx, cy := int(x*sx), int(y*sy)
-			if x < 0 || y < 0 || cx >= col.w || cy >= col.h {
-				continue
-			}
-			dist += colourDist(col.pix[3*(cy*col.w+cx):], ink)
-			n++
-		}
-	}
-	if n < 8 || dist < eccMinColourStep*n {
-		return grayImage{}, false
-	}
-	dist /= n
-	W, H := float64(wm+2*m), float64(hm+2*m)
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, s := range starts {
 		for _, q := range [4][2]float64{{0, 0}, {W, 0}, {0, H}, {W, H}} {
@@ -769,11 +780,11 @@ func inkNearness(c *candidate, t *eccTemplate, starts []affine2, k float64, m, w
 		cy := min(col.h-1, int((float64(y)+0.5)*sy))
 		for x := win.Min.X; x < win.Max.X; x++ {
 			cx := min(col.w-1, int((float64(x)+0.5)*sx))
-			v := 1 - colourDist(col.pix[3*(cy*col.w+cx):], ink)/dist
+			v := 1 - colourDist(col.pix[3*(cy*col.w+cx):], r.ink)/r.dist
 			out.pix[y*g.w+x] = uint8(math.Round(255 * math.Max(0, v)))
 		}
 	}
-	return out, true
+	return out
 }
 
 // eccShears are the shears along its short axis (x moved by sh·y, in

@@ -292,11 +292,15 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, 
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
-	if r := regionInkReading(c, col); r.byColour {
+	if r := regionInkReading(c, col); r.byColour && markL*float64(col.w)/float64(g.w) >= eccMinSide {
 		// A colour region that stands out from its ground more by its
 		// colour than by its luminance is read by nearness to its ink
 		// colour (see regionInkReading), where a textured ground of other
-		// colours lies flat, as the template's ground does.
+		// colours lies flat, as the template's ground does; where the
+		// colour raster (coarser than the grey one) holds the mark at the
+		// least side it is compared at, eccMinSide: a smaller mark's
+		// strokes blur there (a Coca-Cola of 66 px, seed 46, read
+		// 0.90 by luminance and was lost by colour).
 		gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
 		if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
 			g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true

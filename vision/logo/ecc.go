@@ -226,6 +226,10 @@ const (
 // reference whose template has no inner correlation to read (see
 // filledOutlineOf), and the start's inner correlation is not read.
 //
+// byInk reads a colour region by nearness to its ink colour where that
+// sets it apart from its ground better than luminance (see
+// regionInkReading and Config.GreyByInk).
+//
 // fine, when not nil, is the fine outline's pose of r on c as a map from
 // the stored template to g (finePoseFit.templateToGrey). ECC converges
 // only from a start within a stroke or so, and the matcher's pose is
@@ -235,7 +239,7 @@ const (
 // more from the fine pose, and held to that pose. (Run also where the
 // first reads no print, under nearGreyMin, it mended a few reads but
 // doubled the alignments' time: most reads that low are of blobs.)
-func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, fine *homography) (a eccAlignment, ok bool) {
+func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk bool, fine *homography) (a eccAlignment, ok bool) {
 	t := &r.tmpl
 	if t.w == 0 || len(g.pix) < g.w*g.h || g.w == 0 {
 		a.why = eccNoPose
@@ -292,7 +296,7 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, 
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
-	if r := regionInkReading(c, col); r.byColour && markL*float64(col.w)/float64(g.w) >= eccMinSide {
+	if r := regionInkReading(c, col); byInk && r.byColour && markL*float64(col.w)/float64(g.w) >= eccMinSide {
 		// A colour region that stands out from its ground more by its
 		// colour than by its luminance is read by nearness to its ink
 		// colour (see regionInkReading), where a textured ground of other
@@ -846,7 +850,7 @@ func homAt(h [9]float32, x, y float64) (px, py, jac float64) {
 // -1 when not read.
 func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage, fine *homography) eccAlignment {
 	t0 := time.Now()
-	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, fine)
+	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, d.cfg.GreyByInk, fine)
 	d.eccRuns.Add(1)
 	d.eccTime.Add(int64(time.Since(t0)))
 	if !ok {

@@ -69,7 +69,7 @@ func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, per
 	if best == nil {
 		return 0, 0, 0, false, false, false
 	}
-	a, ok := eccScore(best, p, g, col, true, finePoseOnGrey(best, p, g, col))
+	a, ok := eccScore(best, p, g, col, true, false, finePoseOnGrey(best, p, g, col))
 	return score, a.rho, a.inner, ok, a.innerOK, true
 }
 
@@ -121,7 +121,7 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if c == nil {
 		t.Fatal("no region over the mark")
 	}
-	from, ok := eccScore(c, p, g, col, false, nil)
+	from, ok := eccScore(c, p, g, col, false, false, nil)
 	t.Logf("region colour %v, score %.3f; from the matcher's pose: read %v (why %d)", c.colour, best, ok, from.why)
 	if ok || from.why != eccNoConvergence && from.why != eccLeftPose {
 		t.Fatalf("from the matcher's pose: read %v, why %d: the case no longer fails to align", ok, from.why)
@@ -130,7 +130,7 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if fine == nil {
 		t.Fatal("no fine pose")
 	}
-	a, ok := eccScore(c, p, g, col, false, fine)
+	a, ok := eccScore(c, p, g, col, false, false, fine)
 	t.Logf("with the fine pose: read %v (why %d), rho %.3f, inner %.3f", ok, a.why, a.rho, a.inner)
 	if !ok || !a.innerOK {
 		t.Errorf("with the fine pose: read %v (why %d), inner read %v; want it read", ok, a.why, a.innerOK)
@@ -372,7 +372,7 @@ func TestECCReadsColourMarksByTheirInk(t *testing.T) {
 				mark = blobOf(t, mark)
 			}
 			c, g, col := colourOverTexturePlacement(t, k.colourOverTexture, p, mark)
-			a, ok := eccScore(c, p, g, col, false, finePoseOnGrey(c, p, g, col))
+			a, ok := eccScore(c, p, g, col, false, true, finePoseOnGrey(c, p, g, col))
 			t.Logf("read %v (why %d), by colour %v, inner %.3f", ok, a.why, a.colour, a.inner)
 			switch {
 			case k.blob && ok && a.innerOK && a.inner >= blobMax:

@@ -255,6 +255,16 @@ type Config struct {
 	// decision, whose grey alignment can tell a blurred or slanted mark
 	// from a blob. 0 turns it off.
 	NearLooks int
+	// GreyByInk reads a colour region's grey alignment (see eccScore) by
+	// nearness to the region's ink colour instead of luminance where the
+	// region stands out from its ground more by colour and the colour
+	// raster holds it at eccMinSide pixels or more (see regionInkReading):
+	// a textured ground of other colours then lies flat. Off by default:
+	// on seeds 42-48 at 1,000 references it found as many marks as
+	// luminance with one false alarm more, on weights fitted to luminance
+	// readings (docs/benchmarks.md, "The grey reading of colour marks over
+	// textured grounds, session 19").
+	GreyByInk bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.

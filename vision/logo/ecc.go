@@ -296,7 +296,7 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
-	if r := regionInkReading(c, col); byInk && r.byColour && markL*float64(col.w)/float64(g.w) >= eccMinSide {
+	if byInk && markL*float64(col.w)/float64(g.w) >= eccMinSide {
 		// A colour region that stands out from its ground more by its
 		// colour than by its luminance is read by nearness to its ink
 		// colour (see regionInkReading), where a textured ground of other
@@ -305,9 +305,11 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		// least side it is compared at, eccMinSide: a smaller mark's
 		// strokes blur there (a Coca-Cola of 66 px, seed 46, read
 		// 0.90 by luminance and was lost by colour).
-		gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
-		if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
-			g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
+		if r := regionInkReading(c, col); r.byColour {
+			gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
+			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
+				g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
+			}
 		}
 	}
 	if math.Abs(ink-ground) < eccMinContrast {

@@ -260,8 +260,8 @@ type Config struct {
 	// region stands out from its ground more by colour and the colour
 	// raster holds it at eccMinSide pixels or more (see regionInkReading):
 	// a textured ground of other colours then lies flat. Off by default:
-	// on seeds 42-48 at 1,000 references it found as many marks as
-	// luminance with one false alarm more, on weights fitted to luminance
+	// on seeds 42-48 at 1,000 references it found one mark more than
+	// luminance and one false alarm more, on weights fitted to luminance
 	// readings (docs/benchmarks.md, "The grey reading of colour marks over
 	// textured grounds, session 19").
 	GreyByInk bool

@@ -537,7 +537,9 @@ func BenchmarkLogos(b *testing.B) {
 			// COUNTERLENS_BENCH_ECC=1 aligns the grey template at every
 			// match reported (ecc.go; the dump's ecc=, ein=, ew=).
 			cfg.GreyAlign = os.Getenv("COUNTERLENS_BENCH_ECC") != ""
-			cfg.GreyByInk = os.Getenv("COUNTERLENS_BENCH_GREYBYINK") != ""
+			if v, err := strconv.ParseBool(os.Getenv("COUNTERLENS_BENCH_GREYBYINK")); err == nil {
+				cfg.GreyByInk = v
+			}
 			// COUNTERLENS_BENCH_GAPMIN sets the gap check's floor (gaps.go);
 			// 0 turns it off.
 			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v >= 0 {

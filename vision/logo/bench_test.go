@@ -537,6 +537,9 @@ func BenchmarkLogos(b *testing.B) {
 			// COUNTERLENS_BENCH_ECC=1 aligns the grey template at every
 			// match reported (ecc.go; the dump's ecc=, ein=, ew=).
 			cfg.GreyAlign = os.Getenv("COUNTERLENS_BENCH_ECC") != ""
+			if v, err := strconv.ParseBool(os.Getenv("COUNTERLENS_BENCH_GREYBYINK")); err == nil {
+				cfg.GreyByInk = v
+			}
 			// COUNTERLENS_BENCH_GAPMIN sets the gap check's floor (gaps.go);
 			// 0 turns it off.
 			if v, err := strconv.ParseFloat(os.Getenv("COUNTERLENS_BENCH_GAPMIN"), 64); err == nil && v >= 0 {
@@ -697,7 +700,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 		if dir := os.Getenv("COUNTERLENS_BENCH_RASTERS"); dir != "" {
 			path = filepath.Join(dir, fmt.Sprintf("near_%s_%d_%d.png", logoID, gt.Min.X, gt.Min.Y))
 		}
-		a, _ := eccScore(rows[bi].c, ref, g, col, true, nil)
+		a, _ := eccScore(rows[bi].c, ref, g, col, true, d.cfg.GreyByInk, nil)
 		fmt.Fprintf(dumpF, "  %s iou=%.2f gated=%.3f colour=%v ecc=%.3f ein=%.3f ein0=%.3f ew=%d\n", nearWhy(rows[bi].c, ref, path), rows[bi].iou, rows[bi].gated, rows[bi].colour, a.rho, a.inner, a.startInner, a.why)
 	}
 	// What matchShapes kept for the regions over the box, and whether

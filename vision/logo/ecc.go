@@ -226,6 +226,10 @@ const (
 // reference whose template has no inner correlation to read (see
 // filledOutlineOf), and the start's inner correlation is not read.
 //
+// byInk reads a colour region by nearness to its ink colour where that
+// sets it apart from its ground better than luminance (see
+// regionInkReading and Config.GreyByInk).
+//
 // fine, when not nil, is the fine outline's pose of r on c as a map from
 // the stored template to g (finePoseFit.templateToGrey). ECC converges
 // only from a start within a stroke or so, and the matcher's pose is
@@ -235,7 +239,7 @@ const (
 // more from the fine pose, and held to that pose. (Run also where the
 // first reads no print, under nearGreyMin, it mended a few reads but
 // doubled the alignments' time: most reads that low are of blobs.)
-func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, fine *homography) (a eccAlignment, ok bool) {
+func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk bool, fine *homography) (a eccAlignment, ok bool) {
 	t := &r.tmpl
 	if t.w == 0 || len(g.pix) < g.w*g.h || g.w == 0 {
 		a.why = eccNoPose
@@ -292,6 +296,22 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study bool, 
 		return T, ink, ground
 	}
 	T, ink, ground := pick(g)
+	if byInk && markL*float64(col.w)/float64(g.w) >= eccMinSide {
+		// A colour region that stands out from its ground more by its
+		// colour than by its luminance is read by nearness to its ink
+		// colour (see regionInkReading), where a textured ground of other
+		// colours lies flat, as the template's ground does; where the
+		// colour raster (coarser than the grey one) holds the mark at the
+		// least side it is compared at, eccMinSide: a smaller mark's
+		// strokes blur there (a Coca-Cola of 66 px, seed 46, read
+		// 0.90 by luminance and was lost by colour).
+		if r := regionInkReading(c, col); r.byColour {
+			gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
+			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
+				g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
+			}
+		}
+	}
 	if math.Abs(ink-ground) < eccMinContrast {
 		// A mark of another hue than its ground at about its lightness:
 		// the photo is read along the step of colour from ground to ink
@@ -661,6 +681,122 @@ func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]f
 	return out, true
 }
 
+// inkReading is how a colour region is read (see regionInkReading): by
+// nearness to its ink colour ink, falling to 0 at distance dist, when
+// byColour; by luminance otherwise.
+type inkReading struct {
+	ink      [3]float64
+	dist     float64
+	byColour bool
+}
+
+// regionInkReading returns how colour region c is read by the grey
+// alignment. Its ink is the mean colour of the colour raster col under
+// its own mask, its ground the rest of its box (the gaps between its
+// letters, its counters, its corners): the photo is read by nearness to
+// the ink colour where the region stands out from that ground more by it
+// than by luminance (Fisher's ratio: the squared step between the means
+// over the sum of the variances), and its ground's mean distance from the
+// ink is eccMinColourStep or more. A textured ground (a chessboard, fur,
+// fruit) of other colours than the ink varies in luminance and lies far
+// from the ink either way. The reading is the region's, whichever
+// reference is aligned on it: the match's and the runner-up's
+// correlations are read alike.
+func regionInkReading(c *candidate, col rgbImage) (r inkReading) {
+	if !c.colour || col.w == 0 || col.h == 0 || !c.src.In(image.Rect(0, 0, col.w, col.h)) {
+		return r
+	}
+	bw := c.src.Dx()
+	var n float64
+	for y := c.src.Min.Y; y < c.src.Max.Y; y++ {
+		for x := c.src.Min.X; x < c.src.Max.X; x++ {
+			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] == 0 {
+				continue
+			}
+			p := col.pix[3*(y*col.w+x):]
+			for j := range 3 {
+				r.ink[j] += float64(p[j])
+			}
+			n++
+		}
+	}
+	if n < 8 {
+		return r
+	}
+	for j := range 3 {
+		r.ink[j] /= n
+	}
+	var lum, dist [2]meanVar // ground, ink
+	for y := c.src.Min.Y; y < c.src.Max.Y; y++ {
+		for x := c.src.Min.X; x < c.src.Max.X; x++ {
+			on := 0
+			if c.mask[(y-c.src.Min.Y)*bw+x-c.src.Min.X] != 0 {
+				on = 1
+			}
+			p := col.pix[3*(y*col.w+x):]
+			lum[on].add(0.299*float64(p[0]) + 0.587*float64(p[1]) + 0.114*float64(p[2]))
+			dist[on].add(colourDist(p, r.ink))
+		}
+	}
+	if lum[0].n < 8 {
+		return r
+	}
+	r.dist = dist[0].mean()
+	r.byColour = r.dist >= eccMinColourStep && fisher(dist[0], dist[1]) > fisher(lum[0], lum[1])
+	return r
+}
+
+// meanVar accumulates values for their mean and variance.
+type meanVar struct{ n, s, ss float64 }
+
+func (m *meanVar) add(v float64) { m.n, m.s, m.ss = m.n+1, m.s+v, m.ss+v*v }
+func (m meanVar) mean() float64  { return m.s / m.n }
+func (m meanVar) variance() float64 {
+	mu := m.mean()
+	return max(0, m.ss/m.n-mu*mu)
+}
+
+// fisher is Fisher's ratio of two samples: the squared step between their
+// means over the sum of their variances (1 added: pixel levels are whole).
+func fisher(a, b meanVar) float64 {
+	d := a.mean() - b.mean()
+	return d * d / (a.variance() + b.variance() + 1)
+}
+
+// colourDist is the Euclidean distance of the RGB pixel p from colour c.
+func colourDist(p []uint8, c [3]float64) float64 {
+	a, b, d := float64(p[0])-c[0], float64(p[1])-c[1], float64(p[2])-c[2]
+	return math.Sqrt(a*a + b*b + d*d)
+}
+
+// inkNearness returns a grey raster of g's size that reads the colour
+// raster col as r says: 255 at the ink's colour, falling linearly to 0 at
+// r.dist from it, and 0 farther. Only the starts' extent (templates of
+// W x H pixels), widened by a third of the mark (markL pixels of g), is
+// read; the rest is 0.
+func inkNearness(r inkReading, starts []affine2, W, H float64, g grayImage, col rgbImage, markL float64) grayImage {
+	sx, sy := float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, s := range starts {
+		for _, q := range [4][2]float64{{0, 0}, {W, 0}, {0, H}, {W, H}} {
+			x, y := s.at(q[0]-0.5, q[1]-0.5)
+			x0, y0, x1, y1 = math.Min(x0, x), math.Min(y0, y), math.Max(x1, x), math.Max(y1, y)
+		}
+	}
+	pad := markL / 3
+	win := image.Rect(int(x0-pad), int(y0-pad), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(image.Rect(0, 0, g.w, g.h))
+	out := grayImage{w: g.w, h: g.h, pix: make([]uint8, g.w*g.h)}
+	for y := win.Min.Y; y < win.Max.Y; y++ {
+		cy := min(col.h-1, int((float64(y)+0.5)*sy))
+		for x := win.Min.X; x < win.Max.X; x++ {
+			cx := min(col.w-1, int((float64(x)+0.5)*sx))
+			v := 1 - colourDist(col.pix[3*(cy*col.w+cx):], r.ink)/r.dist
+			out.pix[y*g.w+x] = uint8(math.Round(255 * math.Max(0, v)))
+		}
+	}
+	return out
+}
+
 // eccShears are the shears along its short axis (x moved by sh·y, in
 // template pixels) an elongated reference's start is also tried at.
 var eccShears = []float64{-0.3, -0.15, 0.15, 0.3}
@@ -716,7 +852,7 @@ func homAt(h [9]float32, x, y float64) (px, py, jac float64) {
 // -1 when not read.
 func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImage, fine *homography) eccAlignment {
 	t0 := time.Now()
-	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, fine)
+	a, ok := eccScore(c, r, g, col, d.cfg.GreyAlign, d.cfg.GreyByInk, fine)
 	d.eccRuns.Add(1)
 	d.eccTime.Add(int64(time.Since(t0)))
 	if !ok {

@@ -69,7 +69,7 @@ func eccPlacement(t *testing.T, mark *image.Alpha, p *prepared, long, angle, per
 	if best == nil {
 		return 0, 0, 0, false, false, false
 	}
-	a, ok := eccScore(best, p, g, col, true, finePoseOnGrey(best, p, g, col))
+	a, ok := eccScore(best, p, g, col, true, false, finePoseOnGrey(best, p, g, col))
 	return score, a.rho, a.inner, ok, a.innerOK, true
 }
 
@@ -92,24 +92,25 @@ func finePoseOnGrey(c *candidate, p *prepared, g grayImage, col rgbImage) *homog
 	return &h
 }
 
-// TestECCStartsAgainFromTheFinePose: JBL's mark, 179 px at -1° under
-// 0.08 perspective in orange straight on the home photo (no panel),
-// blurred, noise 2, JPEG 70 (placement seed 23), is found by a colour
-// region; the grey alignment from the matcher's pose does not converge,
+// TestECCStartsAgainFromTheFinePose: Coca-Cola's mark, 80-260 px at
+// -28° to 28° under 0.08 perspective in black straight on the home photo
+// (no panel), blurred, noise 2, JPEG 70 (placement seed 23), is found by
+// a grey region; the grey alignment from the matcher's pose leaves it,
 // and eccScore given the fine outline's pose starts again from it and
-// reads the alignment.
+// reads the alignment. (The case was JBL's mark in orange, a colour
+// region, until colour regions were read by their ink: it now aligns
+// from the matcher's pose.)
 func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	marks := loadDir(t, "testdata/marks")
 	cfg := DefaultConfig()
-	p, err := prepare(Reference{LogoID: "jbl", BrandID: "jbl", Image: marks["jbl"]}, cfg)
+	p, err := prepare(Reference{LogoID: "cocacola", BrandID: "cocacola", Image: marks["cocacola"]}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(23, 11))
 	long, angle := 80+rng.Float64()*180, -28+rng.Float64()*56
-	fg := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
 	bg := toRGBA(loadImage(t, "testdata/scenes/home.jpg"))
-	gt := synth.Composite(bg, synth.MarkAlpha(marks["jbl"]), synth.Placement{Long: long, Angle: angle, Persp: 0.08, CX: 300, CY: 220, FG: fg}, rng)
+	gt := synth.Composite(bg, synth.MarkAlpha(marks["cocacola"]), synth.Placement{Long: long, Angle: angle, Persp: 0.08, CX: 300, CY: 220, FG: black}, rng)
 	img := degrade(t, bg, 1, 2, 70, rng)
 	g, scale := toGray(img, cfg.MaxSide, false)
 	cands, col, err := photoCandidates(context.Background(), img, g, scale, cfg)
@@ -120,7 +121,7 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if c == nil {
 		t.Fatal("no region over the mark")
 	}
-	from, ok := eccScore(c, p, g, col, false, nil)
+	from, ok := eccScore(c, p, g, col, false, false, nil)
 	t.Logf("region colour %v, score %.3f; from the matcher's pose: read %v (why %d)", c.colour, best, ok, from.why)
 	if ok || from.why != eccNoConvergence && from.why != eccLeftPose {
 		t.Fatalf("from the matcher's pose: read %v, why %d: the case no longer fails to align", ok, from.why)
@@ -129,7 +130,7 @@ func TestECCStartsAgainFromTheFinePose(t *testing.T) {
 	if fine == nil {
 		t.Fatal("no fine pose")
 	}
-	a, ok := eccScore(c, p, g, col, false, fine)
+	a, ok := eccScore(c, p, g, col, false, false, fine)
 	t.Logf("with the fine pose: read %v (why %d), rho %.3f, inner %.3f", ok, a.why, a.rho, a.inner)
 	if !ok || !a.innerOK {
 		t.Errorf("with the fine pose: read %v (why %d), inner read %v; want it read", ok, a.why, a.innerOK)
@@ -290,5 +291,95 @@ func TestECCTemplateSurvivesDescriptor(t *testing.T) {
 		if max(want.w, want.h) > eccSide || want.w*want.h != len(want.pix) || want.w == 0 {
 			t.Errorf("%s: template %dx%d with %d pixels", r.LogoID, want.w, want.h, len(want.pix))
 		}
+	}
+}
+
+// colourOverTexture is a case of TestECCReadsColourMarksByTheirInk: mark
+// brand, 180 px at 15° under 0.05 perspective, in colour fg straight on
+// the middle of a busy photo (no panel), box-blurred, noise 2, JPEG 70.
+type colourOverTexture struct {
+	brand, scene string
+	fg           color.RGBA
+}
+
+// colourOverTexturePlacement composites k's mark (or, when blob is set,
+// its filled outline) and returns the colour region over it where k's
+// reference scores highest, with the rasters it was cut from.
+func colourOverTexturePlacement(t *testing.T, k colourOverTexture, p *prepared, mark *image.Alpha) (*candidate, grayImage, rgbImage) {
+	t.Helper()
+	cfg := DefaultConfig()
+	bg := toRGBA(loadImage(t, "testdata/scenes/"+k.scene+".jpg"))
+	rng := rand.New(rand.NewPCG(180, 11))
+	b := bg.Bounds()
+	gt := synth.Composite(bg, mark, synth.Placement{Long: 180, Angle: 15, Persp: 0.05, CX: float64(b.Dx()) / 2, CY: float64(b.Dy()) / 2, FG: k.fg}, rng)
+	img := degrade(t, bg, 1, 2, 70, rng)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, col, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var colour []*candidate
+	for _, c := range cands {
+		if c.colour {
+			colour = append(colour, c)
+		}
+	}
+	c, best := bestRegionOver(colour, scale, gt, 0.6, p, cfg)
+	if c == nil {
+		t.Fatal("no colour region over the mark")
+	}
+	t.Logf("region score %.3f", best)
+	return c, g, col
+}
+
+// TestECCReadsColourMarksByTheirInk: colour marks straight on busy photos
+// (the fruit bowl's, the sweets', the baboon's fur) are cut by colour
+// regions; read by luminance their inner correlation was 0.04-0.36 or not
+// read at all, the ground's texture outweighing the mark. Read as
+// nearness to the region's ink colour (inkNearness), the ground of other
+// colours lies flat and the marks read markMin or more, while Fila's
+// filled outline (a blob with its silhouette) on the same grounds reads
+// under blobMax.
+func TestECCReadsColourMarksByTheirInk(t *testing.T) {
+	const markMin, blobMax = 0.7, 0.5
+	yellow, red, blue := color.RGBA{240, 200, 20, 255}, color.RGBA{200, 20, 30, 255}, color.RGBA{20, 40, 160, 255}
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	cases := map[string]struct {
+		colourOverTexture
+		blob bool
+	}{
+		"fila/fruits/red":           {colourOverTexture{"fila", "fruits", red}, false},
+		"fila/smarties/yellow":      {colourOverTexture{"fila", "smarties", yellow}, false},
+		"fila/baboon/yellow":        {colourOverTexture{"fila", "baboon", yellow}, false},
+		"cocacola/fruits/red":       {colourOverTexture{"cocacola", "fruits", red}, false},
+		"cocacola/fruits/blue":      {colourOverTexture{"cocacola", "fruits", blue}, false},
+		"starbucks/smarties/yellow": {colourOverTexture{"starbucks", "smarties", yellow}, false},
+		"starbucks/baboon/yellow":   {colourOverTexture{"starbucks", "baboon", yellow}, false},
+		"starbucks/fruits/red":      {colourOverTexture{"starbucks", "fruits", red}, false},
+		"fila-blob/fruits/red":      {colourOverTexture{"fila", "fruits", red}, true},
+		"fila-blob/smarties/yellow": {colourOverTexture{"fila", "smarties", yellow}, true},
+		"fila-blob/baboon/yellow":   {colourOverTexture{"fila", "baboon", yellow}, true},
+	}
+	for name, k := range cases {
+		t.Run(name, func(t *testing.T) {
+			p, err := prepare(Reference{LogoID: k.brand, BrandID: k.brand, Image: marks[k.brand]}, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mark := synth.MarkAlpha(marks[k.brand])
+			if k.blob {
+				mark = blobOf(t, mark)
+			}
+			c, g, col := colourOverTexturePlacement(t, k.colourOverTexture, p, mark)
+			a, ok := eccScore(c, p, g, col, false, true, finePoseOnGrey(c, p, g, col))
+			t.Logf("read %v (why %d), by colour %v, inner %.3f", ok, a.why, a.colour, a.inner)
+			switch {
+			case k.blob && ok && a.innerOK && a.inner >= blobMax:
+				t.Errorf("blob: inner correlation %.3f, want under %.2f or not read", a.inner, blobMax)
+			case !k.blob && (!ok || !a.innerOK || !a.colour || a.inner < markMin):
+				t.Errorf("mark: inner correlation %.3f (read %v, %v, by colour %v), want >= %.2f by colour", a.inner, ok, a.innerOK, a.colour, markMin)
+			}
+		})
 	}
 }

@@ -262,6 +262,17 @@ type Config struct {
 	// allows one or two pixels, reads a pixel wider at one level than at
 	// the next.
 	GroupSlack int
+	// GreyByInk reads a colour region's grey alignment (see eccScore) by
+	// nearness to the region's ink colour instead of luminance where the
+	// region stands out from its ground more by colour and the colour
+	// raster holds it at eccMinSide pixels or more (see regionInkReading):
+	// a textured ground of other colours then lies flat. On seeds 42-48
+	// at 1,000 references, on weights fitted to luminance readings, it
+	// found 10 held-out marks more (680 → 690) and one of ours (715 →
+	// 716), each set with one false alarm more; at 16 references ours are
+	// unchanged (docs/benchmarks.md, "The grey reading of colour marks
+	// over textured grounds, session 19").
+	GreyByInk bool
 }
 
 // DefaultConfig returns the settings the dev-set figures were measured with.
@@ -305,6 +316,7 @@ func DefaultConfig() Config {
 		GapMin:        0.05,
 		LearnedMin:    0.75,
 		GroupSlack:    1,
+		GreyByInk:     true,
 	}
 }
 

@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8981 shape matches of the benchmark's training seeds 100-107 (our
+// 8611 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.9675,
+	bias: -11.2011,
 	w: [numDecide]float64{
-		fFit:          0.1114,
-		fMargin:       1.98641,
-		fLogL:         -0.673748,
-		fRadial:       -0.361577,
-		fEdgeLow:      0.326037,
-		fEdgeHigh:     0.732477,
-		fGapRead:      -0.0249453,
-		fGap:          0.510743,
-		fCrowd:        1.18831,
-		fRepeated:     -1.30078,
-		fFigure:       -2.15319,
-		fFineRead:     7.74587e-28,
-		fFine:         6.714,
-		fFineMargin:   -1.67069,
-		fFineOverNull: 2.00416,
-		fInnerRead:    -0.252635,
-		fInner:        0.16486,
-		fInnerMargin:  0.191089,
-		fGreyRead:     -0.47304,
-		fGreyInner:    2.34239,
-		fGreyMargin:   1.38493,
+		fFit:          0.0869175,
+		fMargin:       1.92085,
+		fLogL:         -0.793219,
+		fRadial:       -0.531105,
+		fEdgeLow:      0.208394,
+		fEdgeHigh:     0.826804,
+		fGapRead:      0.076194,
+		fGap:          0.607584,
+		fCrowd:        1.3363,
+		fRepeated:     -1.20994,
+		fFigure:       -2.43337,
+		fFineRead:     -1.76337e-27,
+		fFine:         6.43813,
+		fFineMargin:   -1.42443,
+		fFineOverNull: 1.70499,
+		fInnerRead:    -0.2736,
+		fInner:        0.155238,
+		fInnerMargin:  0.199501,
+		fGreyRead:     -1.0255,
+		fGreyInner:    3.22401,
+		fGreyMargin:   1.39062,
 	},
 }

@@ -305,8 +305,8 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		// least side it is compared at, eccMinSide: a smaller mark's
 		// strokes blur there (a Coca-Cola of 66 px, seed 46, read
 		// 0.90 by luminance and was lost by colour).
-		if r := regionInkReading(c, col); r.byColour {
-			gi := inkNearness(r, starts, float64(W), float64(H), g, col, markL)
+		if ir := regionInkReading(c, col); ir.byColour {
+			gi := inkNearness(ir, starts, float64(W), float64(H), g, col, markL)
 			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
 				g, T, ink, ground, a.colour = gi, Ti, inkI, groundI, true
 			}

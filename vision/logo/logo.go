@@ -266,12 +266,9 @@ type Config struct {
 	// nearness to the region's ink colour instead of luminance where the
 	// region stands out from its ground more by colour and the colour
 	// raster holds it at eccMinSide pixels or more (see regionInkReading):
-	// a textured ground of other colours then lies flat. On seeds 42-48
-	// at 1,000 references, on weights fitted to luminance readings, it
-	// found 10 held-out marks more (680 → 690) and one of ours (715 →
-	// 716), each set with one false alarm more; at 16 references ours are
-	// unchanged (docs/benchmarks.md, "The grey reading of colour marks
-	// over textured grounds, session 19").
+	// a textured ground of other colours then lies flat (docs/benchmarks.md,
+	// "The grey reading of colour marks over textured grounds, session
+	// 19", and, refitted with it, "All of session 19 together").
 	GreyByInk bool
 }
 

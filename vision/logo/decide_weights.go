@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8611 shape matches of the benchmark's training seeds 100-107 (our
+// 8613 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.7665,
+	bias: -10.4102,
 	w: [numDecide]float64{
-		fFit:          0.105274,
-		fMargin:       1.95818,
-		fLogL:         -0.881423,
-		fRadial:       -0.37502,
-		fEdgeLow:      0.314224,
-		fEdgeHigh:     0.760504,
-		fGapRead:      -0.0454694,
-		fGap:          0.72789,
-		fCrowd:        1.3074,
-		fRepeated:     -1.21697,
-		fFigure:       -2.76492,
-		fFineRead:     6.41544e-29,
-		fFine:         6.02776,
-		fFineMargin:   -1.68938,
-		fFineOverNull: 1.71761,
-		fInnerRead:    -0.255403,
-		fInner:        -0.0143669,
-		fInnerMargin:  0.0483053,
-		fGreyRead:     -0.0409284,
-		fGreyInner:    0.437863,
-		fGreyMargin:   2.98704,
+		fFit:          0.106139,
+		fMargin:       1.90376,
+		fLogL:         -0.886729,
+		fRadial:       -0.566038,
+		fEdgeLow:      0.323609,
+		fEdgeHigh:     0.730252,
+		fGapRead:      -0.167289,
+		fGap:          0.736669,
+		fCrowd:        1.33922,
+		fRepeated:     -1.22236,
+		fFigure:       -2.88077,
+		fFineRead:     3.62323e-28,
+		fFine:         5.55234,
+		fFineMargin:   -1.4659,
+		fFineOverNull: 2.00656,
+		fInnerRead:    -0.188412,
+		fInner:        0.00678251,
+		fInnerMargin:  0.0557226,
+		fGreyRead:     -0.24619,
+		fGreyInner:    0.55456,
+		fGreyMargin:   3.18907,
 	},
 }

@@ -263,10 +263,10 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 	stx, sty := t.sx*float64(wm)/float64(t.w), t.sy*float64(hm)/float64(t.h) // per mask pixel
 	m := max(4, int(math.Round(eccMargin*Lt)))
 	f := math.Min(1, Lt/markL) // working photo pixels per grey pixel
-	// T maps a working template pixel (centre coordinates) to the grey
-	// raster (corner coordinates).
-	T := affine2{P[0] / stx, P[1] / sty, 0, P[3] / stx, P[4] / sty, 0}
-	T[2], T[5] = P.at((0.5-float64(m))/stx, (0.5-float64(m))/sty)
+	// plain maps a working template pixel (centre coordinates) to the
+	// grey raster (corner coordinates) as the matcher's pose lays it.
+	ox0, oy0 := P.at((0.5-float64(m))/stx, (0.5-float64(m))/sty)
+	plain := homography{P[0] / stx, P[1] / sty, ox0, P[3] / stx, P[4] / sty, oy0, 0, 0, 1}
 	W, H := wm+2*m, hm+2*m
 	// The start: the matcher's pose, and for an elongated reference also
 	// that pose turned by 180° (a wordmark's outline fits a region about
@@ -277,26 +277,23 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 	// a fitted chance: a Coca-Cola of 200 px read 0.18). The one the
 	// photo correlates with best, sampled, is kept: ECC converges only
 	// from a start within a stroke or so.
-	T0 := homography{T[0], T[1], T[2], T[3], T[4], T[5], 0, 0, 1}
-	starts := []homography{T0}
+	starts := []homography{plain}
 	if r.aniso {
 		cx, cy := P.at(r.mo.cx, r.mo.cy)
-		R := homography{-1, 0, 2 * cx, 0, -1, 2 * cy, 0, 0, 1}
-		turned := R.after(T0)
+		turned := homography{-1, 0, 2 * cx, 0, -1, 2 * cy, 0, 0, 1}.after(plain)
+		T0 := plain
 		if flip, ok := alignedFlip(c, r); ok {
 			if ab, ok := matcherTaper(c, r, flip); ok {
-				T0 = T0.after(taperStart(r, t, k, m, ab))
+				T0 = plain.after(taperStart(r, t, k, m, ab))
 			}
 		}
 		// The plain poses stay candidates: the matcher's choice of taper
 		// is a silhouette's, and the photo's grey settles it (a Sony of
 		// 426 px, seed 43, read 0.99 from the plain pose and 0.12 from
 		// the tapered one, which it would pick alone).
-		plain := starts[0]
 		if T0 != plain {
-			starts = append(starts, plain)
+			starts = []homography{T0, plain}
 		}
-		starts[0] = T0
 		starts = append(starts, turned)
 		ty := float64(H-1) / 2
 		for _, s0 := range [2]homography{T0, turned} {

@@ -379,6 +379,16 @@ func (h *homography) at(x, y float64) (float64, float64, float64) {
 	return u, v, math.Sqrt(math.Abs(j00*j11 - j01*j10))
 }
 
+// point is at's point alone (the same sums, so the same point), for the
+// loops that need no local scale.
+func (h *homography) point(x, y float64) (float64, float64) {
+	w := h[6]*x + h[7]*y + h[8]
+	if w <= 1e-9 {
+		return math.Inf(1), math.Inf(1)
+	}
+	return (h[0]*x + h[1]*y + h[2]) / w, (h[3]*x + h[4]*y + h[5]) / w
+}
+
 // inverse is h's inverse; false when h is singular.
 func (h *homography) inverse() (homography, bool) {
 	a, b, c, d, e, f, g, k, l := h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]

@@ -335,7 +335,7 @@ func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float6
 		if d < 0 || perT <= 0 {
 			d = tau
 		} else {
-			d = math.Min(tau, d/perT)
+			d = min(tau, d/perT)
 		}
 		a += d
 	}
@@ -348,12 +348,12 @@ func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float6
 func chamferToTemplate(Fi *homography, pts [][2]float64, tg *fineGrid, tau float64) float64 {
 	var b float64
 	for _, e := range pts {
-		x, y, _ := Fi.at(e[0], e[1])
+		x, y := Fi.point(e[0], e[1])
 		d := tg.at(x, y)
 		if d < 0 {
 			d = tau
 		}
-		b += math.Min(tau, d)
+		b += min(tau, d)
 	}
 	return b / (float64(len(pts)) * tau)
 }

@@ -27,8 +27,9 @@ var crowdReach = decideRange[fCrowd][1] / 10
 func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
 	floor := m.score - crowdReach
 	best := map[string]float64{}
+	e := logEccOf(m.cand)
 	for _, r := range refs {
-		if r.brandID == m.ref.brandID || !c.inEccWindow(m.cand, r) {
+		if r.brandID == m.ref.brandID || !c.logEccIn(e, r) {
 			continue
 		}
 		if s := scoreRef(m.cand, r, c, floor); s >= floor && s > best[r.brandID] {
@@ -49,7 +50,15 @@ func (c Config) crowdScore(m shapeMatch, refs []*prepared) float64 {
 // inEccWindow reports whether region cand's eccentricity lies in
 // reference r's window (see eccWindow), as matchShapes compares them.
 func (c Config) inEccWindow(cand *candidate, r *prepared) bool {
-	e := math.Log(math.Max(cand.mo.ecc, 1e-3))
+	return c.logEccIn(logEccOf(cand), r)
+}
+
+// logEccOf is the log of region cand's eccentricity as the windows read it.
+func logEccOf(cand *candidate) float64 { return math.Log(math.Max(cand.mo.ecc, 1e-3)) }
+
+// logEccIn reports whether the log eccentricity e lies in reference r's
+// window (see eccWindow).
+func (c Config) logEccIn(e float64, r *prepared) bool {
 	below, above := c.eccWindow(r)
 	return e >= r.logEcc-below && e <= r.logEcc+above
 }

@@ -303,16 +303,18 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 			}
 		}
 	}
-	pick := func(g grayImage) (T homography, ink, ground float64) {
+	idx := t.paddedIndex(k, m, wm, hm)
+	pick := func(g greyWindow) (T homography, ink, ground float64) {
 		best := 0.0
 		for _, s := range starts {
-			if i, gr, corr, ok := startLevels(t, s, k, m, wm, hm, g); ok && math.Abs(corr) > best {
+			if i, gr, corr, ok := startLevels(t, &idx, s, g); ok && math.Abs(corr) > best {
 				T, ink, ground, best = s, i, gr, math.Abs(corr)
 			}
 		}
 		return T, ink, ground
 	}
-	Ts, ink, ground := pick(g)
+	gw := wholeWindow(g)
+	Ts, ink, ground := pick(gw)
 	if byInk && markL*float64(col.w)/float64(g.w) >= eccMinSide {
 		// A colour region that stands out from its ground more by its
 		// colour than by its luminance is read by nearness to its ink
@@ -325,7 +327,7 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		if ir := regionInkReading(c, col); ir.byColour {
 			gi := inkNearness(ir, starts, float64(W), float64(H), g, col, markL)
 			if Ti, inkI, groundI := pick(gi); inkI-groundI >= eccMinContrast {
-				g, Ts, ink, ground, a.colour = gi, Ti, inkI, groundI, true
+				gw, Ts, ink, ground, a.colour = gi, Ti, inkI, groundI, true
 			}
 		}
 	}
@@ -344,11 +346,11 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		}
 		ox, oy, _ := Ts.at(0, 0)
 		win := image.Rect(int(ox-2*markL), int(oy-2*markL), int(ox+3*markL), int(oy+3*markL))
-		if g, ok = projectedGrey(col, g.w, g.h, win, inkC, groundC); !ok {
+		if gw, ok = projectedGrey(col, g.w, g.h, win, inkC, groundC); !ok {
 			a.why = eccNoContrast
 			return a, false
 		}
-		if Ts, ink, ground = pick(g); math.Abs(ink-ground) < eccMinContrast {
+		if Ts, ink, ground = pick(gw); math.Abs(ink-ground) < eccMinContrast {
 			a.why = eccNoContrast
 			return a, false
 		}
@@ -406,10 +408,7 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 		gocv.GaussianBlur(tmpl, &tmpl, image.Pt(0, 0), s, s, gocv.BorderReplicate)
 	}
 	// The photo: the crop, area-averaged down to the template's scale.
-	buf := make([]byte, crop.Dx()*crop.Dy())
-	for y := crop.Min.Y; y < crop.Max.Y; y++ {
-		copy(buf[(y-crop.Min.Y)*crop.Dx():], g.pix[y*g.w+crop.Min.X:y*g.w+crop.Max.X])
-	}
+	buf := gw.crop(crop)
 	full, err := gocv.NewMatFromBytes(crop.Dy(), crop.Dx(), gocv.MatTypeCV8U, buf)
 	if err != nil {
 		a.why = eccTooSmall
@@ -683,14 +682,14 @@ const eccMinColourStep = 24.0
 // raster pixels; the rest stay 0) read the colour raster col along the
 // step from ground to ink: 0 at the ground's colour, 255 at the ink's;
 // false when the two colours are too close to tell apart.
-func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]float64) (grayImage, bool) {
+func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]float64) (greyWindow, bool) {
 	d := [3]float64{ink[0] - ground[0], ink[1] - ground[1], ink[2] - ground[2]}
 	n2 := d[0]*d[0] + d[1]*d[1] + d[2]*d[2]
 	if n2 < eccMinColourStep*eccMinColourStep {
-		return grayImage{}, false
+		return greyWindow{}, false
 	}
-	out := grayImage{w: w, h: h, pix: make([]uint8, w*h)}
 	win = win.Intersect(image.Rect(0, 0, w, h))
+	out := greyWindow{w: w, h: h, win: win, pix: make([]uint8, win.Dx()*win.Dy())}
 	sx, sy := float64(col.w)/float64(w), float64(col.h)/float64(h)
 	for y := win.Min.Y; y < win.Max.Y; y++ {
 		cy := min(col.h-1, int((float64(y)+0.5)*sy))
@@ -698,7 +697,7 @@ func projectedGrey(col rgbImage, w, h int, win image.Rectangle, ink, ground [3]f
 			cx := min(col.w-1, int((float64(x)+0.5)*sx))
 			p := col.pix[3*(cy*col.w+cx):]
 			v := ((float64(p[0])-ground[0])*d[0] + (float64(p[1])-ground[1])*d[1] + (float64(p[2])-ground[2])*d[2]) / n2
-			out.pix[y*w+x] = uint8(math.Round(255 * math.Max(0, math.Min(1, v))))
+			out.pix[(y-win.Min.Y)*win.Dx()+x-win.Min.X] = roundLevel(255 * max(0, min(1, v)))
 		}
 	}
 	return out, true
@@ -796,8 +795,8 @@ func colourDist(p []uint8, c [3]float64) float64 {
 // raster col as r says: 255 at the ink's colour, falling linearly to 0 at
 // r.dist from it, and 0 farther. Only the starts' extent (templates of
 // W x H pixels), widened by a third of the mark (markL pixels of g), is
-// read; the rest is 0.
-func inkNearness(r inkReading, starts []homography, W, H float64, g grayImage, col rgbImage, markL float64) grayImage {
+// read and stored; the rest is 0.
+func inkNearness(r inkReading, starts []homography, W, H float64, g grayImage, col rgbImage, markL float64) greyWindow {
 	sx, sy := float64(col.w)/float64(g.w), float64(col.h)/float64(g.h)
 	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, s := range starts {
@@ -808,13 +807,13 @@ func inkNearness(r inkReading, starts []homography, W, H float64, g grayImage, c
 	}
 	pad := markL / 3
 	win := image.Rect(int(x0-pad), int(y0-pad), int(math.Ceil(x1+pad)), int(math.Ceil(y1+pad))).Intersect(image.Rect(0, 0, g.w, g.h))
-	out := grayImage{w: g.w, h: g.h, pix: make([]uint8, g.w*g.h)}
+	out := greyWindow{w: g.w, h: g.h, win: win, pix: make([]uint8, win.Dx()*win.Dy())}
 	for y := win.Min.Y; y < win.Max.Y; y++ {
 		cy := min(col.h-1, int((float64(y)+0.5)*sy))
 		for x := win.Min.X; x < win.Max.X; x++ {
 			cx := min(col.w-1, int((float64(x)+0.5)*sx))
 			v := 1 - colourDist(col.pix[3*(cy*col.w+cx):], r.ink)/r.dist
-			out.pix[y*g.w+x] = uint8(math.Round(255 * math.Max(0, v)))
+			out.pix[(y-win.Min.Y)*win.Dx()+x-win.Min.X] = roundLevel(255 * max(0, v))
 		}
 	}
 	return out
@@ -940,21 +939,24 @@ func eigen2(m20, m02, m11 float64) (l1, l2, theta float64) {
 var eccShears = []float64{-0.3, -0.15, 0.15, 0.3}
 
 // startLevels samples g where the template (stored t, scaled by k, in a
-// margin of m pixels around its wm x hm) lies through T, and returns the
-// mean grey levels under the template's ink and under its margin, and the
-// correlation coefficient of template and photo; ok is false when ink or
-// margin is read on fewer than 8 pixels.
-func startLevels(t *eccTemplate, T homography, k float64, m, wm, hm int, g grayImage) (ink, ground, corr float64, ok bool) {
+// margin of m pixels around its wm x hm, as pad indexes it) lies through
+// T, and returns the mean grey levels under the template's ink and under
+// its margin, and the correlation coefficient of template and photo; ok is
+// false when ink or margin is read on fewer than 8 pixels.
+func startLevels(t *eccTemplate, pad *paddedIndex, T homography, g greyWindow) (ink, ground, corr float64, ok bool) {
 	var nInk, nGround float64
 	var r pearson
-	for ty := range hm + 2*m {
-		for tx := range wm + 2*m {
-			v, inMark := t.padded(tx, ty, k, m, wm, hm)
-			x, y, _ := T.at(float64(tx), float64(ty))
+	for ty, row := range pad.rows {
+		for tx, col := range pad.cols {
+			v, inMark := uint8(0), row >= 0 && col >= 0
+			if inMark {
+				v = t.pix[int(row)+int(col)]
+			}
+			x, y := T.point(float64(tx), float64(ty))
 			if x < 0 || y < 0 || x >= float64(g.w) || y >= float64(g.h) {
 				continue
 			}
-			l := float64(g.pix[int(y)*g.w+int(x)])
+			l := float64(g.at(int(x), int(y)))
 			r.add(float64(v), l)
 			switch {
 			case v >= 224:
@@ -968,6 +970,79 @@ func startLevels(t *eccTemplate, T homography, k float64, m, wm, hm int, g grayI
 		return 0, 0, 0, false
 	}
 	return ink / nInk, ground / nGround, r.coeff(), true
+}
+
+// paddedIndex indexes the stored template t from the working one (t
+// scaled by k into a wm x hm box with a margin of m ground pixels around
+// it) as padded reads it, once a column and once a row: the working
+// pixel (tx, ty) on the mark's box reads t.pix[rows[ty] + cols[tx]], and
+// one off it has rows[ty] or cols[tx] -1.
+type paddedIndex struct{ cols, rows []int32 }
+
+func (t *eccTemplate) paddedIndex(k float64, m, wm, hm int) paddedIndex {
+	p := paddedIndex{cols: make([]int32, wm+2*m), rows: make([]int32, hm+2*m)}
+	for tx := range p.cols {
+		p.cols[tx] = -1
+		if tx >= m && tx < m+wm {
+			p.cols[tx] = int32(min(t.w-1, int(float64(tx-m)/k)))
+		}
+	}
+	for ty := range p.rows {
+		p.rows[ty] = -1
+		if ty >= m && ty < m+hm {
+			p.rows[ty] = int32(min(t.h-1, int(float64(ty-m)/k)) * t.w)
+		}
+	}
+	return p
+}
+
+// roundLevel is uint8(math.Round(x)) for a level x in [0, 255]: the
+// whole part, up one from a half (x less its whole part is exact), without
+// math.Round's call.
+func roundLevel(x float64) uint8 {
+	n := int(x)
+	if x-float64(n) >= 0.5 {
+		n++
+	}
+	return uint8(n)
+}
+
+// greyWindow is a w x h grey raster of which only the window win is
+// stored (pix, win.Dx() pixels a row); the rest reads 0. The photo's
+// raster is its own window; the colour readings (inkNearness,
+// projectedGrey) store only the part of the photo they read.
+type greyWindow struct {
+	w, h int
+	win  image.Rectangle
+	pix  []uint8
+}
+
+// wholeWindow is g as a greyWindow.
+func wholeWindow(g grayImage) greyWindow {
+	return greyWindow{w: g.w, h: g.h, win: image.Rect(0, 0, g.w, g.h), pix: g.pix}
+}
+
+// at is the level at (x, y), inside the raster.
+func (g *greyWindow) at(x, y int) uint8 {
+	if x < g.win.Min.X || y < g.win.Min.Y || x >= g.win.Max.X || y >= g.win.Max.Y {
+		return 0
+	}
+	return g.pix[(y-g.win.Min.Y)*g.win.Dx()+x-g.win.Min.X]
+}
+
+// crop returns a copy of the part r of the raster (inside it), r.Dx()
+// pixels a row.
+func (g *greyWindow) crop(r image.Rectangle) []uint8 {
+	buf := make([]uint8, r.Dx()*r.Dy())
+	in := r.Intersect(g.win)
+	if in.Empty() {
+		return buf
+	}
+	for y := in.Min.Y; y < in.Max.Y; y++ {
+		src := g.pix[(y-g.win.Min.Y)*g.win.Dx()+in.Min.X-g.win.Min.X:]
+		copy(buf[(y-r.Min.Y)*r.Dx()+in.Min.X-r.Min.X:(y-r.Min.Y)*r.Dx()+in.Max.X-r.Min.X], src)
+	}
+	return buf
 }
 
 // homAt maps (x, y) through the row-major homography h and returns the

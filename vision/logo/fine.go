@@ -335,7 +335,7 @@ func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float6
 		if d < 0 || perT <= 0 {
 			d = tau
 		} else {
-			d = math.Min(tau, d/perT)
+			d = min(tau, d/perT)
 		}
 		a += d
 	}
@@ -348,12 +348,12 @@ func chamferToRegion(F *homography, pts [][2]float64, rg *regionFine, tau float6
 func chamferToTemplate(Fi *homography, pts [][2]float64, tg *fineGrid, tau float64) float64 {
 	var b float64
 	for _, e := range pts {
-		x, y, _ := Fi.at(e[0], e[1])
+		x, y := Fi.point(e[0], e[1])
 		d := tg.at(x, y)
 		if d < 0 {
 			d = tau
 		}
-		b += math.Min(tau, d)
+		b += min(tau, d)
 	}
 	return b / (float64(len(pts)) * tau)
 }
@@ -377,6 +377,16 @@ func (h *homography) at(x, y float64) (float64, float64, float64) {
 	j00, j01 := (h[0]-u*h[6])/w, (h[1]-u*h[7])/w
 	j10, j11 := (h[3]-v*h[6])/w, (h[4]-v*h[7])/w
 	return u, v, math.Sqrt(math.Abs(j00*j11 - j01*j10))
+}
+
+// point is at's point alone (the same sums, so the same point), for the
+// loops that need no local scale.
+func (h *homography) point(x, y float64) (float64, float64) {
+	w := h[6]*x + h[7]*y + h[8]
+	if w <= 1e-9 {
+		return math.Inf(1), math.Inf(1)
+	}
+	return (h[0]*x + h[1]*y + h[2]) / w, (h[3]*x + h[4]*y + h[5]) / w
 }
 
 // inverse is h's inverse; false when h is singular.

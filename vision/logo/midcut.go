@@ -1,6 +1,9 @@
 package logo
 
-import "image"
+import (
+	"bytes"
+	"image"
+)
 
 // This file re-cuts a small region of the threshold ladder at the level
 // midway between its ink and its ground. The ladder keeps a region at the
@@ -63,16 +66,18 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 	if !outer.In(image.Rect(0, 0, w, h)) {
 		return box, nil, 0, false
 	}
-	// The ground: the margin's mean.
+	// The ground: the margin's mean (the rows above and below the box
+	// whole, the box's rows left and right of it).
 	var gs, gn int
 	for y := outer.Min.Y; y < outer.Max.Y; y++ {
-		row := pix[y*w : (y+1)*w]
-		for x := outer.Min.X; x < outer.Max.X; x++ {
-			if y < box.Min.Y || y >= box.Max.Y || x < box.Min.X || x >= box.Max.X {
-				gs += int(row[x])
-				gn++
-			}
+		row := pix[y*w+outer.Min.X : y*w+outer.Max.X]
+		if y >= box.Min.Y && y < box.Max.Y {
+			gs += sumBytes(row[:box.Min.X-outer.Min.X]) + sumBytes(row[box.Max.X-outer.Min.X:])
+			gn += len(row) - box.Dx()
+			continue
 		}
+		gs += sumBytes(row)
+		gn += len(row)
 	}
 	// The ink: the mean of the midInkShare of the region's pixels farthest
 	// from the ground, read from their histogram.
@@ -110,86 +115,105 @@ func (mc *midCutter) cut(pix []uint8, w, h int, mask []uint8, box image.Rectangl
 		return box, nil, 0, false
 	}
 	mid := (ink + ground) / 2
-	// Each pixel of outer: on the mark's side of mid or not.
-	ow, oh := outer.Dx(), outer.Dy()
-	if cap(mc.side) < ow*oh {
-		mc.side = make([]uint8, ow*oh)
+	// Each pixel of outer: on the mark's side of mid or not (onSide, by
+	// level), in a frame of one pixel off the mark's side, so that the
+	// flood below reads its neighbours without bounds checks.
+	var onSide [256]uint8
+	for v := range 256 {
+		if p == 1 && float64(v) <= mid || p == 0 && float64(v) > mid {
+			onSide[v] = 1
+		}
 	}
-	side := mc.side[:ow*oh]
+	ow, oh := outer.Dx(), outer.Dy()
+	fw := ow + 2 // the framed row
+	if cap(mc.side) < fw*(oh+2) {
+		mc.side = make([]uint8, fw*(oh+2))
+	}
+	side := mc.side[:fw*(oh+2)]
+	clear(side[:fw])
+	clear(side[(oh+1)*fw:])
 	for y := range oh {
 		row := pix[(y+outer.Min.Y)*w+outer.Min.X : (y+outer.Min.Y)*w+outer.Max.X]
+		srow := side[(y+1)*fw : (y+2)*fw]
+		srow[0], srow[fw-1] = 0, 0
 		for x, v := range row {
-			on := float64(v) > mid
-			if p == 1 {
-				on = float64(v) <= mid
-			}
-			side[y*ow+x] = 0
-			if on {
-				side[y*ow+x] = 1
-			}
+			srow[x+1] = onSide[v]
 		}
 	}
-	// Flood from the region's pixels on the mark's side, 8-connected.
+	// Flood from the region's pixels on the mark's side, 8-connected. The
+	// cut is dropped as soon as it spills past the margin's allowance.
 	stack := mc.stack[:0]
 	for y := box.Min.Y; y < box.Max.Y; y++ {
-		for x := box.Min.X; x < box.Max.X; x++ {
-			i := (y-outer.Min.Y)*ow + x - outer.Min.X
-			if mask[(y-box.Min.Y)*bw+x-box.Min.X] != 0 && side[i] == 1 {
-				side[i] = 2
-				stack = append(stack, int32(i))
+		srow := side[(y-outer.Min.Y+1)*fw+box.Min.X-outer.Min.X+1:]
+		mrow := mask[(y-box.Min.Y)*bw : (y-box.Min.Y+1)*bw]
+		for x, m := range mrow {
+			if m != 0 && srow[x] == 1 {
+				srow[x] = 2
+				stack = append(stack, int32((y-outer.Min.Y+1)*fw+box.Min.X-outer.Min.X+1+x))
 			}
 		}
 	}
-	inner := box.Inset(-1)
+	// inner is box.Inset(-1) in framed coordinates.
+	inner := image.Rect(box.Min.X-outer.Min.X, box.Min.Y-outer.Min.Y, box.Max.X-outer.Min.X+2, box.Max.Y-outer.Min.Y+2)
+	maxSpill := midSpill * float64(gn)
 	spill, got := 0, 0
-	x0, y0, x1, y1 := ow, oh, -1, -1
+	x0, y0, x1, y1 := fw, oh+2, -1, -1
+	near := [8]int{-fw - 1, -fw, -fw + 1, -1, 1, fw - 1, fw, fw + 1}
 	for len(stack) > 0 {
 		i := int(stack[len(stack)-1])
 		stack = stack[:len(stack)-1]
 		got++
-		x, y := i%ow, i/ow
+		x, y := i%fw, i/fw
 		x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x), max(y1, y)
-		if !(image.Point{x + outer.Min.X, y + outer.Min.Y}).In(inner) {
-			spill++
+		if x < inner.Min.X || y < inner.Min.Y || x >= inner.Max.X || y >= inner.Max.Y {
+			if spill++; float64(spill) > maxSpill {
+				mc.stack = stack
+				return box, nil, 0, false
+			}
 		}
-		for dy := -1; dy <= 1; dy++ {
-			for dx := -1; dx <= 1; dx++ {
-				xx, yy := x+dx, y+dy
-				if xx < 0 || yy < 0 || xx >= ow || yy >= oh {
-					continue
-				}
-				if j := yy*ow + xx; side[j] == 1 {
-					side[j] = 2
-					stack = append(stack, int32(j))
-				}
+		for _, d := range near {
+			if j := i + d; side[j] == 1 {
+				side[j] = 2
+				stack = append(stack, int32(j))
 			}
 		}
 	}
 	mc.stack = stack
-	if got == 0 || float64(spill) > midSpill*float64(gn) {
+	if got == 0 {
 		return box, nil, 0, false
 	}
-	r := image.Rect(x0+outer.Min.X, y0+outer.Min.Y, x1+outer.Min.X+1, y1+outer.Min.Y+1)
+	// Back from framed to photo coordinates.
+	r := image.Rect(x0+outer.Min.X-1, y0+outer.Min.Y-1, x1+outer.Min.X, y1+outer.Min.Y)
 	if cap(mc.out) < r.Dx()*r.Dy() {
 		mc.out = make([]uint8, r.Dx()*r.Dy())
 	}
 	out := mc.out[:r.Dx()*r.Dy()]
 	same := r == box
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
+		srow := side[(y-outer.Min.Y+1)*fw+r.Min.X-outer.Min.X+1:]
+		orow := out[(y-r.Min.Y)*r.Dx() : (y-r.Min.Y+1)*r.Dx()]
+		for x := range orow {
 			v := uint8(0)
-			if side[(y-outer.Min.Y)*ow+x-outer.Min.X] == 2 {
+			if srow[x] == 2 {
 				v = 1
 			}
-			k := (y-r.Min.Y)*r.Dx() + x - r.Min.X
-			out[k] = v
-			if same && v != mask[k] {
-				same = false
-			}
+			orow[x] = v
+		}
+		if same && !bytes.Equal(orow, mask[(y-r.Min.Y)*r.Dx():(y-r.Min.Y+1)*r.Dx()]) {
+			same = false
 		}
 	}
 	if same {
 		return box, nil, 0, false
 	}
 	return r, out, got, true
+}
+
+// sumBytes is the sum of b's bytes.
+func sumBytes(b []uint8) int {
+	s := 0
+	for _, v := range b {
+		s += int(v)
+	}
+	return s
 }

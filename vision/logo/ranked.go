@@ -1,9 +1,6 @@
 package logo
 
-import (
-	"math/bits"
-	"sort"
-)
+import "sort"
 
 // This file holds the report cut's second pass as matchShapes runs it:
 // a region's queued pairs refined best first by the cut's estimate
@@ -150,11 +147,7 @@ func agreementTol(a, aD, b, bD *bitgrid, an, bn int, sa, sb rowSpan) (agree, tol
 		return 0, 0
 	}
 	first, last := sa.near(sb)
-	in, hit := 0, 0
-	for i := first; i <= last; i++ {
-		in += bits.OnesCount64(a[i] & b[i])
-		hit += bits.OnesCount64(a[i]&bD[i]) + bits.OnesCount64(b[i]&aD[i])
-	}
+	in, hit := crossings(a, aD, b, bD, first, last)
 	tol = float64(hit) / float64(an+bn)
 	return 0.5*(float64(in)/float64(an+bn-in)) + 0.5*tol, tol
 }

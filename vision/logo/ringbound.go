@@ -125,8 +125,8 @@ func agreementBound(in, hit, an, bn int) (agree, tol float64) {
 	if an+bn == 0 {
 		return 0, 0
 	}
-	tol = math.Min(1, float64(hit)/float64(an+bn))
+	tol = min(1, float64(hit)/float64(an+bn))
 	j := min(in, an)
-	iou := math.Min(tol, float64(j)/float64(an+max(bn, j)-j))
+	iou := min(tol, float64(j)/float64(an+max(bn, j)-j))
 	return 0.5*iou + 0.5*tol, tol
 }

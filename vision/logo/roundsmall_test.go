@@ -53,7 +53,10 @@ func roundDetect(t *testing.T, d *Detector, mark image.Image, brand string, long
 // other placements are logged: blurred badges of these sizes score under
 // ShapeMid against the reference and are not compared with the
 // renderings (liftRoundSmall); Apple, PlayStation and JBL keep their
-// shape at these sizes.
+// shape at these sizes. Since session 21 the decision's gate reads the
+// midpoint without SmallMidBoost where the grey template is read
+// (decideGateMid), which takes these two over 0.5 without the renderings
+// too (0.997): they are held to 0.5 with the renderings only.
 var roundGains = map[string]bool{
 	"starbucks/40px/-20deg/blur0": true,
 	"starbucks/45px/-20deg/blur0": true,
@@ -63,7 +66,7 @@ var roundGains = map[string]bool{
 // round badges (Starbucks, Apple, PlayStation, JBL) at 40 to 50 px, turned
 // either way, crisp and blurred, are detected with a confidence at least
 // as high with the round renderings as without them, the placements of
-// roundGains cross 0.5 only with them, and nothing else is detected with
+// roundGains cross 0.5 with them, and nothing else is detected with
 // them that is not without.
 func TestRoundRendersLiftSmallBadges(t *testing.T) {
 	if testing.Short() {
@@ -89,8 +92,8 @@ func TestRoundRendersLiftSmallBadges(t *testing.T) {
 						if with < without {
 							t.Errorf("confidence %.3f with the round renderings, %.3f without: it can only rise", with, without)
 						}
-						if roundGains[name] && (with < 0.5 || without >= 0.5) {
-							t.Errorf("confidence %.3f with the round renderings, %.3f without: want over 0.5 only with them", with, without)
+						if roundGains[name] && with < 0.5 {
+							t.Errorf("confidence %.3f with the round renderings, %.3f without: want over 0.5 with them", with, without)
 						}
 						if !reflect.DeepEqual(othersWith, othersWithout) {
 							t.Errorf("other detections with the renderings %v, without %v", othersWith, othersWithout)

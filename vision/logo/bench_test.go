@@ -677,6 +677,7 @@ func whyMissed(d *Detector, img image.Image, logoID string, gt image.Rectangle) 
 		}
 	}
 	fmt.Fprintf(dumpF, "  REGION best_grey=%.2f best_colour=%.2f all=%d\n", bestGrey, bestColour, len(cands))
+	whyLooks(d, cands, scale, gt)
 	if max(bestGrey, bestColour) < 0.5 {
 		whyRegion(d, img, gt)
 	}

@@ -2,8 +2,12 @@ package logo
 
 import (
 	"context"
+	"fmt"
 	"image"
+	"maps"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"counterlens/internal/synth"
@@ -128,7 +132,7 @@ func TestNearLookTakesTheReferenceOverItsMidpoint(t *testing.T) {
 	if len(pairs) == 0 {
 		t.Fatal("no pair queued")
 	}
-	m := nearBest(c, pairs, refineOver(c, pairs[0].q, refs[pairs[0].q[0].ref], 0), refs, cfg, floor)
+	m := nearBest(c, pairs, nil, refs, cfg, floor)
 	if m.ref == nil {
 		t.Fatalf("no match (score %.3f, queue of %d views)", best, len(q))
 	}
@@ -143,4 +147,78 @@ func TestNearLookTakesTheReferenceOverItsMidpoint(t *testing.T) {
 	if old, _, _, _ := refineRankedUpTo(c, q, refs, floor, rankedTries); old.ref != &twin {
 		t.Errorf("the top raw score took %s: the case no longer tests the choice", old.ref.logoID)
 	}
+}
+
+// TestNearLookRanksARegionByTheReferenceItTakes: the blurred Sony of
+// TestNearLookTakesTheReferenceOverItsMidpoint (70 px, placement seed 2,
+// mid cut off so that only a second look finds it) among the 16 marks of
+// testdata/marks and Sony's twin of chance level 0.8, which comes first in
+// the Sony's region's queue; one look a photo. Ranked by its first pair's
+// reference (the twin, far under its own midpoint) the Sony's region
+// loses the look to a chance fit elsewhere on the photo; ranked by the
+// reference the look takes (Sony), it gets it.
+func TestNearLookRanksARegionByTheReferenceItTakes(t *testing.T) {
+	marks := loadDir(t, "testdata/marks")
+	cfg := DefaultConfig()
+	cfg.MidCut = false
+	cfg.NearLooks = 1
+	var refs []*prepared
+	var sony *prepared
+	for _, id := range slices.Sorted(maps.Keys(marks)) {
+		p, err := prepare(Reference{LogoID: id, BrandID: id, Image: marks[id]}, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.nullMax = 0.6
+		if id == "sony" {
+			sony = p
+		}
+		refs = append(refs, p)
+	}
+	twin := *sony
+	twin.logoID, twin.brandID, twin.nullMax = "twin", "twin", 0.8
+	// The twin first: the queue's tie of estimates keeps reference order.
+	refs = append([]*prepared{&twin}, refs...)
+	img, gt := blurredWordmarkPhoto(t, synth.MarkAlpha(marks["sony"]), 70, 2)
+	g, scale := toGray(img, cfg.MaxSide, false)
+	cands, _, err := photoCandidates(context.Background(), img, g, scale, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	floor := cfg.queueFloor()
+	queues := queueViews(cands, refs, cfg, floor)
+	// The case: by first pairs, a region elsewhere ranks over every
+	// region over the Sony.
+	overSony, elsewhere := math.Inf(-1), math.Inf(-1)
+	for i, c := range cands {
+		pairs := rankPairs(queues[i])
+		if len(pairs) == 0 || pairs[0].est < floor {
+			continue
+		}
+		r := refs[pairs[0].q[0].ref]
+		s := refineOver(c, pairs[0].q, r, 0)
+		if s < floor || s >= cfg.reportFloor() {
+			continue
+		}
+		z := s - cfg.fitMid(r.nullMax, max(c.box.Dx(), c.box.Dy()))
+		if boxIoU(scaleRect(c.box, 1/scale), gt) >= 0.5 {
+			overSony = max(overSony, z)
+		} else {
+			elsewhere = max(elsewhere, z)
+		}
+	}
+	t.Logf("first pairs under their midpoints: over the Sony %.3f, elsewhere %.3f", overSony, elsewhere)
+	if elsewhere <= overSony {
+		t.Errorf("by first pairs the Sony's region ranks first: the case no longer tests the ranking")
+	}
+	var looks []string
+	for _, m := range matchShapes(cands, refs, cfg) {
+		if m.near {
+			looks = append(looks, fmt.Sprintf("%s at %v (%.3f)", m.ref.logoID, scaleRect(m.cand.box, 1/scale), m.score))
+			if m.ref == sony && boxIoU(scaleRect(m.cand.box, 1/scale), gt) >= 0.5 {
+				return
+			}
+		}
+	}
+	t.Errorf("second looks %v; want sony over %v", looks, gt)
 }

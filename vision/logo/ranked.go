@@ -53,12 +53,21 @@ func refineRanked(c *candidate, q []queuedView, refs []*prepared, cut float64) (
 // pairs under the cut; it also returns how many refined pairs left the
 // best under the cut and how many it refined in all.
 func refineRankedUpTo(c *candidate, q []queuedView, refs []*prepared, cut float64, tries int) (best shapeMatch, ok bool, misses, refined int) {
+	return refinePairs(c, rankPairs(q), refs, cut, tries, nil)
+}
+
+// refinePairs is refineRankedUpTo over c's pairs ranked by rankPairs.
+// Where scores is not nil, scores[k] is set to pair k's refined score
+// when the refinement gives it exactly (over the score it had to beat: a
+// view left unrefined for its estimate under that would not have
+// raised it), for k under len(scores); the second look reuses them
+// (nearMatches).
+func refinePairs(c *candidate, pairs []rankedPair, refs []*prepared, cut float64, tries int, scores []float64) (best shapeMatch, ok bool, misses, refined int) {
 	best = shapeMatch{cand: c}
-	pairs := rankPairs(q)
 	if len(pairs) == 0 || pairs[0].est < cut {
 		return best, false, 0, 0
 	}
-	for _, p := range pairs {
+	for k, p := range pairs {
 		if best.score < cut && (p.est < cut || misses == tries) {
 			return best, false, misses, refined
 		}
@@ -67,7 +76,11 @@ func refineRankedUpTo(c *candidate, q []queuedView, refs []*prepared, cut float6
 		if p.est <= need {
 			continue
 		}
-		best.offer(r, refineOver(c, p.q, r, need))
+		s := refineOver(c, p.q, r, need)
+		if k < len(scores) && s > need {
+			scores[k] = s
+		}
+		best.offer(r, s)
 		refined++
 		if best.score < cut {
 			misses++

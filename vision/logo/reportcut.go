@@ -1,10 +1,10 @@
 package logo
 
 import (
+	"container/heap"
 	"image"
 	"math"
 	"math/bits"
-	"sort"
 )
 
 // This file holds matchShapes' report cut. With a thousand references the
@@ -97,18 +97,35 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 	queues := queueViews(cands, refs, cfg, floor)
 	cut := cfg.reportFloor() - cutSlack
 	var out []shapeMatch
-	var left []int
+	var left []nearRegion
 	for i, c := range cands {
-		if m, ok := refineRanked(c, queues[i], refs, cut); ok && m.score >= floor {
+		pairs := rankPairs(queues[i])
+		var scores []float64
+		if cfg.NearLooks > 0 && len(pairs) > 0 && pairs[0].est >= floor {
+			scores = make([]float64, min(rankedTries, len(pairs)))
+			for k := range scores {
+				scores[k] = -1
+			}
+		}
+		if m, ok, _, _ := refinePairs(c, pairs, refs, cut, rankedTries, scores); ok && m.score >= floor {
 			out = append(out, m)
-		} else {
-			left = append(left, i)
+		} else if scores != nil {
+			left = append(left, nearRegion{i, pairs, scores})
 		}
 	}
 	if cfg.NearLooks > 0 {
-		out = append(out, nearMatches(cands, queues, left, out, refs, cfg, floor, cut)...)
+		out = append(out, nearMatches(cands, left, out, refs, cfg, floor, cut)...)
 	}
 	return out
+}
+
+// nearRegion is a region the report cut left, for the second look: its
+// index in cands, its pairs (rankPairs) and the refined scores of its
+// first rankedTries pairs, -1 where not refined yet.
+type nearRegion struct {
+	i      int
+	pairs  []rankedPair
+	scores []float64
 }
 
 // nearMatches is the second look at the regions the report cut left
@@ -117,50 +134,72 @@ func matchShapes(cands []*candidate, refs []*prepared, cfg Config) []shapeMatch 
 // at 0.6-0.72 (docs/benchmarks.md, "Near misses, session 14"), under
 // ShapeMid, where the cut drops it, while the grey template aligned on
 // the photo still tells it from a blob that fits as well (see ecc.go).
-// Each region whose best estimate reaches the queue floor has its best
-// pair refined; ranked by how far the refined score lies under its
-// reference's midpoint (fitMid), at most cfg.NearLooks regions a photo,
-// none overlapping a kept match's region or one taken before (one look a
-// place), have their first pairs refined, the reference lying highest
-// over its own midpoint taken (nearBest), and are returned marked near,
-// for the learned decision to weigh (decideShape).
-func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []shapeMatch, refs []*prepared, cfg Config, floor, cut float64) []shapeMatch {
-	type look struct {
-		i     int
-		z     float64
-		pairs []rankedPair
-		first float64 // the first pair's refined score
-	}
-	var looks []look
-	for _, i := range left {
-		pairs := rankPairs(queues[i])
-		if len(pairs) == 0 || pairs[0].est < floor {
-			continue
+// Regions whose best estimate reaches the queue floor are ranked by the
+// score lying highest over its reference's midpoint (fitMid) of their
+// first rankedTries pairs (those of estimate floor or more, refined, in
+// [floor, cut)): the reference nearBest takes. At most cfg.NearLooks
+// regions a photo, none overlapping a kept match's region or one taken
+// before (one look a place), are returned best first, marked near, for
+// the learned decision to weigh (decideShape).
+//
+// The ranking is found best first (lookQueue): a pair is refined only
+// when its estimate over its midpoint, which a refined score rarely
+// exceeds, could still rank its region among the looks. Ranking a region
+// by its first pair's reference alone spent the looks, at 1,000
+// references, on chance fits of marks that fit any blob while a mark's
+// own reference came second or later on its region, and dropped a region
+// whose first pair refined under the floor (docs/benchmarks.md, "Second
+// looks at 1,000 references, session 21").
+func nearMatches(cands []*candidate, left []nearRegion, kept []shapeMatch, refs []*prepared, cfg Config, floor, cut float64) []shapeMatch {
+	var q lookQueue
+	for j, l := range left {
+		L := max(cands[l.i].box.Dx(), cands[l.i].box.Dy())
+		for k, p := range l.pairs[:len(l.scores)] {
+			if p.est < floor {
+				break
+			}
+			it := lookItem{z: p.est - cfg.fitMid(refs[p.q[0].ref].nullMax, L), j: j, k: k, s: -1}
+			if s := l.scores[k]; s >= 0 {
+				if s < floor || s >= cut {
+					continue
+				}
+				it.z, it.s = s-cfg.fitMid(refs[p.q[0].ref].nullMax, L), s
+			}
+			q = append(q, it)
 		}
-		c := cands[i]
-		r := refs[pairs[0].q[0].ref]
-		s := refineOver(c, pairs[0].q, r, 0)
-		if s < floor || s >= cut {
-			continue
-		}
-		L := max(c.box.Dx(), c.box.Dy())
-		looks = append(looks, look{i, s - cfg.fitMid(r.nullMax, L), pairs, s})
 	}
-	sort.SliceStable(looks, func(a, b int) bool { return looks[a].z > looks[b].z })
+	heap.Init(&q)
 	var out []shapeMatch
 	taken := make([]image.Rectangle, 0, len(kept)+cfg.NearLooks)
 	for _, m := range kept {
 		taken = append(taken, m.cand.box)
 	}
-	for _, l := range looks {
-		if len(out) == cfg.NearLooks {
-			break
-		}
+	done := make([]bool, len(left))
+	for q.Len() > 0 && len(out) < cfg.NearLooks {
+		it := heap.Pop(&q).(lookItem)
+		l := &left[it.j]
 		c := cands[l.i]
-		if overlapsAny(c.box, taken) {
+		if done[it.j] {
 			continue
 		}
-		m := nearBest(c, l.pairs, l.first, refs, cfg, floor)
+		if overlapsAny(c.box, taken) {
+			done[it.j] = true
+			continue
+		}
+		if it.s < 0 {
+			p := l.pairs[it.k]
+			r := refs[p.q[0].ref]
+			s := refineOver(c, p.q, r, 0)
+			l.scores[it.k] = s
+			if s >= floor && s < cut {
+				heap.Push(&q, lookItem{z: s - cfg.fitMid(r.nullMax, max(c.box.Dx(), c.box.Dy())), j: it.j, k: it.k, s: s})
+			}
+			continue
+		}
+		// Every pair of the region whose estimate could beat it refined:
+		// its look.
+		done[it.j] = true
+		m := nearBest(c, l.pairs, l.scores, refs, cfg, floor)
 		if m.ref == nil || m.score < floor || m.score >= cut {
 			continue
 		}
@@ -171,29 +210,66 @@ func nearMatches(cands []*candidate, queues [][]queuedView, left []int, kept []s
 	return out
 }
 
+// lookItem is one of a region's pairs in nearMatches' ranking: region
+// left[j]'s pair k, with its estimate over its reference's midpoint
+// until refined (s -1), then its refined score s and z = s less the
+// midpoint.
+type lookItem struct {
+	z    float64
+	j, k int
+	s    float64
+}
+
+// lookQueue is a max-heap of lookItems by z (container/heap); ties go to
+// the earlier region and pair, for a deterministic order.
+type lookQueue []lookItem
+
+func (q lookQueue) Len() int { return len(q) }
+func (q lookQueue) Less(a, b int) bool {
+	if q[a].z != q[b].z {
+		return q[a].z > q[b].z
+	}
+	if q[a].j != q[b].j {
+		return q[a].j < q[b].j
+	}
+	return q[a].k < q[b].k
+}
+func (q lookQueue) Swap(a, b int) { q[a], q[b] = q[b], q[a] }
+func (q *lookQueue) Push(x any)   { *q = append(*q, x.(lookItem)) }
+func (q *lookQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
+}
+
 // nearBest is a second look's match on region c: of its first
 // rankedTries pairs by the estimate (pairs, rankPairs' order; those of
-// estimate floor or more), each refined (the first's score, first, is
-// nearMatches' already), the reference whose score lies highest over its own
-// midpoint (fitMid), with the best score of another brand as the second.
-// The top raw score is not the reference to look at under the midpoints:
-// with a thousand references it is often one whose score its null-corpus
-// best reaches too (a chance fit), over the mark's own reference
-// (docs/benchmarks.md, "Marks lost from 16 to 1,000 references, session
-// 15").
-func nearBest(c *candidate, pairs []rankedPair, first float64, refs []*prepared, cfg Config, floor float64) shapeMatch {
+// estimate floor or more), each refined (known[k] is pair k's refined
+// score where 0 or more: nearMatches' already), the reference whose score
+// lies highest over its own midpoint (fitMid), with the best score of
+// another brand as the second. The top raw score is not the reference to
+// look at under the midpoints: with a thousand references it is often one
+// whose score its null-corpus best reaches too (a chance fit), over the
+// mark's own reference (docs/benchmarks.md, "Marks lost from 16 to 1,000
+// references, session 15").
+func nearBest(c *candidate, pairs []rankedPair, known []float64, refs []*prepared, cfg Config, floor float64) shapeMatch {
 	L := max(c.box.Dx(), c.box.Dy())
 	type fit struct {
 		r *prepared
 		s float64
 	}
 	var fits []fit
-	for k, p := range pairs {
+	for j, p := range pairs {
 		if len(fits) == rankedTries || p.est < floor {
 			break
 		}
-		r, s := refs[p.q[0].ref], first
-		if k > 0 {
+		r := refs[p.q[0].ref]
+		s := -1.0
+		if j < len(known) {
+			s = known[j]
+		}
+		if s < 0 {
 			s = refineOver(c, p.q, r, 0)
 		}
 		fits = append(fits, fit{r, s})

@@ -3,32 +3,32 @@
 package logo
 
 // decideWeights is the learned decision's model (decide.go), fitted on
-// 8613 shape matches of the benchmark's training seeds 100-107 (our
+// 8890 shape matches of the benchmark's training seeds 100-107 (our
 // brands) and 200-207 (brands drawn by the seed)
 // (testdata/decide-train.tsv), ridge penalty 1.
 var decideWeights = decideModel{
-	bias: -10.4102,
+	bias: -10.453,
 	w: [numDecide]float64{
-		fFit:          0.106139,
-		fMargin:       1.90376,
-		fLogL:         -0.886729,
-		fRadial:       -0.566038,
-		fEdgeLow:      0.323609,
-		fEdgeHigh:     0.730252,
-		fGapRead:      -0.167289,
-		fGap:          0.736669,
-		fCrowd:        1.33922,
-		fRepeated:     -1.22236,
-		fFigure:       -2.88077,
-		fFineRead:     3.62323e-28,
-		fFine:         5.55234,
-		fFineMargin:   -1.4659,
-		fFineOverNull: 2.00656,
-		fInnerRead:    -0.188412,
-		fInner:        0.00678251,
-		fInnerMargin:  0.0557226,
-		fGreyRead:     -0.24619,
-		fGreyInner:    0.55456,
-		fGreyMargin:   3.18907,
+		fFit:          0.104525,
+		fMargin:       1.9686,
+		fLogL:         -0.911104,
+		fRadial:       -0.246183,
+		fEdgeLow:      0.393967,
+		fEdgeHigh:     0.722964,
+		fGapRead:      -0.294282,
+		fGap:          0.829321,
+		fCrowd:        1.20341,
+		fRepeated:     -1.21249,
+		fFigure:       -2.92948,
+		fFineRead:     -6.89094e-28,
+		fFine:         5.81323,
+		fFineMargin:   -1.5428,
+		fFineOverNull: 2.13772,
+		fInnerRead:    -0.212682,
+		fInner:        -0.0169826,
+		fInnerMargin:  0.0357664,
+		fGreyRead:     -0.401728,
+		fGreyInner:    0.496353,
+		fGreyMargin:   3.44527,
 	},
 }

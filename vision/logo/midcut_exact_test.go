@@ -29,38 +29,13 @@ func plainMidCut(pix []uint8, w, h int, mask []uint8, box image.Rectangle, p, mi
 			}
 		}
 	}
-	// The ink: the mean of the midInkShare of the region's pixels farthest
-	// from the ground, read from their histogram.
-	var hist [256]int
-	n := 0
-	bw := box.Dx()
-	for y := box.Min.Y; y < box.Max.Y; y++ {
-		row := pix[y*w+box.Min.X : y*w+box.Max.X]
-		for x, v := range row {
-			if mask[(y-box.Min.Y)*bw+x] != 0 {
-				hist[v]++
-				n++
-			}
-		}
-	}
+	// The ink: inkLevel, unchanged since then.
+	ink, n := inkLevel(pix, w, mask, box, p)
 	if n == 0 || gn == 0 {
 		return box, nil, 0, false
 	}
-	var is, in int
-	want := max(1, int(midInkShare*float64(n)))
-	for k := range 256 {
-		v := k // dark ink (p == 1): from the darkest up
-		if p == 0 {
-			v = 255 - k
-		}
-		if in >= want {
-			break
-		}
-		take := min(hist[v], want-in)
-		is += take * v
-		in += take
-	}
-	ink, ground := float64(is)/float64(in), float64(gs)/float64(gn)
+	bw := box.Dx()
+	ground := float64(gs) / float64(gn)
 	if d := ink - ground; p == 1 && -d < float64(minContrast) || p == 0 && d < float64(minContrast) {
 		return box, nil, 0, false
 	}

@@ -339,7 +339,7 @@ func eccScore(c *candidate, r *prepared, g grayImage, col rgbImage, study, byInk
 			a.why = eccNoContrast
 			return a, false
 		}
-		inkC, groundC, ok := startColours(t, starts[0], k, m, wm, hm, col, g.w, g.h)
+		inkC, groundC, ok := startColours(t, &idx, starts[0], col, g.w, g.h)
 		if !ok {
 			a.why = eccNoContrast
 			return a, false
@@ -633,27 +633,23 @@ func fillHoles(pix []byte, w, h int) []bool {
 }
 
 // startColours returns the mean colours (RGB) of the colour raster col
-// under the template's ink and under its margin, the template lying on
-// the w x h grey raster through T as in startLevels; ok is false when
-// either is read on fewer than 8 pixels.
-func startColours(t *eccTemplate, T homography, k float64, m, wm, hm int, col rgbImage, w, h int) (ink, ground [3]float64, ok bool) {
+// under the template's ink and under its margin, the template (t as pad
+// indexes it) lying on the w x h grey raster through T as in startLevels;
+// ok is false when either is read on fewer than 8 pixels.
+func startColours(t *eccTemplate, pad *paddedIndex, T homography, col rgbImage, w, h int) (ink, ground [3]float64, ok bool) {
 	sx, sy := float64(col.w)/float64(w), float64(col.h)/float64(h)
 	var nInk, nGround float64
-	for ty := range hm + 2*m {
-		for tx := range wm + 2*m {
-			v, inMark := t.padded(tx, ty, k, m, wm, hm)
+	for ty, row := range pad.rows {
+		for tx, c := range pad.cols {
+			v, inMark := t.indexed(row, c)
 			if inMark && v < 224 {
 				continue
 			}
-			x, y, _ := T.at(float64(tx), float64(ty))
+			x, y := T.point(float64(tx), float64(ty))
 			if x < 0 || y < 0 || x*sx >= float64(col.w) || y*sy >= float64(col.h) {
 				continue
 			}
-			cx, cy := int(x*sx), int(y*sy)
-			if cx >= col.w || cy >= col.h {
-				continue
-			}
-			p := col.pix[3*(cy*col.w+cx):]
+			p := col.pix[3*(int(y*sy)*col.w+int(x*sx)):]
 			acc, n := &ground, &nGround
 			if inMark {
 				acc, n = &ink, &nInk
@@ -948,10 +944,7 @@ func startLevels(t *eccTemplate, pad *paddedIndex, T homography, g greyWindow) (
 	var r pearson
 	for ty, row := range pad.rows {
 		for tx, col := range pad.cols {
-			v, inMark := uint8(0), row >= 0 && col >= 0
-			if inMark {
-				v = t.pix[int(row)+int(col)]
-			}
+			v, inMark := t.indexed(row, col)
 			x, y := T.point(float64(tx), float64(ty))
 			if x < 0 || y < 0 || x >= float64(g.w) || y >= float64(g.h) {
 				continue
@@ -974,10 +967,20 @@ func startLevels(t *eccTemplate, pad *paddedIndex, T homography, g greyWindow) (
 
 // paddedIndex indexes the stored template t from the working one (t
 // scaled by k into a wm x hm box with a margin of m ground pixels around
-// it) as padded reads it, once a column and once a row: the working
-// pixel (tx, ty) on the mark's box reads t.pix[rows[ty] + cols[tx]], and
-// one off it has rows[ty] or cols[tx] -1.
+// it), once a column and once a row: the working pixel (tx, ty) on the
+// mark's box reads t.pix[rows[ty] + cols[tx]] (see indexed), and one off
+// it has rows[ty] or cols[tx] -1.
 type paddedIndex struct{ cols, rows []int32 }
+
+// indexed is the working template's grey level at the pixel of row and
+// column index row and col (paddedIndex: 0 off the mark), and whether the
+// pixel lies on the mark's box.
+func (t *eccTemplate) indexed(row, col int32) (uint8, bool) {
+	if row < 0 || col < 0 {
+		return 0, false
+	}
+	return t.pix[int(row)+int(col)], true
+}
 
 func (t *eccTemplate) paddedIndex(k float64, m, wm, hm int) paddedIndex {
 	p := paddedIndex{cols: make([]int32, wm+2*m), rows: make([]int32, hm+2*m)}
@@ -1075,14 +1078,4 @@ func (d *Detector) alignGrey(c *candidate, r *prepared, g grayImage, col rgbImag
 		a.inner = -1
 	}
 	return a
-}
-
-// padded is the template scaled by k into a wm×hm box with a margin of m
-// ground pixels around it, read at (tx, ty): its grey level (0 off the
-// mark) and whether the pixel lies on the mark's box.
-func (t *eccTemplate) padded(tx, ty int, k float64, m, wm, hm int) (uint8, bool) {
-	if tx < m || ty < m || tx >= m+wm || ty >= m+hm {
-		return 0, false
-	}
-	return t.pix[min(t.h-1, int(float64(ty-m)/k))*t.w+min(t.w-1, int(float64(tx-m)/k))], true
 }
